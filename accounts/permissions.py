@@ -1,0 +1,137 @@
+"""Who may do what on organisations, memberships and users.
+
+Every predicate is scoped by the user's memberships (role + organisation, and the territory an
+organisation covers) and is paired with a queryset of the objects it allows, so that a list
+never shows what a detail page would refuse. A global Django permission never grants access:
+the only exception is the platform operator (an active superuser), who may manage the
+*structure* (organisations, users, memberships) to bootstrap an installation, and nothing else.
+"""
+
+import rules
+from django.db.models import QuerySet
+
+from .models import Membership, Organisation, Role, User
+from .scope import covered_organisation_ids, organisation_ids_with_role, roles_by_organisation
+
+
+def is_platform_operator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+# --- Organisations --------------------------------------------------------------------------
+@rules.predicate
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    """Members see their organisations and those their territory covers."""
+    if is_platform_operator(user):
+        return True
+    return organisation.pk in covered_organisation_ids(user)
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    if is_platform_operator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=covered_organisation_ids(user))
+
+
+@rules.predicate
+def can_manage_organisation(user, organisation: Organisation) -> bool:
+    """Administrators manage their organisation and the ones their territory covers."""
+    if is_platform_operator(user):
+        return True
+    return organisation.pk in covered_organisation_ids(user, Role.ADMINISTRATOR)
+
+
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    if is_platform_operator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=covered_organisation_ids(user, Role.ADMINISTRATOR))
+
+
+# --- Memberships ----------------------------------------------------------------------------
+@rules.predicate
+def can_view_membership(user, membership: Membership) -> bool:
+    """Who works where is visible to the members of the same organisation and its managers."""
+    return can_view_organisation(user, membership.organisation)
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation__in=organisations_visible_to(user))
+
+
+@rules.predicate
+def can_manage_membership(user, membership: Membership) -> bool:
+    """Administrators grant and revoke roles in the organisations they manage."""
+    return can_manage_organisation(user, membership.organisation)
+
+
+def memberships_managed_by(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation__in=organisations_managed_by(user))
+
+
+# --- Users ----------------------------------------------------------------------------------
+@rules.predicate
+def can_manage_user(user, target: User) -> bool:
+    """An administrator edits an account only if every organisation of that account is one they
+    manage: a network administrator cannot rename a colleague of another network."""
+    if is_platform_operator(user):
+        return True
+    if target.is_superuser:
+        return False
+    managed = covered_organisation_ids(user, Role.ADMINISTRATOR)
+    if not managed:
+        return False
+    target_orgs = set(target.memberships.values_list("organisation_id", flat=True))
+    return bool(target_orgs) and target_orgs <= managed
+
+
+def users_managed_by(user) -> QuerySet[User]:
+    if is_platform_operator(user):
+        return User.objects.all()
+    managed = covered_organisation_ids(user, Role.ADMINISTRATOR)
+    return (
+        User.objects.filter(is_superuser=False, memberships__organisation_id__in=managed)
+        .exclude(memberships__in=Membership.objects.exclude(organisation_id__in=managed))
+        .distinct()
+    )
+
+
+# --- Roles that open parts of the application -----------------------------------------------
+@rules.predicate
+def can_declare_case_for(user, organisation: Organisation) -> bool:
+    """Clinicians (and the coordinators who help them) declare cases for their organisation."""
+    return organisation.pk in organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR)
+
+
+def organisations_where_user_may_declare(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        pk__in=organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR)
+    )
+
+
+@rules.predicate
+def can_open_administration(user) -> bool:
+    """The admin site is for administrators of an organisation and the platform operator."""
+    return is_platform_operator(user) or bool(organisation_ids_with_role(user, Role.ADMINISTRATOR))
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(held & set(roles) for held in roles_by_organisation(user).values())
+
+
+rules.add_rule("accounts.view_organisation", can_view_organisation)
+rules.add_rule("accounts.manage_organisation", can_manage_organisation)
+rules.add_rule("accounts.view_membership", can_view_membership)
+rules.add_rule("accounts.manage_membership", can_manage_membership)
+rules.add_rule("accounts.manage_user", can_manage_user)
+rules.add_rule("accounts.declare_case_for", can_declare_case_for)
+rules.add_rule("accounts.open_administration", can_open_administration)
+
+# Each object predicate with the queryset of the objects it allows: tests check they agree.
+PAIRED_SCOPES = {
+    "accounts.view_organisation": organisations_visible_to,
+    "accounts.manage_organisation": organisations_managed_by,
+    "accounts.view_membership": memberships_visible_to,
+    "accounts.manage_membership": memberships_managed_by,
+    "accounts.manage_user": users_managed_by,
+    "accounts.declare_case_for": organisations_where_user_may_declare,
+}

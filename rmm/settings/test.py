@@ -1,0 +1,15 @@
+"""Test settings: fast password hashing, in-memory email, plain static storage. DATABASE_URL and
+REDIS_URL are honoured so that CI runs against real PostgreSQL and Redis."""
+
+from .base import *  # noqa: F403
+from .base import env_list
+
+SECRET_KEY = "test-only-not-secret-" + "y" * 40
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
+
+# Serve static files straight from the source folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,18 @@
+"""URL routing: one include per app; error handlers render French pages that echo nothing."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
+
+handler400 = "rmm.views.bad_request"
+handler403 = "rmm.views.permission_denied"
+handler404 = "rmm.views.page_not_found"
+handler500 = "rmm.views.server_error"

@@ -1,0 +1,131 @@
+"""Shared fixtures: an organisation world (two networks, each with a maternity) and one user per
+role, named after the role. Tests marked `postgres` or `redis` need the real service: they skip
+when it is absent, except under RMM_REQUIRE_SERVICES=1 (CI), where they fail."""
+
+import os
+
+import pytest
+import redis as redis_lib
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import Role
+
+from .factories import MaternityFactory, NetworkFactory, member
+
+REQUIRE_SERVICES = os.environ.get("RMM_REQUIRE_SERVICES") == "1"
+
+
+def missing_service(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (RMM_REQUIRE_SERVICES=1: required service missing)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_marked_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis"):
+        redis_url()
+
+
+def redis_url() -> str:
+    """The test Redis URL, after checking that the server answers."""
+    url = settings.REDIS_URL
+    if not url:
+        missing_service("needs Redis: set REDIS_URL=redis://...")
+    try:
+        redis_lib.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis_lib.RedisError as exc:
+        missing_service(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_axes_state(settings):
+    """Lockouts counted by one test must not leak into the next."""
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def network(db):
+    return NetworkFactory(name="Réseau Nord")
+
+
+@pytest.fixture
+def maternity(network):
+    return MaternityFactory(name="Maternité Nord", parent=network)
+
+
+@pytest.fixture
+def other_network(db):
+    return NetworkFactory(name="Réseau Sud")
+
+
+@pytest.fixture
+def other_maternity(other_network):
+    return MaternityFactory(name="Maternité Sud", parent=other_network)
+
+
+@pytest.fixture
+def clinician(maternity):
+    return member(Role.CLINICIAN, maternity, email="clinicien@nord.test", full_name="Clara Clin")
+
+
+@pytest.fixture
+def coordinator(maternity):
+    return member(Role.COORDINATOR, maternity, email="referent@nord.test", full_name="Rémi Ref")
+
+
+@pytest.fixture
+def committee_member(network):
+    return member(Role.COMMITTEE_MEMBER, network, email="membre@nord.test", full_name="Mia Mem")
+
+
+@pytest.fixture
+def chair(network):
+    return member(Role.COMMITTEE_CHAIR, network, email="president@nord.test", full_name="Pia Pres")
+
+
+@pytest.fixture
+def secretary(network):
+    return member(
+        Role.COMMITTEE_SECRETARY, network, email="secretaire@nord.test", full_name="Sam Sec"
+    )
+
+
+@pytest.fixture
+def quality_manager(maternity):
+    return member(Role.QUALITY_MANAGER, maternity, email="qualite@nord.test", full_name="Quy Qual")
+
+
+@pytest.fixture
+def administrator(network):
+    return member(Role.ADMINISTRATOR, network, email="admin@nord.test", full_name="Ada Admin")
+
+
+@pytest.fixture
+def outsider(other_maternity):
+    """A clinician of another network: must never see anything of the first one."""
+    return member(Role.CLINICIAN, other_maternity, email="clinicien@sud.test", full_name="Oto Out")
+
+
+@pytest.fixture
+def other_administrator(other_network):
+    return member(Role.ADMINISTRATOR, other_network, email="admin@sud.test", full_name="Oda Adm")
+
+
+@pytest.fixture
+def every_role(
+    clinician, coordinator, committee_member, chair, secretary, quality_manager, administrator
+):
+    return {
+        Role.CLINICIAN: clinician,
+        Role.COORDINATOR: coordinator,
+        Role.COMMITTEE_MEMBER: committee_member,
+        Role.COMMITTEE_CHAIR: chair,
+        Role.COMMITTEE_SECRETARY: secretary,
+        Role.QUALITY_MANAGER: quality_manager,
+        Role.ADMINISTRATOR: administrator,
+    }
