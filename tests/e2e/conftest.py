@@ -8,10 +8,6 @@ import pytest
 
 from tests.conftest import missing_service
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-# are still synchronous and safe here (and only here).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("RMM_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -43,6 +39,21 @@ def browser_context_args(browser_context_args):
 def _chromium_present():
     if not CHROMIUM.exists():
         missing_service(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test and its
+    # fixtures are still synchronous and safe. Allowed around browser tests only: subprocesses
+    # started by other tests (check --deploy...) must not inherit it.
+    if Path(str(item.fspath)).parent != Path(__file__).parent:
+        yield
+        return
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def pytest_collection_modifyitems(items):
