@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,10 @@ class RMMAdminSite(admin.AdminSite):
         return request.user.is_active and can_open_administration(request.user)
 
     def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            # Signed in but not an administrator: refuse here, or the login page would send
+            # them straight back (a redirect loop).
+            raise PermissionDenied
         # One login page for the whole application, with its lockout and French messages.
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
