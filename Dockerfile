@@ -21,6 +21,7 @@ RUN pip install --no-cache-dir .
 COPY . .
 # Static files and translations are built into the image; build-time settings need dummy values.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
+    RMM_FIELD_ENCRYPTION_KEY=YnVpbGQtb25seS1rZXktbmV2ZXItdXNlZC0zMmJ5dGU= \
     python manage.py collectstatic --noinput \
     && python manage.py compile_translations \
     && mkdir -p /app/var && chown -R rmm:rmm /app/var

@@ -7,3 +7,11 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = _("Cas")
+
+    def ready(self):
+        from accounts.navigation import register_section
+
+        from . import home, permissions  # noqa: F401  (register the rules and home items)
+        from .permissions import may_see_cases
+
+        register_section(_("Cas"), "cases:list", may_see_cases)

@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Identity vault encryption ------------------------------------------------------------
+# Comma-separated Fernet keys: the first encrypts, every key decrypts (so a key can be rotated
+# with `manage.py rotate_identity_key`). Local settings generate one under var/ when unset.
+FIELD_ENCRYPTION_KEYS = env_list("RMM_FIELD_ENCRYPTION_KEY", "")
+
 # --- Logging: never log request bodies or identity data; errors go to stderr ----------------
 LOGGING = {
     "version": 1,

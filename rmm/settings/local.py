@@ -2,7 +2,7 @@
 DATABASE_URL / REDIS_URL say otherwise. Never used on a server."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_list, env_str
+from .base import FIELD_ENCRYPTION_KEYS, VAR_DIR, env_list, env_str
 
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "local-only-not-secret-" + "x" * 40)
@@ -14,3 +14,13 @@ for folder in ("broker", "broker-control", "celery-results", "mail", "media"):
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if not FIELD_ENCRYPTION_KEYS:
+    # `make run` generates its own key, kept under var/ (never committed) and reused next time.
+    from cryptography.fernet import Fernet
+
+    _key_file = VAR_DIR / "field-encryption.key"
+    if not _key_file.exists():
+        _key_file.write_bytes(Fernet.generate_key())
+        _key_file.chmod(0o600)
+    FIELD_ENCRYPTION_KEYS = [_key_file.read_text().strip()]

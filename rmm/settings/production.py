@@ -4,13 +4,27 @@ server refuses to start without it. `manage.py check --deploy` must print no war
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, STORAGES, env_bool, env_int, env_list, env_str
+from .base import (
+    DATABASE_URL,
+    FIELD_ENCRYPTION_KEYS,
+    STORAGES,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required.")
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "The environment variable RMM_FIELD_ENCRYPTION_KEY is required (a Fernet key: "
+        "python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())')."
+    )
 if DATABASE_URL.startswith("sqlite"):
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 

@@ -111,6 +111,7 @@ def test_the_web_command_serves_healthz_under_production_settings():
         f"{database['NAME']}",
         "REDIS_URL": redis_url(),
         "RMM_SSL_REDIRECT": "0",
+        "RMM_FIELD_ENCRYPTION_KEY": "Y29tcG9zZS10ZXN0LWtleS1ub3Qtc2VjcmV0LTMyYnk=",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", *command],

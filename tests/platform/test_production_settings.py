@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "prod-test-8f3k2l0s9d8f7g6h5j4k3l2m1n0b9v8c7x6z5a4s3d2f1g0h-Q!",
     "ALLOWED_HOSTS": "rmm.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "RMM_FIELD_ENCRYPTION_KEY": "cHJvZC10ZXN0LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM=",
 }
 
 
@@ -40,7 +41,7 @@ def test_check_deploy_prints_no_warning():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "RMM_FIELD_ENCRYPTION_KEY"])
 def test_production_refuses_to_start_without_required_variable(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = run_manage("check", env=env)

@@ -1,0 +1,78 @@
+"""Guards of the case transitions. Each guard returns None when satisfied, or the French reason
+shown to the user when it is not ("la chronologie est vide"...)."""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from .anonymisation import find_identifiers
+
+Guard = Callable[[object], str | None]
+
+
+def declaration_complete(case) -> str | None:
+    missing = case.missing_for_declaration()
+    identity = getattr(case, "identity", None)
+    if case.outcome == "live_birth_death" and (
+        identity is None or not identity.born_at or not identity.died_at
+    ):
+        missing.append(_("dates et heures de naissance et de décès"))
+    if missing:
+        return _("la déclaration est incomplète : %(missing)s") % {"missing": ", ".join(missing)}
+    return None
+
+
+def chronology_present(case) -> str | None:
+    return None if case.care_events.exists() else _("la chronologie est vide")
+
+
+def summary_present(case) -> str | None:
+    return None if case.summary.strip() else _("le résumé pseudonymisé est vide")
+
+
+def review_texts(case) -> list[tuple[str, str]]:
+    """(where, text) for every text the committee will read."""
+    texts = [(_("le résumé"), case.summary)]
+    for index, event in enumerate(case.care_events.all(), start=1):
+        texts.append((_("l'événement %(n)s de la chronologie") % {"n": index}, event.description))
+    texts.append((_("la cause du décès"), case.cause_of_death_text or ""))
+    return texts
+
+
+def no_identifier_left(case) -> str | None:
+    identity = getattr(case, "identity", None)
+    known = identity.known_values() if identity is not None else []
+    places = [where for where, text in review_texts(case) if text and find_identifiers(text, known)]
+    if places:
+        return _("des identifiants subsistent dans %(places)s") % {"places": ", ".join(places)}
+    return None
+
+
+def summary_validated(case) -> str | None:
+    if case.summary_validated_at is None:
+        return _("l'anonymisation n'a pas été validée par le référent")
+    return None
+
+
+GUARDS: dict[str, list[Guard]] = {
+    "declare": [declaration_complete],
+    "submit_for_review": [
+        summary_present,
+        chronology_present,
+        no_identifier_left,
+        summary_validated,
+    ],
+}
+
+
+def refusal_reasons(case, transition_name: str) -> list[str]:
+    return [reason for guard in GUARDS.get(transition_name, []) if (reason := guard(case))]
+
+
+def for_fsm(transition_name: str) -> list[Callable[[object], bool]]:
+    """The guards as django-fsm conditions (bool), in the order they are explained."""
+    return [(lambda case, guard=guard: guard(case) is None) for guard in GUARDS[transition_name]]
+
+
+def describe(reasons: list[str]) -> str:
+    return _("Refusé : %(reasons)s.") % {"reasons": " ; ".join(reasons)}

@@ -1,0 +1,226 @@
+"""Forms of the case pages (crispy-bootstrap5). Validation messages are French; the forms only
+validate input: what happens next is decided by the services."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+from .clinical import FIELD_GROUPS, CaseKind
+from .models import CareEvent, Case, IdentityVault
+from .selectors import CaseFilters
+from .status import CaseStatus
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
+CLINICAL_FIELDS = [field for _legend, fields in FIELD_GROUPS for field in fields]
+
+
+class ClinicalFactsForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = CLINICAL_FIELDS
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        layout = []
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=organisations,
+                label=_("Organisation déclarante"),
+                error_messages={"invalid_choice": _("Choisissez une de vos organisations.")},
+            )
+            if organisations.count() == 1:
+                self.fields["organisation"].initial = organisations.first()
+            layout.append(Fieldset(_("Organisation"), "organisation"))
+        layout += [Fieldset(legend, *fields) for legend, fields in FIELD_GROUPS]
+        # Cross-field rules (stillbirth thresholds, Apgar only for live births...) live on the
+        # model's clean(), which a ModelForm runs, so that the service enforces the same rules.
+        self.helper.layout = Layout(*layout)
+
+
+class IdentityForm(forms.ModelForm):
+    born_at = forms.DateTimeField(
+        label=_("Date et heure de naissance"),
+        required=False,
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("JJ/MM/AAAA HH:MM — chiffré, jamais montré au comité."),
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+    )
+    died_at = forms.DateTimeField(
+        label=_("Date et heure du décès"),
+        required=False,
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("JJ/MM/AAAA HH:MM — l'âge au décès est calculé à partir de ces dates."),
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+    )
+
+    class Meta:
+        model = IdentityVault
+        fields = [
+            "mother_last_name",
+            "mother_birth_name",
+            "mother_first_name",
+            "child_last_name",
+            "child_first_name",
+            "mother_nir",
+            "ipp",
+            "nda",
+            "born_at",
+            "died_at",
+            "address",
+            "phone",
+            "email",
+            "narrative_original",
+        ]
+        widgets = {
+            field: forms.TextInput()
+            for field in [
+                "mother_last_name",
+                "mother_birth_name",
+                "mother_first_name",
+                "child_last_name",
+                "child_first_name",
+                "mother_nir",
+                "ipp",
+                "nda",
+                "phone",
+                "email",
+            ]
+        } | {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "narrative_original": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "narrative_original": _(
+                "Votre récit des faits. Il reste dans le coffre chiffré ; le référent en tire un "
+                "résumé anonymisé pour le comité."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Identité (coffre chiffré, visible du déclarant et des référents)"),
+                *self.Meta.fields,
+            )
+        )
+
+    def clean_mother_nir(self):
+        from .anonymisation import nir_key_is_valid
+
+        nir = "".join(self.cleaned_data.get("mother_nir", "").split())
+        if nir and not nir_key_is_valid(nir):
+            raise forms.ValidationError(_("Ce NIR n'est pas valide (clé de contrôle incorrecte)."))
+        return nir
+
+    def clean(self):
+        cleaned = super().clean()
+        born_at, died_at = cleaned.get("born_at"), cleaned.get("died_at")
+        if born_at and died_at and died_at < born_at:
+            self.add_error("died_at", _("Le décès ne peut pas précéder la naissance."))
+        return cleaned
+
+
+class CareEventForm(forms.ModelForm):
+    class Meta:
+        model = CareEvent
+        fields = [
+            "period",
+            "gestational_weeks",
+            "gestational_days",
+            "day_of_life",
+            "hour_of_day",
+            "place_type",
+            "actor_function",
+            "description",
+            "flag_delay",
+            "flag_transfer",
+            "flag_missed_contact",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "description": _(
+                "Sans nom ni date exacte : fonctions des intervenants et temps relatif."
+            ),
+        }
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Résumé anonymisé (montré au comité)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    validate = forms.BooleanField(
+        label=_("Je certifie avoir relu ce résumé : il ne contient plus aucun identifiant."),
+        required=False,
+    )
+
+
+class TransitionForm(forms.Form):
+    expected_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Motif / commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *CaseStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous")), *CaseKind.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Toutes"),
+    )
+    period_start = forms.DateField(
+        label=_("Du"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA"}),
+    )
+    period_end = forms.DateField(
+        label=_("Au"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA"}),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("La fin de période précède son début."))
+        return cleaned
+
+    def filters(self) -> CaseFilters:
+        if not self.is_valid():
+            return CaseFilters()
+        data = self.cleaned_data
+        organisation = data.get("organisation")
+        return CaseFilters(
+            status=data.get("status") or "",
+            kind=data.get("kind") or "",
+            organisation_id=organisation.pk if organisation else None,
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+        )

@@ -1,0 +1,16 @@
+"""Case models: the case and its workflow, the identity vault, the chronology, the audit trail."""
+
+from .audit import CaseTransition, IdentityAccessLog
+from .case import Case, CaseCodeCounter, CaseStatus
+from .chronology import CareEvent
+from .identity import IdentityVault
+
+__all__ = [
+    "CareEvent",
+    "Case",
+    "CaseCodeCounter",
+    "CaseStatus",
+    "CaseTransition",
+    "IdentityAccessLog",
+    "IdentityVault",
+]

@@ -1,0 +1,182 @@
+"""Who may see and move which case (DESIGN §2, §3), each predicate paired with its queryset.
+
+- declarant: their own cases (identity included);
+- référent RMM (coordinator): every case of their organisation (identity included);
+- quality manager: cases of their organisation (pseudonymised);
+- committee chair, secretary, member: cases of the organisations their territory covers once
+  handed to the committee (ready and later), pseudonymised;
+- administrator: structure only, no case.
+Nothing here looks at Django's global permissions or at `is_superuser`.
+"""
+
+import rules
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from accounts.scope import covered_organisation_ids, organisation_ids_with_role
+
+from .status import CaseStatus
+
+S = CaseStatus
+
+
+def _cases():
+    # Imported late: the Case model itself names these predicates in its transitions.
+    return apps.get_model("cases", "Case").objects
+
+
+COMMITTEE_ROLES = (Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY, Role.COMMITTEE_MEMBER)
+COMMITTEE_STAGES = (S.READY, S.SCHEDULED, S.REVIEWED, S.ACTION_FOLLOW_UP, S.CLOSED)
+EDITABLE_BY_COORDINATOR = (S.DECLARED, S.DOCUMENTING)
+
+
+def _coordinates(user, case) -> bool:
+    return case.organisation_id in organisation_ids_with_role(user, Role.COORDINATOR)
+
+
+def _is_declarant(user, case) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and case.declared_by_id == user.pk
+        and case.organisation_id in organisation_ids_with_role(user)
+    )
+
+
+def _committee_covers(user, case, *roles) -> bool:
+    return case.organisation_id in covered_organisation_ids(user, *(roles or COMMITTEE_ROLES))
+
+
+# --- Seeing ---------------------------------------------------------------------------------
+@rules.predicate
+def can_view_case(user, case) -> bool:
+    """Pseudonymised case page."""
+    if _is_declarant(user, case) or _coordinates(user, case):
+        return True
+    if case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER):
+        return case.status != S.DRAFT
+    return case.status in COMMITTEE_STAGES and _committee_covers(user, case)
+
+
+def cases_visible_to(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    declarant_orgs = organisation_ids_with_role(user)
+    condition = Q(declared_by_id=user.pk, organisation_id__in=declarant_orgs)
+    condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
+    condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.QUALITY_MANAGER)) & ~Q(
+        status=S.DRAFT
+    )
+    condition |= Q(
+        organisation_id__in=covered_organisation_ids(user, *COMMITTEE_ROLES),
+        status__in=COMMITTEE_STAGES,
+    )
+    return _cases().filter(condition)
+
+
+@rules.predicate
+def can_view_identity(user, case) -> bool:
+    """The identity vault: the declarant and the coordinators of the declaring organisation."""
+    return _is_declarant(user, case) or _coordinates(user, case)
+
+
+def cases_with_identity_visible_to(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        Q(declared_by_id=user.pk, organisation_id__in=organisation_ids_with_role(user))
+        | Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
+    )
+
+
+# --- Editing --------------------------------------------------------------------------------
+@rules.predicate
+def can_edit_case(user, case) -> bool:
+    """Clinical facts: the declarant while drafting, the coordinator while documenting."""
+    if case.status == S.DRAFT:
+        return _is_declarant(user, case)
+    return case.status in EDITABLE_BY_COORDINATOR and _coordinates(user, case)
+
+
+def cases_editable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        Q(
+            status=S.DRAFT,
+            declared_by_id=user.pk,
+            organisation_id__in=organisation_ids_with_role(user),
+        )
+        | Q(
+            status__in=EDITABLE_BY_COORDINATOR,
+            organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+        )
+    )
+
+
+@rules.predicate
+def can_document_case(user, case) -> bool:
+    """Chronology and anonymisation: the coordinator, while documenting."""
+    return case.status == S.DOCUMENTING and _coordinates(user, case)
+
+
+# --- Transitions (django-fsm calls permission(instance, user)) ------------------------------
+def may_declare(case, user) -> bool:
+    return case.status == S.DRAFT and _is_declarant(user, case)
+
+
+def may_accept(case, user) -> bool:
+    return _coordinates(user, case)
+
+
+def may_submit_for_review(case, user) -> bool:
+    return _coordinates(user, case)
+
+
+def may_schedule(case, user) -> bool:
+    return _committee_covers(user, case, Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+
+
+def may_record_review(case, user) -> bool:
+    return _committee_covers(user, case, Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+
+
+def may_close(case, user) -> bool:
+    return _committee_covers(user, case, Role.COMMITTEE_CHAIR) or (
+        case.status == S.ACTION_FOLLOW_UP
+        and case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER)
+    )
+
+
+def may_reopen(case, user) -> bool:
+    return _committee_covers(user, case, Role.COMMITTEE_CHAIR)
+
+
+def cases_documentable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        status=S.DOCUMENTING,
+        organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+    )
+
+
+rules.add_rule("cases.view_case", can_view_case)
+rules.add_rule("cases.view_identity", can_view_identity)
+rules.add_rule("cases.edit_case", can_edit_case)
+rules.add_rule("cases.document_case", can_document_case)
+
+PAIRED_SCOPES = {
+    "cases.view_case": cases_visible_to,
+    "cases.view_identity": cases_with_identity_visible_to,
+    "cases.edit_case": cases_editable_by,
+    "cases.document_case": cases_documentable_by,
+}
+
+
+def may_see_cases(user) -> bool:
+    """The "Cas" section is for the roles that work on cases (not administrators alone)."""
+    from accounts.permissions import has_role
+
+    return has_role(user, Role.CLINICIAN, Role.COORDINATOR, Role.QUALITY_MANAGER, *COMMITTEE_ROLES)

@@ -1,0 +1,1 @@
+"""Every write on cases goes through these services: atomic, permission-checked, audited."""

@@ -1,0 +1,173 @@
+"""Writing a case's content: the declaration (clinical facts and identity), the chronology and
+the anonymised summary. Transitions live in services.transitions."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..anonymisation import find_identifiers, scrub
+from ..exceptions import NotAllowed, TransitionRefused
+from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
+from ..permissions import can_document_case, can_edit_case, can_view_identity
+from .codes import next_case_code, territory_of
+
+IDENTITY_FIELDS = [
+    "mother_last_name",
+    "mother_birth_name",
+    "mother_first_name",
+    "child_last_name",
+    "child_first_name",
+    "mother_nir",
+    "ipp",
+    "nda",
+    "born_at",
+    "died_at",
+    "address",
+    "phone",
+    "email",
+    "narrative_original",
+]
+
+
+def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
+    vault, _created = IdentityVault.objects.get_or_create(case=case)
+    for field in IDENTITY_FIELDS:
+        if field in identity_data:
+            setattr(
+                vault,
+                field,
+                identity_data[field] or ("" if field not in ("born_at", "died_at") else None),
+            )
+    vault.save()
+    return vault
+
+
+def _derive(case: Case, vault: IdentityVault) -> None:
+    case.compute_derived_values(born_at=vault.born_at, died_at=vault.died_at)
+
+
+@transaction.atomic
+def case_create_draft(*, organisation, by, facts: dict, identity: dict) -> Case:
+    """A clinician starts a declaration for their organisation (saved even if incomplete)."""
+    from accounts.permissions import can_declare_case_for
+
+    if not can_declare_case_for(by, organisation):
+        raise NotAllowed(_("Vous ne pouvez pas déclarer de cas pour cette organisation."))
+    territory = territory_of(organisation)
+    case = Case(organisation=organisation, territory=territory, declared_by=by, **facts)
+    case.code = next_case_code(territory=territory, year=timezone.localdate().year)
+    case.full_clean(exclude=["status"])
+    case.save()
+    vault = _save_identity(case, identity)
+    _derive(case, vault)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, facts: dict, identity: dict | None = None) -> Case:
+    """Complete or correct the clinical facts (and identity, for those who may see it)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_edit_case(by, case):
+        raise NotAllowed(_("Ce cas n'est plus modifiable par vous à ce stade."))
+    for field, value in facts.items():
+        setattr(case, field, value)
+    if identity is not None:
+        if not can_view_identity(by, case):
+            raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
+        vault = _save_identity(case, identity)
+    else:
+        vault, _created = IdentityVault.objects.get_or_create(case=case)
+    _derive(case, vault)
+    case.full_clean(exclude=["status"])
+    case.save()
+    return case
+
+
+def identity_for_display(*, case: Case, by) -> IdentityVault:
+    """The vault of a case for someone allowed to see it; every call is logged."""
+    if not can_view_identity(by, case):
+        raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
+    with transaction.atomic():
+        IdentityAccessLog.objects.create(
+            case=case, user=by, user_name=by.get_full_name() or by.email
+        )
+        vault, _created = IdentityVault.objects.get_or_create(case=case)
+    return vault
+
+
+# --- Chronology -----------------------------------------------------------------------------
+def _require_documenting(case: Case, by) -> None:
+    if not can_document_case(by, case):
+        raise NotAllowed(_("La chronologie ne se modifie que par le référent, en documentation."))
+
+
+@transaction.atomic
+def care_event_save(*, case: Case, by, event: CareEvent) -> CareEvent:
+    """Add or correct one event of the chronology (relative time, function, never a name)."""
+    _require_documenting(case, by)
+    event.case = case
+    if event.pk is None:
+        last = case.care_events.aggregate(last=Max("position"))["last"]
+        event.position = 0 if last is None else last + 1
+    event.full_clean()
+    event.save()
+    _invalidate_anonymisation(case)
+    return event
+
+
+@transaction.atomic
+def care_event_delete(*, case: Case, by, event: CareEvent) -> None:
+    _require_documenting(case, by)
+    event.delete()
+
+
+@transaction.atomic
+def care_event_move(*, case: Case, by, event: CareEvent, offset: int) -> None:
+    """Move an event up (-1) or down (+1) in the chronology."""
+    _require_documenting(case, by)
+    events = list(case.care_events.select_for_update().order_by("position", "pk"))
+    index = next(i for i, item in enumerate(events) if item.pk == event.pk)
+    new_index = max(0, min(len(events) - 1, index + offset))
+    events.insert(new_index, events.pop(index))
+    for position, item in enumerate(events):
+        if item.position != position:
+            CareEvent.objects.filter(pk=item.pk).update(position=position)
+
+
+# --- Anonymisation --------------------------------------------------------------------------
+def _invalidate_anonymisation(case: Case) -> None:
+    # Any change to a text the committee reads needs a new explicit validation.
+    Case.objects.filter(pk=case.pk).update(summary_validated_at=None, summary_validated_by=None)
+    case.summary_validated_at = None
+    case.summary_validated_by = None
+
+
+def suggested_summary(*, case: Case, by) -> tuple[str, str]:
+    """(original narrative, scrubbed proposal) for the coordinator's side-by-side screen."""
+    vault = identity_for_display(case=case, by=by)
+    original = vault.narrative_original or case.summary
+    return original, scrub(original, vault.known_values())
+
+
+@transaction.atomic
+def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
+    """Save the pseudonymised summary; `validate` records the coordinator's explicit check."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require_documenting(case, by)
+    changed = case.summary != summary
+    case.summary = summary
+    vault, _created = IdentityVault.objects.get_or_create(case=case)
+    if validate and find_identifiers(summary, vault.known_values()):
+        raise TransitionRefused([_("des identifiants subsistent dans le résumé")])
+    if validate:
+        case.summary_validated_at = timezone.now()
+        case.summary_validated_by = by
+    elif changed:
+        case.summary_validated_at = None
+        case.summary_validated_by = None
+    case.save(
+        update_fields=["summary", "summary_validated_at", "summary_validated_by", "updated_at"]
+    )
+    return case
