@@ -13,6 +13,10 @@ class NotAllowed(CaseError):
     """The user's role or organisation does not allow this action on this case."""
 
 
+class InvalidInput(CaseError):
+    """Facts that contradict each other (death before birth...): nothing was saved."""
+
+
 class TransitionRefused(CaseError):
     """The transition's guards are not met; `reasons` lists each one in French."""
 

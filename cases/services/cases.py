@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..anonymisation import find_identifiers, scrub
-from ..exceptions import NotAllowed, TransitionRefused
+from ..exceptions import InvalidInput, NotAllowed, TransitionRefused
 from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
 from ..permissions import can_document_case, can_edit_case, can_view_identity
 from .codes import next_case_code, territory_of
@@ -44,7 +44,10 @@ def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
 
 
 def _derive(case: Case, vault: IdentityVault) -> None:
-    case.compute_derived_values(born_at=vault.born_at, died_at=vault.died_at)
+    try:
+        case.compute_derived_values(born_at=vault.born_at, died_at=vault.died_at)
+    except ValueError as error:  # death before birth, or beyond the first year: French text
+        raise InvalidInput(str(error)) from error
 
 
 @transaction.atomic
