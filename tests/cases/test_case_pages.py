@@ -266,3 +266,37 @@ def test_anonymisation_screen_side_by_side_then_validate(client, case_factory, c
     client.post(url, {"summary": proposal + " Ajout.", "validate": ""})
     case.refresh_from_db()
     assert case.summary_validated_at is None  # an edit needs a new validation
+
+
+def test_administrators_read_the_identity_access_log_of_their_territory(
+    client, case_factory, coordinator, administrator, other_administrator
+):
+    case = case_factory(status="declared")
+    client.force_login(coordinator)
+    client.get(reverse("cases:identity", args=[case.pk]))
+    client.force_login(administrator)
+    changelist = client.get(reverse("admin:cases_identityaccesslog_changelist"))
+    assert changelist.status_code == 200
+    [entry] = changelist.context["cl"].result_list
+    assert entry.user == coordinator and entry.case == case
+    detail = client.get(reverse("admin:cases_identityaccesslog_change", args=[entry.pk]))
+    assert detail.status_code == 200
+    client.post(reverse("admin:cases_identityaccesslog_delete", args=[entry.pk]), {"post": "yes"})
+    assert IdentityAccessLog.objects.count() == 1
+    client.force_login(other_administrator)
+    other = client.get(reverse("admin:cases_identityaccesslog_changelist"))
+    assert list(other.context["cl"].result_list) == []
+
+
+def test_home_tells_each_role_which_cases_wait(client, case_factory, clinician, coordinator):
+    case_factory()
+    case_factory(status="declared")
+    case_factory(status="declared")
+    case_factory(status="documenting")
+    client.force_login(clinician)
+    titles = [item.title for item in client.get(reverse("home")).context["pending_items"]]
+    assert "1 brouillon à compléter et déclarer" in titles
+    client.force_login(coordinator)
+    titles = [item.title for item in client.get(reverse("home")).context["pending_items"]]
+    assert "2 cas déclarés à prendre en charge" in titles
+    assert "1 cas en documentation" in titles

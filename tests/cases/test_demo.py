@@ -1,0 +1,25 @@
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, CaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_case_in_every_state_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == set(CaseStatus.values)
+    count = Case.objects.count()
+    call_command("load_demo")
+    assert Case.objects.count() == count
+    reviewed = Case.objects.get(status="action_follow_up")
+    assert [t.transition for t in reviewed.transitions.all()] == [
+        "declare",
+        "accept",
+        "submit_for_review",
+        "schedule",
+        "record_review",
+        "adopt_action_plan",
+    ]
