@@ -11,8 +11,8 @@ from accounts.demo import MATERNITY_SOUTH
 from accounts.models import Organisation, User
 
 from .anonymisation import scrub
-from .models import Case, CareEvent
-from .services.cases import case_create_draft, care_event_save, summary_save
+from .models import CareEvent, Case
+from .services.cases import care_event_save, case_create_draft, summary_save
 from .services.transitions import case_transition
 
 PARIS = ZoneInfo("Europe/Paris")
