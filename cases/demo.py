@@ -58,7 +58,7 @@ SCENARIOS = [
         },
         ("Benali", "Samira"),
         30,
-        "Mme Benali Samira, hébergée par le 115, 1re consultation à 30 SA. Naissance à 36 SA + 1 j.",
+        "Mme Benali, hébergée via le 115, 1re consultation à 30 SA, naissance à 36 SA + 1 j.",
     ),
     (
         "excluded",
