@@ -29,7 +29,7 @@ def field(page, label):
 
 
 def test_clinician_declares_a_case_after_one_invalid_submission(
-    page, live_server, clinician, log_in, screenshot
+    page, live_server, maternity, clinician, log_in, screenshot
 ):
     log_in(page, clinician.email, TEST_PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")

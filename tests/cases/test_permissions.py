@@ -1,0 +1,76 @@
+import itertools
+import logging
+
+import pytest
+import rules
+from django.urls import reverse
+
+from accounts.models import Role, User
+from cases import permissions
+from cases.models import Case
+from cases.status import CaseStatus
+from tests.factories import CANARY_IDENTITY, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_case_predicate_agrees_with_its_paired_queryset(
+    case_factory, every_role, outsider, other_maternity, maternity
+):
+    colleague = member(Role.CLINICIAN, maternity)
+    for status in CaseStatus.values:
+        case_factory(status=status)
+        case_factory(status=status, declared_by=colleague)
+        case_factory(
+            status=status,
+            organisation=other_maternity,
+            territory=other_maternity.parent,
+            declared_by=outsider,
+        )
+    users = [*every_role.values(), outsider, colleague]
+    checked = 0
+    for (rule_name, scope), user, case in itertools.product(
+        permissions.PAIRED_SCOPES.items(), users, Case.objects.all()
+    ):
+        fresh = User.objects.get(pk=user.pk)
+        assert (
+            rules.test_rule(rule_name, fresh, case) == scope(fresh).filter(pk=case.pk).exists()
+        ), (rule_name, user.email, case.status)
+        checked += 1
+    assert checked > 900
+
+
+def test_no_role_sees_another_networks_cases(case_factory, every_role, other_maternity, outsider):
+    foreign = case_factory(
+        status="ready",
+        organisation=other_maternity,
+        territory=other_maternity.parent,
+        declared_by=outsider,
+    )
+    for role, user in every_role.items():
+        assert not permissions.can_view_case(user, foreign), role
+        assert not permissions.cases_visible_to(user).filter(pk=foreign.pk).exists(), role
+
+
+def test_identity_never_reaches_the_logs(
+    client, case_factory, clinician, coordinator, chair, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    case = case_factory(status="declared")
+    client.force_login(coordinator)
+    client.get(reverse("cases:identity", args=[case.pk]))
+    client.post(
+        reverse("cases:transition", args=[case.pk, "accept"]), {"expected_status": "declared"}
+    )
+    client.get(reverse("cases:anonymisation", args=[case.pk]))
+    client.post(
+        reverse("cases:anonymisation", args=[case.pk]),
+        {"summary": "Mme Zanzibarova", "validate": "on"},
+    )
+    client.force_login(chair)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    logged = caplog.text
+    for value in CANARY_IDENTITY.values():
+        for fragment in value.split():
+            if len(fragment) > 5:
+                assert fragment not in logged, fragment
