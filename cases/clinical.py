@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "FIELD_GROUPS",
@@ -323,7 +324,7 @@ class CongenitalAnomalyType(models.TextChoices):
     URINARY = "urinary", _("Appareil urinaire")
     RESPIRATORY = "respiratory", _("Appareil respiratoire, hernie diaphragmatique")
     OROFACIAL_CLEFT = "orofacial_cleft", _("Fente orofaciale")
-    LIMBS = "limbs", _("Membres")
+    LIMBS = "limbs", pgettext_lazy("congenital anomaly", "Membres")
     MULTIPLE = "multiple", _("Anomalies multiples")
     OTHER = "other", _("Autre")
     UNKNOWN = "unknown", _("Inconnu")

@@ -34,11 +34,8 @@ def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
     vault, _created = IdentityVault.objects.get_or_create(case=case)
     for field in IDENTITY_FIELDS:
         if field in identity_data:
-            setattr(
-                vault,
-                field,
-                identity_data[field] or ("" if field not in ("born_at", "died_at") else None),
-            )
+            empty = None if field in ("born_at", "died_at") else ""
+            setattr(vault, field, identity_data[field] or empty)
     vault.save()
     return vault
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
+from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import CANARY_IDENTITY, TEST_PASSWORD, CaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +26,8 @@ def declared_case(maternity, clinician):
 
 
 def field(page, label):
-    return page.get_by_label(label, exact=True)
+    """The control labelled `label`, exactly (crispy appends "*" to required fields)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def test_clinician_declares_a_case_after_one_invalid_submission(
@@ -60,15 +62,19 @@ def test_clinician_declares_a_case_after_one_invalid_submission(
     expect(page.get_by_role("alert").filter(has_text="rien n'a été enregistré")).to_be_visible()
     died_at = field(page, "Date et heure du décès")
     expect(died_at).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(
-        page.locator("#id_died_at ~ .invalid-feedback, [id^=error_][id*=id_died_at]")
-    ).to_contain_text("Le décès ne peut pas précéder la naissance.")
+    # The error sits beside the field, and is announced with it (aria-describedby).
+    expect(died_at).to_have_attribute("aria-describedby", re.compile(r"\bid_died_at_error\b"))
+    expect(page.locator("#id_died_at_error")).to_have_text(
+        "Le décès ne peut pas précéder la naissance."
+    )
     # What was typed is kept: only the wrong field needs correcting.
     expect(field(page, "Nom de la mère")).to_have_value("Zanzibarova")
     expect(field(page, "Poids de naissance (g)")).to_have_value("980")
     assert Case.objects.count() == 0
-    died_at.scroll_into_view_if_needed()
-    screenshot(page, "declare-invalid")
+    # The form is ~12 000 px high: show the viewport around the wrong field, not the whole page.
+    died_at.evaluate("element => element.scrollIntoView({block: 'center'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "declare-invalid.png"))
 
     died_at.fill("06/03/2026 14:45")  # 2 days 4 hours after birth
     page.get_by_role("button", name="Enregistrer et déclarer").click()
@@ -133,7 +139,7 @@ def test_coordinator_documents_anonymises_and_submits(
         place="Maternité niveau 3",
         actor="Sage-femme",
         description="Appel pour contractions, consultation aux urgences obstétricales.",
-        **{"SA": "27", "jours": "2"},
+        **{"SA": "27", "Jours": "2"},
     )
     events = page.locator("ol.list-group > li")
     expect(events).to_have_count(2)
