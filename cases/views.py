@@ -94,6 +94,7 @@ class CaseDeclareView(LoginRequiredMixin, View):
                 "facts_form": facts_form,
                 "identity_form": identity_form,
                 "creating": True,
+                "forms_with_errors": [facts_form, identity_form],
             },
             status=status,
         )
@@ -167,6 +168,7 @@ class CaseEditView(LoginRequiredMixin, View):
                 "facts_form": facts_form,
                 "identity_form": identity_form,
                 "case": self.case,
+                "forms_with_errors": [f for f in (facts_form, identity_form) if f is not None],
             },
             status=status,
         )

@@ -55,6 +55,23 @@ class CaseTransition(AppendOnlyModel):
     def __str__(self):
         return f"{self.case_id}: {self.source} → {self.target} ({self.transition})"
 
+    @property
+    def source_label(self) -> str:
+        return _status_label(self.source)
+
+    @property
+    def target_label(self) -> str:
+        return _status_label(self.target)
+
+
+def _status_label(value: str) -> str:
+    from ..status import CaseStatus
+
+    try:
+        return str(CaseStatus(value).label)
+    except ValueError:
+        return value
+
 
 class IdentityAccessLog(AppendOnlyModel):
     """Each time someone displayed a case's identity vault."""

@@ -78,6 +78,8 @@ def test_invalid_input_shows_french_errors_and_saves_nothing(
     body = html.unescape(response.content.decode())
     assert "rien n'a été enregistré" in body
     assert message in body
+    # An error summary at the top links to each field to correct (the form is long).
+    assert f'href="#id_{field}"' in body
     assert not Case.objects.exists()
     assert not IdentityVault.objects.exists()
 

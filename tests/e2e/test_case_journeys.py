@@ -41,9 +41,7 @@ def test_clinician_declares_a_case_after_one_invalid_submission(
     expect(page).to_have_url(f"{live_server.url}/cas/declarer/")
 
     # The organisation is preselected (the clinician belongs to one maternity only).
-    expect(field(page, "Organisation déclarante")).to_have_value(
-        str(clinician.memberships.get().organisation_id)
-    )
+    expect(field(page, "Organisation déclarante")).to_have_value(str(maternity.pk))
     field(page, "Événement déclaré").select_option(label="Décès après naissance vivante")
     field(page, "Lieu de naissance").select_option(label="Maternité")
     field(page, "Sexe").select_option(label="Féminin")
@@ -72,13 +70,15 @@ def test_clinician_declares_a_case_after_one_invalid_submission(
     expect(field(page, "Poids de naissance (g)")).to_have_value("980")
     assert Case.objects.count() == 0
     # The form is ~12 000 px high: show the viewport around the wrong field, not the whole page.
-    died_at.evaluate("element => element.scrollIntoView({block: 'center'})")
+    # (instant: Bootstrap's smooth scrolling would still be moving when the shot is taken.)
+    died_at.evaluate("element => element.scrollIntoView({block: 'center', behavior: 'instant'})")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "declare-invalid.png"))
 
     died_at.fill("06/03/2026 14:45")  # 2 days 4 hours after birth
     page.get_by_role("button", name="Enregistrer et déclarer").click()
 
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/cas/\d+/$"))
     case = Case.objects.get()
     expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/")
     expect(page.locator("#case-status")).to_have_text("Déclaré")
@@ -159,7 +159,7 @@ def test_coordinator_documents_anonymises_and_submits(
     expect(original).to_contain_text("Zanzibarova")
     expect(proposal).to_contain_text("[NOM]")
     expect(proposal).not_to_contain_text("Zanzibarova")
-    # Side by side: the two texts sit in different columns, the proposal left of the form.
+    # Side by side: the original (and the proposal under it) left, the editable summary right.
     original_box = original.bounding_box()
     summary = page.get_by_label("Résumé anonymisé (montré au comité)")
     summary_box = summary.bounding_box()
@@ -183,6 +183,9 @@ def test_coordinator_documents_anonymises_and_submits(
     page.get_by_role("button", name="Soumettre au comité").click()
     expect(status).to_have_text("Prêt pour revue")
     expect(page.get_by_role("alert")).to_have_count(0)
+    history = page.get_by_role("region", name="Historique")
+    expect(history).to_contain_text("Déclaré → En documentation")
+    expect(history).to_contain_text("En documentation → Prêt pour revue")
     case.refresh_from_db()
     assert case.status == "ready"
     assert [t.target for t in case.transitions.order_by("pk")] == ["documenting", "ready"]
