@@ -274,3 +274,24 @@ def test_draw_workflow_output_is_stable(tmp_path):
 
     first = (tmp_path / "a" / "case-workflow.dot").read_bytes()
     assert first == (tmp_path / "b" / "case-workflow.dot").read_bytes()
+
+
+def test_django_fsm_graph_transitions_draws_every_transition(tmp_path):
+    """django-fsm-2's own command works too (the committed diagram comes from draw_workflow)."""
+    out = io.StringIO()
+    call_command("graph_transitions", "cases.Case", stdout=out)
+    dot = out.getvalue()
+    for name in (
+        "declare",
+        "accept",
+        "exclude",
+        "submit_for_review",
+        "schedule",
+        "postpone",
+        "send_back",
+        "record_review",
+        "adopt_action_plan",
+        "close",
+        "reopen",
+    ):
+        assert name in dot, name
