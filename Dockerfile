@@ -16,6 +16,7 @@ COPY pyproject.toml README.md ./
 COPY rmm ./rmm
 COPY accounts ./accounts
 COPY cases ./cases
+COPY committees ./committees
 COPY notifications ./notifications
 RUN pip install --no-cache-dir .
 COPY . .

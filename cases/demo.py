@@ -1,6 +1,7 @@
-"""Demo cases in every state of the workflow, moved there through the real services (so each
-has its audit trail). Idempotent: nothing is created if the demo maternity already has cases.
-Identities are invented."""
+"""Demo cases, moved through the real services (so each has its audit trail) up to "ready for
+review"; the committees demo takes some of them further (scheduled, reviewed, action follow-up,
+closed). Idempotent: nothing is created if the demo maternity already has cases. Identities are
+invented."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,21 +23,8 @@ PATH = [
     ("declare", "declarant@rmm-demo.fr", ""),
     ("accept", "referent@rmm-demo.fr", ""),
     ("submit_for_review", "referent@rmm-demo.fr", ""),
-    ("schedule", "secretaire@rmm-demo.fr", ""),
-    ("record_review", "president@rmm-demo.fr", ""),
-    ("adopt_action_plan", "president@rmm-demo.fr", ""),
-    ("close", "president@rmm-demo.fr", "Toutes les actions sont terminées."),
 ]
-STEPS_TO = {
-    "draft": 0,
-    "declared": 1,
-    "documenting": 2,
-    "ready": 3,
-    "scheduled": 4,
-    "reviewed": 5,
-    "action_follow_up": 6,
-    "closed": 7,
-}
+STEPS_TO = {"draft": 0, "declared": 1, "documenting": 2, "ready": 3}
 
 SCENARIOS = [
     # target status, facts, mother's names, hours lived, narrative
@@ -94,14 +82,14 @@ SCENARIOS = [
         "Mme Traoré, sans interprète, consulte aux urgences à 27 SA pour contractions.",
     ),
     (
-        "scheduled",
+        "ready",
         {"gestational_age_weeks": 31, "gestational_age_days": 0, "birth_weight_g": 1450},
         ("Lefebvre", "Julie"),
         24 * 9,
         "Transfert in utero refusé faute de place, naissance à 31 SA en niveau 2A.",
     ),
     (
-        "reviewed",
+        "ready",
         {
             "gestational_age_weeks": 40,
             "gestational_age_days": 2,
@@ -113,14 +101,14 @@ SCENARIOS = [
         "Anoxie per-partum, césarienne en urgence, décès à H6.",
     ),
     (
-        "action_follow_up",
+        "ready",
         {"gestational_age_weeks": 25, "gestational_age_days": 3, "birth_weight_g": 760},
         ("Diallo", "Mariam"),
         24 * 3,
         "Mme Diallo, AME non ouverte, aucune consultation avant 25 SA.",
     ),
     (
-        "closed",
+        "ready",
         {"gestational_age_weeks": 33, "gestational_age_days": 6, "birth_weight_g": 1980},
         ("Petit", "Claire"),
         24 * 20,

@@ -3,8 +3,8 @@
 - declarant: their own cases (identity included);
 - référent RMM (coordinator): every case of their organisation (identity included);
 - quality manager: cases of their organisation (pseudonymised);
-- committee chair, secretary, member: cases of the organisations their territory covers once
-  handed to the committee (ready and later), pseudonymised;
+- committees: what `cases.committee_scope` says (the committees app registers the rules:
+  membership, confidentiality charter, agendas), pseudonymised and never the vault;
 - administrator: structure only, no case.
 Nothing here looks at Django's global permissions or at `is_superuser`.
 """
@@ -14,8 +14,9 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from accounts.scope import covered_organisation_ids, organisation_ids_with_role
+from accounts.scope import organisation_ids_with_role
 
+from . import committee_scope
 from .status import CaseStatus
 
 S = CaseStatus
@@ -27,7 +28,6 @@ def _cases():
 
 
 COMMITTEE_ROLES = (Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY, Role.COMMITTEE_MEMBER)
-COMMITTEE_STAGES = (S.READY, S.SCHEDULED, S.REVIEWED, S.ACTION_FOLLOW_UP, S.CLOSED)
 EDITABLE_BY_COORDINATOR = (S.DECLARED, S.DOCUMENTING)
 
 
@@ -44,10 +44,6 @@ def _is_declarant(user, case) -> bool:
     )
 
 
-def _committee_covers(user, case, *roles) -> bool:
-    return case.organisation_id in covered_organisation_ids(user, *(roles or COMMITTEE_ROLES))
-
-
 # --- Seeing ---------------------------------------------------------------------------------
 @rules.predicate
 def can_view_case(user, case) -> bool:
@@ -56,7 +52,7 @@ def can_view_case(user, case) -> bool:
         return True
     if case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER):
         return case.status != S.DRAFT
-    return case.status in COMMITTEE_STAGES and _committee_covers(user, case)
+    return committee_scope.current().reads(user, case)
 
 
 def cases_visible_to(user) -> QuerySet:
@@ -68,10 +64,7 @@ def cases_visible_to(user) -> QuerySet:
     condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.QUALITY_MANAGER)) & ~Q(
         status=S.DRAFT
     )
-    condition |= Q(
-        organisation_id__in=covered_organisation_ids(user, *COMMITTEE_ROLES),
-        status__in=COMMITTEE_STAGES,
-    )
+    condition |= committee_scope.current().reads_q(user)
     return _cases().filter(condition)
 
 
@@ -135,22 +128,22 @@ def may_submit_for_review(case, user) -> bool:
 
 
 def may_schedule(case, user) -> bool:
-    return _committee_covers(user, case, Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+    return committee_scope.current().plans(user, case)
 
 
 def may_record_review(case, user) -> bool:
-    return _committee_covers(user, case, Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+    return committee_scope.current().plans(user, case)
 
 
 def may_close(case, user) -> bool:
-    return _committee_covers(user, case, Role.COMMITTEE_CHAIR) or (
+    return committee_scope.current().chairs(user, case) or (
         case.status == S.ACTION_FOLLOW_UP
         and case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER)
     )
 
 
 def may_reopen(case, user) -> bool:
-    return _committee_covers(user, case, Role.COMMITTEE_CHAIR)
+    return committee_scope.current().chairs(user, case)
 
 
 def cases_documentable_by(user) -> QuerySet:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cas/", include("cases.urls")),
+    path("seances/", include("committees.urls")),
     path("", include("accounts.urls")),
 ]
 

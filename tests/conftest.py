@@ -79,19 +79,45 @@ def coordinator(maternity):
 
 
 @pytest.fixture
-def committee_member(network):
-    return member(Role.COMMITTEE_MEMBER, network, email="membre@nord.test", full_name="Mia Mem")
+def committee(network):
+    """The network's review committee (covers the network and its maternities)."""
+    from committees.models import Committee
+
+    return Committee.objects.create(name="Comité RMM Nord", organisation=network, quorum=2)
+
+
+def committee_person(committee, role: str, committee_role: str, charter=True, **user_fields):
+    from committees.models import CharterAcceptance, CommitteeMember
+
+    user = member(role, committee.organisation, **user_fields)
+    CommitteeMember.objects.create(committee=committee, user=user, role=committee_role)
+    if charter:
+        CharterAcceptance.objects.create(committee=committee, user=user)
+    return user
 
 
 @pytest.fixture
-def chair(network):
-    return member(Role.COMMITTEE_CHAIR, network, email="president@nord.test", full_name="Pia Pres")
+def committee_member(committee):
+    return committee_person(
+        committee, Role.COMMITTEE_MEMBER, "member", email="membre@nord.test", full_name="Mia Mem"
+    )
 
 
 @pytest.fixture
-def secretary(network):
-    return member(
-        Role.COMMITTEE_SECRETARY, network, email="secretaire@nord.test", full_name="Sam Sec"
+def chair(committee):
+    return committee_person(
+        committee, Role.COMMITTEE_CHAIR, "chair", email="president@nord.test", full_name="Pia Pres"
+    )
+
+
+@pytest.fixture
+def secretary(committee):
+    return committee_person(
+        committee,
+        Role.COMMITTEE_SECRETARY,
+        "secretary",
+        email="secretaire@nord.test",
+        full_name="Sam Sec",
     )
 
 

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "axes",
 ]
 # Our own apps, in dependency order (load_demo and the i18n tooling walk this list).
-PROJECT_APPS = ["accounts", "cases", "notifications"]
+PROJECT_APPS = ["accounts", "cases", "committees", "notifications"]
 INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
@@ -200,5 +200,7 @@ LOGGING = {
     "loggers": {
         # Django's request logger prints the full request on errors; keep only the status line.
         "django.request": {"level": "ERROR", "propagate": True},
+        # One line per login otherwise; lockouts are still logged as warnings.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }

@@ -25,6 +25,7 @@ def test_case_list_shows_each_role_its_own_scope(
     clinician,
     coordinator,
     committee_member,
+    chair,
     quality_manager,
     outsider,
     administrator,
@@ -43,7 +44,8 @@ def test_case_list_shows_each_role_its_own_scope(
     assert colleague_draft.pk not in listed(clinician)
     assert listed(coordinator) == {draft.pk, colleague_draft.pk, declared.pk, ready.pk}
     assert listed(quality_manager) == {declared.pk, ready.pk}
-    assert listed(committee_member) == {ready.pk}
+    assert listed(chair) == {ready.pk}  # chairs see what is ready, to build agendas
+    assert listed(committee_member) == set()  # members: only cases on their agendas
     assert listed(outsider) == set()
     assert listed(administrator) == set()
 
@@ -121,7 +123,16 @@ def test_another_organisations_case_is_a_404(client, case_factory, outsider):
 
 
 def test_committee_pages_never_show_identity(client, case_factory, committee_member, chair):
-    case = case_factory(status="ready", summary="Nouveau-né de 27 SA + 2 j décédé à J2.")
+    from committees.models import AgendaItem, Session
+
+    case = case_factory(status="scheduled", summary="Nouveau-né de 27 SA + 2 j décédé à J2.")
+    session = Session.objects.create(
+        committee=chair.committee_memberships.get().committee,
+        starts_at="2026-12-01T14:00:00+01:00",
+        place="Salle 1",
+        created_by=chair,
+    )
+    AgendaItem.objects.create(session=session, case=case)
     CareEvent.objects.create(
         case=case,
         period="postnatal",

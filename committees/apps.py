@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitteesConfig(AppConfig):
+    name = "committees"
+    verbose_name = _("Comités et séances RMM")
+
+    def ready(self):
+        from accounts.navigation import register_section
+        from cases import committee_scope
+
+        from . import permissions
+
+        committee_scope.register(permissions.CommitteeMembershipScope())
+        register_section(_("Séances"), "committees:session_list", permissions.is_in_a_committee)

@@ -1,0 +1,128 @@
+"""Demo committee of the network, with its members (charter accepted), a held session whose
+minutes are validated, and a planned session: takes the demo's 'ready' cases further through
+the real services (scheduled, reviewed, action follow-up, closed). Idempotent."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.demo import NETWORK
+from accounts.models import Organisation, User
+from cases.models import Case
+from cases.services.transitions import case_transition
+
+from .models import (
+    AlarmItem,
+    CaseReview,
+    CharterAcceptance,
+    Committee,
+    CommitteeMember,
+    Delay,
+    IcdPmGroup,
+    MaternalCondition,
+    PathwayStage,
+)
+from .services import reviews, sessions
+
+COMMITTEE_NAME = "Comité RMM du réseau Val-de-Bièvre (démo)"
+MEMBERS = [
+    ("president@rmm-demo.fr", "chair", "Pédiatrie"),
+    ("secretaire@rmm-demo.fr", "secretary", "Maïeutique"),
+    ("membre@rmm-demo.fr", "member", "Obstétrique"),
+    ("referent@rmm-demo.fr", "member", "Néonatologie"),
+]
+
+
+def _review(**fields) -> CaseReview:
+    return CaseReview(
+        icd_pm_group=IcdPmGroup.objects.get(code=fields.pop("icd", "N9")),
+        maternal_condition=MaternalCondition.objects.get(code=fields.pop("m", "M2")),
+        grade_care_to_death=fields.pop("grade", "C"),
+        grade_neonatal_care="B",
+        grade_after_death="A",
+        avoidability=fields.pop("avoidability", "potentially_avoidable"),
+        optimal_care=False,
+        what_went_well="Transfert néonatal rapide, accompagnement du deuil.",
+        parents_questions="Le décès aurait-il pu être évité par un suivi plus précoce ?",
+        answers_to_parents="Entretien avec le pédiatre référent, compte rendu remis.",
+        conclusion=fields.pop("conclusion", "Suivi prénatal tardif ; orientation PMI à renforcer."),
+        **fields,
+    )
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    if Committee.objects.filter(name=COMMITTEE_NAME).exists():
+        return {"committees": 0, "sessions": 0}
+    network = Organisation.objects.get(name=NETWORK)
+    committee = Committee.objects.create(name=COMMITTEE_NAME, organisation=network, quorum=3)
+    users = {user.email: user for user in User.objects.filter(email__endswith="@rmm-demo.fr")}
+    for email, role, specialty in MEMBERS:
+        CommitteeMember.objects.create(
+            committee=committee, user=users[email], role=role, specialty=specialty
+        )
+        CharterAcceptance.objects.create(committee=committee, user=users[email])
+    chair, secretary = users["president@rmm-demo.fr"], users["secretaire@rmm-demo.fr"]
+
+    ready = list(Case.objects.filter(organisation__parent=network, status="ready").order_by("pk"))
+    now = timezone.now().replace(second=0, microsecond=0)
+    held = sessions.session_plan(
+        committee=committee,
+        by=secretary,
+        starts_at=now - timedelta(days=14),
+        place="Salle du réseau",
+    )
+    planned = sessions.session_plan(
+        committee=committee,
+        by=secretary,
+        starts_at=now + timedelta(days=21),
+        video_link="https://visio.example.org/rmm",
+    )
+    # ready[0] stays ready; ready[1] goes on the planned session; ready[2:5] are reviewed.
+    if len(ready) >= 2:
+        sessions.agenda_add(session=planned, case=ready[1], by=secretary, presenter=chair)
+    reviewed = ready[2:5]
+    for case in reviewed:
+        sessions.agenda_add(session=held, case=case, by=secretary, presenter=secretary)
+    sessions.session_transition(
+        session=held, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    members = {m.user.email: m for m in committee.members.select_related("user")}
+    sessions.attendance_record(
+        session=held,
+        by=secretary,
+        statuses={members[email].pk: "present" for email, *_rest in MEMBERS},
+    )
+    for index, case in enumerate(reviewed):
+        factors = [
+            (AlarmItem.objects.get(code="1.4"), "Barrière de la langue, pas d'interprète.", False),
+            (AlarmItem.objects.get(code="4.2"), "", True),
+        ]
+        reviews.review_record(
+            session=held,
+            case=case,
+            by=chair,
+            review=_review(no_action_needed=index == 2),
+            delays=Delay.objects.filter(code="D1"),
+            pathway_breaks=PathwayStage.objects.filter(code__in=["P01", "P03"]),
+            factors=factors,
+        )
+    sessions.session_transition(
+        session=held, name="hold", by=secretary, expected_status="agenda_sent"
+    )
+    reviews.minutes_draft(session=held, by=secretary)
+    reviews.minutes_validate(session=held, by=chair, version=1)
+    # One case goes to action follow-up, one is closed without action; one stays reviewed.
+    if len(reviewed) == 3:
+        case_transition(
+            case_id=reviewed[1].pk, name="adopt_action_plan", by=chair, expected_status="reviewed"
+        )
+        case_transition(
+            case_id=reviewed[2].pk,
+            name="close",
+            by=chair,
+            expected_status="reviewed",
+            comment="Le comité n'a retenu aucune action corrective.",
+        )
+    return {"committees": 1, "sessions": 2}

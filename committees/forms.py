@@ -1,0 +1,130 @@
+"""Forms of the committee pages; validation only, decisions in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AlarmItem, CaseReview, Committee, Delay, PathwayStage, Session
+
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"]
+
+
+class SessionForm(forms.ModelForm):
+    committee = forms.ModelChoiceField(queryset=Committee.objects.none(), label=_("Comité"))
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("JJ/MM/AAAA HH:MM"),
+        widget=forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M", attrs={"placeholder": "JJ/MM/AAAA HH:MM"}
+        ),
+    )
+
+    video_link = forms.URLField(
+        label=_("Lien de visioconférence"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Session
+        fields = ["committee", "starts_at", "duration_minutes", "place", "video_link"]
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+        if committees is not None and committees.count() == 1:
+            self.fields["committee"].initial = committees.first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("place") and not cleaned.get("video_link"):
+            raise forms.ValidationError(_("Indiquez un lieu ou un lien de visioconférence."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif d'annulation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    """The review record plus, for each ALARM item, a tick, a comment and a recovery flag."""
+
+    delays = forms.ModelMultipleChoiceField(
+        queryset=Delay.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Retards (modèle des trois retards)"),
+    )
+    pathway_breaks = forms.ModelMultipleChoiceField(
+        queryset=PathwayStage.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Étapes où le parcours a rompu"),
+    )
+    optimal_care = forms.TypedChoiceField(
+        label=_("Soins optimaux"),
+        required=False,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        choices=[("", "—"), ("yes", _("Oui")), ("no", _("Non"))],
+    )
+
+    class Meta:
+        model = CaseReview
+        fields = [
+            "icd_pm_group",
+            "maternal_condition",
+            "grade_care_to_death",
+            "grade_neonatal_care",
+            "grade_after_death",
+            "avoidability",
+            "optimal_care",
+            "delays",
+            "pathway_breaks",
+            "what_went_well",
+            "parents_questions",
+            "answers_to_parents",
+            "conclusion",
+            "no_action_needed",
+        ]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 3})
+            for field in ["what_went_well", "parents_questions", "answers_to_parents", "conclusion"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alarm_items = list(AlarmItem.objects.filter(is_active=True).select_related("category"))
+        for item in self.alarm_items:
+            self.fields[f"factor_{item.pk}"] = forms.BooleanField(required=False, label=item.label)
+            self.fields[f"factor_{item.pk}_comment"] = forms.CharField(
+                required=False, label=_("Commentaire"), widget=forms.TextInput()
+            )
+            self.fields[f"factor_{item.pk}_barrier"] = forms.BooleanField(
+                required=False, label=_("Barrière de récupération")
+            )
+
+    def alarm_rows(self):
+        """(category, item, tick field, comment field, barrier field) for the template."""
+        return [
+            (
+                item.category,
+                item,
+                self[f"factor_{item.pk}"],
+                self[f"factor_{item.pk}_comment"],
+                self[f"factor_{item.pk}_barrier"],
+            )
+            for item in self.alarm_items
+        ]
+
+    def factors(self):
+        data = self.cleaned_data
+        return [
+            (
+                item,
+                data.get(f"factor_{item.pk}_comment", ""),
+                bool(data.get(f"factor_{item.pk}_barrier")),
+            )
+            for item in self.alarm_items
+            if data.get(f"factor_{item.pk}")
+        ]

@@ -1,0 +1,63 @@
+"""iCalendar (.ics) invitation for a session: committee, time, place or video link, and the
+case codes on the agenda (pseudonymous codes only)."""
+
+from datetime import UTC, timedelta
+
+from django.utils import timezone
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    # RFC 5545: lines longer than 75 octets are folded with CRLF + space.
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > 74:
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def session_ics(*, session, case_codes: list[str], domain: str) -> str:
+    def stamp(moment):
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    start = session.starts_at
+    end = start + timedelta(minutes=session.duration_minutes)
+    location = session.place or session.video_link
+    description = "Ordre du jour (codes des cas) : " + (", ".join(case_codes) or "à venir")
+    if session.video_link:
+        description += f"\nVisioconférence : {session.video_link}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//RMM//Seances RMM//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:rmm-session-{session.pk}@{domain}",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(start)}",
+        f"DTEND:{stamp(end)}",
+        f"SUMMARY:{_escape('Séance RMM — ' + session.committee.name)}",
+        f"LOCATION:{_escape(location)}",
+        f"DESCRIPTION:{_escape(description)}",
+        "STATUS:" + ("CANCELLED" if session.status == "cancelled" else "CONFIRMED"),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,28 @@
+from .committee import CHARTER_VERSION, CharterAcceptance, Committee, CommitteeMember, CommitteeRole
+from .minutes import MinutesVersion
+from .reference import AlarmCategory, AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
+from .review import Avoidability, CareGrade, CaseReview, ContributingFactor
+from .session import AgendaItem, Attendance, Session, SessionStatus
+
+__all__ = [
+    "CHARTER_VERSION",
+    "AgendaItem",
+    "AlarmCategory",
+    "AlarmItem",
+    "Attendance",
+    "Avoidability",
+    "CareGrade",
+    "CaseReview",
+    "CharterAcceptance",
+    "Committee",
+    "CommitteeMember",
+    "CommitteeRole",
+    "ContributingFactor",
+    "Delay",
+    "IcdPmGroup",
+    "MaternalCondition",
+    "MinutesVersion",
+    "PathwayStage",
+    "Session",
+    "SessionStatus",
+]

@@ -1,0 +1,48 @@
+"""Minutes of a session: generated from its reviews, anonymous, validated by the chair, then
+frozen. A correction is a new version; earlier versions stay readable."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .session import Session
+
+
+class MinutesVersion(models.Model):
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="minutes", verbose_name=_("séance")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    body_html = models.TextField(_("contenu (HTML figé)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rédigée par"),
+    )
+    created_at = models.DateTimeField(_("rédigée le"), auto_now_add=True)
+    correction_reason = models.TextField(_("motif de la correction"), blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validée par"),
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compte rendu")
+        verbose_name_plural = _("comptes rendus")
+        ordering = ["session", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "version"], name="minutes_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.session} — v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.validated_at is not None

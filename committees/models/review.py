@@ -1,0 +1,111 @@
+"""The committee's review of a case (DESIGN §4 "Review record"). A re-review after reopening
+adds a new record: earlier classifications stay visible in the case history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .reference import AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
+from .session import Session
+
+
+class CareGrade(models.TextChoices):
+    A = "A", _("A — aucun problème dans les soins")
+    B = "B", _("B — problèmes sans effet sur l'issue")
+    C = "C", _("C — problèmes qui ont pu changer l'issue")
+    D = "D", _("D — problèmes qui ont probablement changé l'issue")
+
+
+class Avoidability(models.TextChoices):
+    AVOIDABLE = "avoidable", _("Évitable")
+    POTENTIALLY_AVOIDABLE = "potentially_avoidable", _("Potentiellement évitable")
+    NOT_AVOIDABLE = "not_avoidable", _("Non évitable")
+    NOT_ASSESSABLE = "not_assessable", _("Non évaluable")
+
+
+class CaseReview(models.Model):
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("cas")
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("séance")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    recorded_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    icd_pm_group = models.ForeignKey(
+        IcdPmGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("groupe CIM-PM (moment et cause)"),
+    )
+    maternal_condition = models.ForeignKey(
+        MaternalCondition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("condition maternelle (M1-M5)"),
+    )
+    grade_care_to_death = models.CharField(
+        _("soins jusqu'au décès"), max_length=1, choices=CareGrade.choices, blank=True
+    )
+    grade_neonatal_care = models.CharField(
+        _("soins néonatals"), max_length=1, choices=CareGrade.choices, blank=True
+    )
+    grade_after_death = models.CharField(
+        _("soins après le décès et accompagnement de la famille"),
+        max_length=1,
+        choices=CareGrade.choices,
+        blank=True,
+    )
+    avoidability = models.CharField(
+        _("évitabilité"), max_length=25, choices=Avoidability.choices, blank=True
+    )
+    optimal_care = models.BooleanField(_("soins optimaux"), null=True, blank=True)
+    delays = models.ManyToManyField(Delay, blank=True, verbose_name=_("retards"))
+    pathway_breaks = models.ManyToManyField(
+        PathwayStage, blank=True, verbose_name=_("étapes où le parcours a rompu")
+    )
+    what_went_well = models.TextField(_("ce qui a bien fonctionné"), blank=True)
+    parents_questions = models.TextField(_("questions des parents"), blank=True)
+    answers_to_parents = models.TextField(_("réponses apportées aux parents"), blank=True)
+    conclusion = models.TextField(_("conclusion et décisions du comité"), blank=True)
+    no_action_needed = models.BooleanField(_("aucune action corrective nécessaire"), default=False)
+
+    class Meta:
+        verbose_name = _("revue de cas")
+        verbose_name_plural = _("revues de cas")
+        ordering = ["case", "-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.case} — {self.recorded_at:%d/%m/%Y}"
+
+
+class ContributingFactor(models.Model):
+    """One ALARM factor the committee retained, with its comment."""
+
+    review = models.ForeignKey(
+        CaseReview, on_delete=models.CASCADE, related_name="factors", verbose_name=_("revue")
+    )
+    item = models.ForeignKey(AlarmItem, on_delete=models.PROTECT, verbose_name=_("facteur ALARM"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    recovery_barrier = models.BooleanField(
+        _("barrière de récupération"),
+        default=False,
+        help_text=_("Ce qui a permis, ou aurait permis, de rattraper la situation."),
+    )
+
+    class Meta:
+        verbose_name = _("facteur contributif")
+        verbose_name_plural = _("facteurs contributifs")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="factor_once_per_review")
+        ]
+
+    def __str__(self):
+        return str(self.item)

@@ -1,0 +1,214 @@
+"""Who may do what in committees, sessions and reviews; each predicate with its queryset.
+
+Rights come from committee membership (chair, secretary, member, external expert), never from a
+global permission. Nothing of a case is shown to a member before they accepted the committee's
+confidentiality charter. Chairs and secretaries see the cases their committee covers once ready
+for review (to build agendas); members and external experts see the cases on the agendas of
+their committee's sessions.
+"""
+
+from collections import defaultdict
+
+import rules
+from django.db.models import Q, QuerySet
+
+from accounts.permissions import organisations_managed_by
+from accounts.scope import with_covered_organisations
+from cases.committee_scope import COMMITTEE_STAGES
+
+from .models import (
+    CHARTER_VERSION,
+    AgendaItem,
+    CharterAcceptance,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Session,
+    SessionStatus,
+)
+
+R = CommitteeRole
+PLANNERS = (R.CHAIR, R.SECRETARY)
+ALL_ROLES = tuple(R.values)
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def committee_roles(user) -> dict[int, frozenset[str]]:
+    """{committee id: roles} of the user's active memberships of active committees (cached)."""
+    if not _active(user):
+        return {}
+    cached = user.__dict__.get("_rmm_committee_roles")
+    if cached is None:
+        roles: dict[int, set[str]] = defaultdict(set)
+        for committee_id, role in CommitteeMember.objects.filter(
+            user=user, is_active=True, committee__is_active=True
+        ).values_list("committee_id", "role"):
+            roles[committee_id].add(role)
+        cached = {key: frozenset(value) for key, value in roles.items()}
+        user.__dict__["_rmm_committee_roles"] = cached
+    return cached
+
+
+def charter_accepted_committees(user) -> set[int]:
+    if not _active(user):
+        return set()
+    cached = user.__dict__.get("_rmm_charters")
+    if cached is None:
+        cached = set(
+            CharterAcceptance.objects.filter(user=user, version=CHARTER_VERSION).values_list(
+                "committee_id", flat=True
+            )
+        )
+        user.__dict__["_rmm_charters"] = cached
+    return cached
+
+
+def committee_ids(user, *roles: str, charter: bool = False) -> set[int]:
+    wanted = set(roles or ALL_ROLES)
+    ids = {cid for cid, held in committee_roles(user).items() if held & wanted}
+    return ids & charter_accepted_committees(user) if charter else ids
+
+
+def covered_by_committees(user, *roles: str) -> set[int]:
+    """Organisations covered by the committees where the user holds `roles` (charter signed)."""
+    key = ("_rmm_committee_cover", roles)
+    cache = user.__dict__.setdefault("_rmm_committee_cover_cache", {})
+    if key not in cache:
+        ids = committee_ids(user, *roles, charter=True)
+        organisations = set(
+            Committee.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
+        )
+        cache[key] = with_covered_organisations(organisations)
+    return cache[key]
+
+
+def forget(user) -> None:
+    for key in ("_rmm_committee_roles", "_rmm_charters", "_rmm_committee_cover_cache"):
+        user.__dict__.pop(key, None)
+
+
+# --- Committees -----------------------------------------------------------------------------
+@rules.predicate
+def can_view_committee(user, committee: Committee) -> bool:
+    """Its members, and the administrators who manage its organisation."""
+    return committee.pk in committee_ids(user) or (
+        _active(user)
+        and organisations_managed_by(user).filter(pk=committee.organisation_id).exists()
+    )
+
+
+def committees_visible_to(user) -> QuerySet[Committee]:
+    if not _active(user):
+        return Committee.objects.none()
+    return Committee.objects.filter(
+        Q(pk__in=committee_ids(user)) | Q(organisation__in=organisations_managed_by(user))
+    )
+
+
+@rules.predicate
+def can_plan_sessions(user, committee: Committee) -> bool:
+    """Chair and secretary plan sessions, agendas, attendance and minutes."""
+    return committee.pk in committee_ids(user, *PLANNERS, charter=True)
+
+
+def committees_planned_by(user) -> QuerySet[Committee]:
+    return Committee.objects.filter(pk__in=committee_ids(user, *PLANNERS, charter=True))
+
+
+def must_accept_charter(user, committee: Committee) -> bool:
+    return committee.pk in committee_ids(user) and committee.pk not in charter_accepted_committees(
+        user
+    )
+
+
+# --- Sessions -------------------------------------------------------------------------------
+@rules.predicate
+def can_view_session(user, session: Session) -> bool:
+    return session.committee_id in committee_ids(user)
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    return Session.objects.filter(committee_id__in=committee_ids(user))
+
+
+@rules.predicate
+def can_plan_session(user, session: Session) -> bool:
+    return session.committee_id in committee_ids(user, *PLANNERS, charter=True)
+
+
+def sessions_planned_by(user) -> QuerySet[Session]:
+    return Session.objects.filter(committee_id__in=committee_ids(user, *PLANNERS, charter=True))
+
+
+@rules.predicate
+def can_chair_session(user, session: Session) -> bool:
+    """Validating minutes is the chair's."""
+    return session.committee_id in committee_ids(user, R.CHAIR, charter=True)
+
+
+def sessions_chaired_by(user) -> QuerySet[Session]:
+    return Session.objects.filter(committee_id__in=committee_ids(user, R.CHAIR, charter=True))
+
+
+rules.add_rule("committees.view_committee", can_view_committee)
+rules.add_rule("committees.plan_sessions", can_plan_sessions)
+rules.add_rule("committees.view_session", can_view_session)
+rules.add_rule("committees.plan_session", can_plan_session)
+rules.add_rule("committees.chair_session", can_chair_session)
+
+PAIRED_SCOPES = {
+    "committees.view_committee": committees_visible_to,
+    "committees.plan_sessions": committees_planned_by,
+    "committees.view_session": sessions_visible_to,
+    "committees.plan_session": sessions_planned_by,
+    "committees.chair_session": sessions_chaired_by,
+}
+
+
+# --- What committees may do with cases (registered into cases.committee_scope) --------------
+class CommitteeMembershipScope:
+    """Case rights of committee people, for the cases app."""
+
+    def plans(self, user, case) -> bool:
+        return case.organisation_id in covered_by_committees(user, *PLANNERS)
+
+    def chairs(self, user, case) -> bool:
+        return case.organisation_id in covered_by_committees(user, R.CHAIR)
+
+    def reads(self, user, case) -> bool:
+        if case.status not in COMMITTEE_STAGES:
+            return False
+        if self.plans(user, case):
+            return True
+        readers = committee_ids(user, charter=True)
+        return (
+            bool(readers)
+            and AgendaItem.objects.filter(case_id=case.pk, session__committee_id__in=readers)
+            .exclude(session__status=SessionStatus.CANCELLED)
+            .exists()
+        )
+
+    def reads_q(self, user) -> Q:
+        readers = committee_ids(user, charter=True)
+        if not readers:
+            return Q(pk__in=[])
+        on_agenda = (
+            AgendaItem.objects.filter(session__committee_id__in=readers)
+            .exclude(session__status=SessionStatus.CANCELLED)
+            .values("case_id")
+        )
+        return Q(status__in=COMMITTEE_STAGES) & (
+            Q(organisation_id__in=covered_by_committees(user, *PLANNERS)) | Q(pk__in=on_agenda)
+        )
+
+
+def is_in_a_committee(user) -> bool:
+    return bool(committee_roles(user))
+
+
+def committee_covers(committee: Committee, case) -> bool:
+    """The case was declared by an organisation this committee reviews."""
+    return case.organisation_id in with_covered_organisations({committee.organisation_id})

@@ -1,0 +1,65 @@
+"""Reads of the committees app, scoped to the user, with bounded query counts."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.scope import with_covered_organisations
+from cases.models import Case
+
+from .models import AgendaItem, Attendance, CaseReview, Session
+from .permissions import sessions_visible_to
+
+
+def session_list_for(*, user) -> QuerySet[Session]:
+    return (
+        sessions_visible_to(user)
+        .select_related("committee")
+        .annotate(case_count=Count("agenda", distinct=True))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def agenda_of(*, session: Session) -> list[AgendaItem]:
+    return list(session.agenda.select_related("case", "presenter").order_by("position", "pk"))
+
+
+def agenda_candidates(*, session: Session) -> QuerySet[Case]:
+    """Cases this session may take: ready cases the committee covers, and reopened ones."""
+    covered = with_covered_organisations({session.committee.organisation_id})
+    return (
+        Case.objects.filter(organisation_id__in=covered)
+        .filter(Q(status="ready") | Q(status="reviewed", transitions__transition="reopen"))
+        .exclude(agenda_items__session=session)
+        .distinct()
+        .order_by("ready_at", "pk")
+    )
+
+
+def attendance_of(*, session: Session) -> list[tuple]:
+    """(committee member, status or '') for every active member, in a fixed number of queries."""
+    recorded = {a.member_id: a.status for a in session.attendance.all()}
+    members = session.committee.members.filter(is_active=True).select_related("user")
+    return [(member, recorded.get(member.pk, "")) for member in members]
+
+
+def reviews_of(*, session: Session) -> QuerySet[CaseReview]:
+    return (
+        session.reviews.select_related("case", "icd_pm_group", "maternal_condition")
+        .prefetch_related("delays", "pathway_breaks", Prefetch("factors__item__category"))
+        .order_by("case__code")
+    )
+
+
+def minutes_context(*, session: Session) -> dict:
+    """Everything the minutes show: anonymous by construction (case codes, pseudonymised
+    classifications, attendance by role and specialty, never a patient's identity)."""
+    attendance = session.attendance.select_related("member").order_by(
+        "member__role", "member__specialty"
+    )
+    return {
+        "session": session,
+        "agenda": agenda_of(session=session),
+        "reviews": list(reviews_of(session=session)),
+        "present": [a.member for a in attendance if a.status == Attendance.Status.PRESENT],
+        "excused": [a.member for a in attendance if a.status == Attendance.Status.EXCUSED],
+        "quorum": session.committee.quorum,
+    }

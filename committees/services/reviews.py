@@ -1,0 +1,145 @@
+"""Recording the committee's review of a case, and the minutes of a session."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
+from cases.services.transitions import case_transition
+
+from ..models import CaseReview, ContributingFactor, MinutesVersion, Session
+from ..permissions import can_chair_session, can_plan_session
+from ..selectors import minutes_context
+
+# The minimum a review must hold before `record_review` (French labels for the refusal).
+REQUIRED = {
+    "icd_pm_group": gettext_lazy("le groupe CIM-PM"),
+    "maternal_condition": gettext_lazy("la condition maternelle"),
+    "grade_care_to_death": gettext_lazy("la note des soins jusqu'au décès"),
+    "grade_neonatal_care": gettext_lazy("la note des soins néonatals"),
+    "grade_after_death": gettext_lazy("la note des soins après le décès"),
+    "avoidability": gettext_lazy("l'évitabilité"),
+    "optimal_care": gettext_lazy("soins optimaux ou non"),
+}
+
+
+def missing_for_review(review: CaseReview) -> list[str]:
+    missing = [
+        str(label) for field, label in REQUIRED.items() if getattr(review, field) in (None, "")
+    ]
+    if not review.conclusion.strip():
+        missing.append(_("la conclusion du comité"))
+    return missing
+
+
+@transaction.atomic
+def review_record(
+    *, session: Session, case, by, review: CaseReview, delays=(), pathway_breaks=(), factors=()
+) -> CaseReview:
+    """Record the review of a case on the session's agenda; the case becomes 'reviewed'.
+
+    A case reopened by the chair (already 'reviewed') gets a new review record and stays
+    'reviewed': earlier reviews remain in its history. `factors` are (ALARM item, comment,
+    recovery barrier) triples."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not can_plan_session(by, session):
+        raise NotAllowed(_("Seuls le président et le secrétaire enregistrent la revue."))
+    if session.status not in ("agenda_sent", "held"):
+        raise TransitionConflict(
+            _(
+                "La revue s'enregistre pendant ou après la séance, avant la "
+                "validation du compte rendu."
+            )
+        )
+    if not session.agenda.filter(case=case).exists():
+        raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
+    missing = missing_for_review(review)
+    if missing:
+        raise TransitionRefused(
+            [_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)}]
+        )
+    review.case = case
+    review.session = session
+    review.recorded_by = by
+    review.full_clean(exclude=["case", "session", "recorded_by"])
+    case.refresh_from_db()
+    if case.status == "scheduled":
+        case_transition(
+            case_id=case.pk,
+            name="record_review",
+            by=by,
+            expected_status="scheduled",
+            comment=_("Revue en séance du %(date)s")
+            % {"date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+        )
+    elif not (case.status == "reviewed" and case.transitions.filter(transition="reopen").exists()):
+        raise TransitionConflict(
+            _("Ce cas n'attend pas de revue (statut : %(status)s).")
+            % {"status": case.get_status_display()}
+        )
+    review.save()
+    review.delays.set(delays)
+    review.pathway_breaks.set(pathway_breaks)
+    ContributingFactor.objects.bulk_create(
+        ContributingFactor(review=review, item=item, comment=comment, recovery_barrier=barrier)
+        for item, comment, barrier in factors
+    )
+    return review
+
+
+@transaction.atomic
+def minutes_draft(*, session: Session, by, correction_reason: str = "") -> MinutesVersion:
+    """Generate a new version of the minutes from the session's reviews (anonymous)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not can_plan_session(by, session):
+        raise NotAllowed(_("Seuls le président et le secrétaire rédigent le compte rendu."))
+    if session.status not in ("held", "minutes_validated"):
+        raise TransitionConflict(_("Le compte rendu se rédige une fois la séance tenue."))
+    latest = session.minutes.order_by("-version").first()
+    if latest is not None and latest.is_frozen and not correction_reason.strip():
+        raise TransitionRefused(
+            [
+                _(
+                    "le compte rendu validé est figé : une correction crée une "
+                    "nouvelle version et demande un motif"
+                )
+            ]
+        )
+    if latest is not None and not latest.is_frozen:
+        latest.body_html = render_to_string(
+            "committees/minutes_body.html", minutes_context(session=session)
+        )
+        latest.save(update_fields=["body_html"])
+        return latest
+    version = (session.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
+    return MinutesVersion.objects.create(
+        session=session,
+        version=version,
+        created_by=by,
+        correction_reason=correction_reason.strip(),
+        body_html=render_to_string(
+            "committees/minutes_body.html", minutes_context(session=session)
+        ),
+    )
+
+
+@transaction.atomic
+def minutes_validate(*, session: Session, by, version: int) -> MinutesVersion:
+    """The chair validates a version: it is frozen for good."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not can_chair_session(by, session):
+        raise NotAllowed(_("Seul le président valide le compte rendu."))
+    minutes = session.minutes.select_for_update().get(version=version)
+    latest = session.minutes.order_by("-version").first()
+    if minutes.is_frozen or minutes.pk != latest.pk:
+        raise TransitionConflict(_("Cette version n'est plus la dernière ou est déjà validée."))
+    minutes.validated_by = by
+    minutes.validated_at = timezone.now()
+    minutes.save(update_fields=["validated_by", "validated_at"])
+    if session.status == "held":
+        session.validate_minutes()
+        session.save()
+    return minutes

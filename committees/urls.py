@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "committees"
+
+urlpatterns = [
+    path("", views.SessionListView.as_view(), name="session_list"),
+    path("nouvelle/", views.SessionCreateView.as_view(), name="session_create"),
+    path("<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
+    path("<int:pk>/action/", views.SessionActionView.as_view(), name="session_action"),
+    path("<int:pk>/invitation.ics", views.SessionIcsView.as_view(), name="session_ics"),
+    path("<int:pk>/cas/<int:case_pk>/", views.ReviewView.as_view(), name="review"),
+    path("<int:pk>/compte-rendu/", views.MinutesView.as_view(), name="minutes"),
+    path(
+        "<int:pk>/compte-rendu/v<int:version>/", views.MinutesView.as_view(), name="minutes_version"
+    ),
+    path(
+        "<int:pk>/compte-rendu/v<int:version>/impression/",
+        views.MinutesPrintView.as_view(),
+        name="minutes_print",
+    ),
+    path(
+        "<int:pk>/compte-rendu/v<int:version>/pdf/",
+        views.MinutesPdfView.as_view(),
+        name="minutes_pdf",
+    ),
+    path("comites/<int:pk>/charte/", views.CharterView.as_view(), name="charter"),
+]
