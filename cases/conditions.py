@@ -3,6 +3,7 @@ shown to the user when it is not ("la chronologie est vide"...)."""
 
 from collections.abc import Callable
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .anonymisation import find_identifiers
@@ -30,12 +31,30 @@ def summary_present(case) -> str | None:
     return None if case.summary.strip() else _("le résumé pseudonymisé est vide")
 
 
+def free_text_fields(case) -> list:
+    """Clinical fields typed freely (no value set): any of them could carry a name or a date."""
+    return [
+        field
+        for field in type(case)._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+        and not field.choices
+        and field.editable
+        and field.name not in ("summary", "cause_of_death_icd10")
+    ]
+
+
 def review_texts(case) -> list[tuple[str, str]]:
     """(where, text) for every text the committee will read."""
     texts = [(_("le résumé"), case.summary)]
     for index, event in enumerate(case.care_events.all(), start=1):
         texts.append((_("l'événement %(n)s de la chronologie") % {"n": index}, event.description))
-    texts.append((_("la cause du décès"), case.cause_of_death_text or ""))
+    for field in free_text_fields(case):
+        texts.append(
+            (
+                _("le champ « %(label)s »") % {"label": field.verbose_name},
+                getattr(case, field.name) or "",
+            )
+        )
     return texts
 
 

@@ -1,0 +1,177 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.exceptions import TransitionConflict, TransitionRefused
+from cases.models import Case
+from cases.services.transitions import case_transition
+from committees.models import AgendaItem, CaseReview, IcdPmGroup, MaternalCondition, Session
+from committees.services import reviews, sessions
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def make_cases(maternity, clinician, n, status="ready"):
+    return [
+        CaseFactory(
+            organisation=maternity, territory=maternity.parent, declared_by=clinician, status=status
+        )
+        for _ in range(n)
+    ]
+
+
+def test_session_list_query_count_is_constant(
+    client, committee, secretary, django_assert_max_num_queries
+):
+    def add_sessions(n):
+        for day in range(n):
+            Session.objects.create(
+                committee=committee,
+                created_by=secretary,
+                place="Salle",
+                starts_at=f"2026-12-{day % 28 + 1:02d}T14:00:00+01:00",
+            )
+
+    client.force_login(secretary)
+    add_sessions(3)
+    few = queries(client, reverse("committees:session_list"))
+    add_sessions(40)
+    assert queries(client, reverse("committees:session_list")) == few
+    with django_assert_max_num_queries(few):
+        client.get(reverse("committees:session_list"))
+
+
+def test_agenda_page_query_count_is_constant(client, session, secretary, maternity, clinician):
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[session.pk])
+    for case in make_cases(maternity, clinician, 2, status="scheduled"):
+        AgendaItem.objects.create(session=session, case=case, presenter=secretary)
+    make_cases(maternity, clinician, 2)
+    few = queries(client, url)
+    for case in make_cases(maternity, clinician, 25, status="scheduled"):
+        AgendaItem.objects.create(session=session, case=case, presenter=secretary)
+    make_cases(maternity, clinician, 25)
+    assert queries(client, url) == few
+
+
+def test_committee_case_list_query_count_is_constant(client, chair, maternity, clinician):
+    client.force_login(chair)
+    make_cases(maternity, clinician, 5)
+    few = queries(client, reverse("cases:list"))
+    make_cases(maternity, clinician, 200)
+    assert queries(client, reverse("cases:list")) == few
+
+
+def full_review(**fields):
+    return CaseReview(
+        icd_pm_group=IcdPmGroup.objects.get(code=fields.pop("icd", "N9")),
+        maternal_condition=MaternalCondition.objects.get(code="M2"),
+        grade_care_to_death=fields.pop("grade", "C"),
+        grade_neonatal_care="B",
+        grade_after_death="A",
+        avoidability="potentially_avoidable",
+        optimal_care=False,
+        conclusion="Conclusion.",
+    )
+
+
+def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
+    session, ready_case, secretary, chair, committee
+):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
+    case_transition(
+        case_id=ready_case.pk,
+        name="close",
+        by=chair,
+        expected_status="reviewed",
+        comment="Aucune action.",
+    )
+    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+        case_transition(case_id=ready_case.pk, name="reopen", by=chair, expected_status="closed")
+    case_transition(
+        case_id=ready_case.pk,
+        name="reopen",
+        by=chair,
+        expected_status="closed",
+        comment="Résultats d'autopsie.",
+    )
+    later = Session.objects.create(
+        committee=committee,
+        created_by=secretary,
+        place="Salle",
+        starts_at="2027-01-12T14:00:00+01:00",
+    )
+    sessions.agenda_add(session=later, case=ready_case, by=secretary)
+    assert Case.objects.get(pk=ready_case.pk).status == "reviewed"
+    sessions.session_transition(
+        session=later, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    reviews.review_record(
+        session=later, case=ready_case, by=chair, review=full_review(icd="N4", grade="D")
+    )
+    history = list(
+        CaseReview.objects.filter(case=ready_case)
+        .order_by("recorded_at", "pk")
+        .values_list("icd_pm_group__code", "grade_care_to_death")
+    )
+    assert history == [("N9", "C"), ("N4", "D")]
+    transitions = list(ready_case.transitions.values_list("transition", flat=True))
+    assert transitions == ["schedule", "record_review", "close", "reopen"]
+
+
+def test_agenda_conflicts_are_explained_and_change_nothing(session, ready_case, secretary):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    with pytest.raises(TransitionConflict):
+        sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    assert session.agenda.count() == 1
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    with pytest.raises(TransitionConflict, match="modifiée entre-temps"):
+        sessions.session_transition(
+            session=session, name="send_agenda", by=secretary, expected_status="planned"
+        )
+    with pytest.raises(TransitionRefused, match="motif d'annulation"):
+        sessions.session_transition(
+            session=session, name="cancel", by=secretary, expected_status="agenda_sent", reason=" "
+        )
+    assert Session.objects.get(pk=session.pk).status == "agenda_sent"
+
+
+def test_empty_agenda_cannot_be_sent(session, secretary):
+    with pytest.raises(TransitionRefused, match="l'ordre du jour est vide"):
+        sessions.session_transition(
+            session=session, name="send_agenda", by=secretary, expected_status="planned"
+        )
+
+
+def test_frozen_minutes_are_never_rewritten(session, ready_case, secretary, chair):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
+    sessions.session_transition(
+        session=session, name="hold", by=secretary, expected_status="agenda_sent"
+    )
+    first = reviews.minutes_draft(session=session, by=secretary)
+    reviews.minutes_validate(session=session, by=chair, version=1)
+    frozen_html = session.minutes.get(version=1).body_html
+    with pytest.raises(TransitionConflict):
+        reviews.minutes_validate(session=session, by=chair, version=1)
+    second = reviews.minutes_draft(session=session, by=secretary, correction_reason="Coquille")
+    assert (first.version, second.version) == (1, 2)
+    assert session.minutes.get(version=1).body_html == frozen_html
+    assert session.minutes.get(version=1).is_frozen
