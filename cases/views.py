@@ -25,6 +25,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import CareEvent, Case, IdentityVault
+from .panels import case_panels
 from .permissions import (
     can_document_case,
     can_edit_case,
@@ -216,6 +217,7 @@ class CaseDetailView(LoginRequiredMixin, View):
                 "can_edit": can_edit_case(request.user, case),
                 "can_document": can_document_case(request.user, case),
                 "can_view_identity": can_view_identity(request.user, case),
+                "panels": case_panels(case=case, user=request.user),
             },
         )
 

@@ -10,7 +10,7 @@ class CommitteesConfig(AppConfig):
         from accounts.navigation import register_section
         from cases import committee_scope
 
-        from . import permissions
+        from . import home, permissions  # noqa: F401  (home items, case panel)
 
         committee_scope.register(permissions.CommitteeMembershipScope())
         register_section(_("Séances"), "committees:session_list", permissions.is_in_a_committee)

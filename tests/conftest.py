@@ -2,6 +2,7 @@
 role, named after the role. Tests marked `postgres` or `redis` need the real service: they skip
 when it is absent, except under RMM_REQUIRE_SERVICES=1 (CI), where they fail."""
 
+import importlib
 import os
 
 import pytest
@@ -40,6 +41,25 @@ def redis_url() -> str:
     except redis_lib.RedisError as exc:
         missing_service(f"Redis at {url} does not answer: {exc}")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The review taxonomies come from a data migration; a transactional test (browser
+    journeys, concurrency) empties every table when it ends, so put them back for the tests
+    that follow. The seed is idempotent (rows matched by code)."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps as django_apps
+
+    from committees.models import IcdPmGroup
+
+    if not IcdPmGroup.objects.exists():
+        seed = importlib.import_module("committees.migrations.0002_seed_reference_data").seed
+        seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

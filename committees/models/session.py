@@ -47,7 +47,7 @@ class Session(FSMModelMixin, models.Model):
 
     @transition(field=status, source=S.PLANNED, target=S.AGENDA_SENT)
     def send_agenda(self):
-        """The agenda is frozen and sent to the members."""
+        """The agenda is sent to the members (it can still be adjusted until the session)."""
 
     @transition(field=status, source=[S.PLANNED, S.AGENDA_SENT], target=S.HELD)
     def hold(self):

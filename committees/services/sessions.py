@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
@@ -161,6 +162,8 @@ def session_transition(
         )
     if name == "send_agenda" and not session.agenda.exists():
         raise TransitionRefused([_("l'ordre du jour est vide")])
+    if name == "hold" and session.starts_at > timezone.now():
+        raise TransitionRefused([_("la séance n'a pas encore eu lieu")])
     if name == "cancel":
         if not reason.strip():
             raise TransitionRefused([_("un motif d'annulation est obligatoire")])

@@ -128,7 +128,7 @@ def test_committee_pages_never_show_identity(client, case_factory, committee_mem
     case = case_factory(status="scheduled", summary="Nouveau-né de 27 SA + 2 j décédé à J2.")
     session = Session.objects.create(
         committee=chair.committee_memberships.get().committee,
-        starts_at="2026-12-01T14:00:00+01:00",
+        starts_at="2026-11-01T14:00:00+01:00",
         place="Salle 1",
         created_by=chair,
     )

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from committees.models import Session
 from tests.factories import CaseFactory
@@ -15,11 +18,18 @@ def ready_case(maternity, clinician):
     )
 
 
+def days_from_now(days: int):
+    """A session time relative to today, at 14:00, so tests hold only sessions in the past."""
+    moment = timezone.localtime() + timedelta(days=days)
+    return moment.replace(hour=14, minute=0, second=0, microsecond=0)
+
+
 @pytest.fixture
 def session(committee, secretary):
+    """A session that took place three days ago (it can be marked as held)."""
     return Session.objects.create(
         committee=committee,
-        starts_at="2026-12-01T14:00:00+01:00",
+        starts_at=days_from_now(-3),
         place="Salle du réseau",
         created_by=secretary,
     )

@@ -8,6 +8,7 @@ from cases.models import Case
 from cases.services.transitions import case_transition
 from committees.models import AgendaItem, CaseReview, IcdPmGroup, MaternalCondition, Session
 from committees.services import reviews, sessions
+from tests.committees.conftest import days_from_now
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
         committee=committee,
         created_by=secretary,
         place="Salle",
-        starts_at="2027-01-12T14:00:00+01:00",
+        starts_at=days_from_now(-1),
     )
     sessions.agenda_add(session=later, case=ready_case, by=secretary)
     assert Case.objects.get(pk=ready_case.pk).status == "reviewed"
@@ -175,3 +176,14 @@ def test_frozen_minutes_are_never_rewritten(session, ready_case, secretary, chai
     assert (first.version, second.version) == (1, 2)
     assert session.minutes.get(version=1).body_html == frozen_html
     assert session.minutes.get(version=1).is_frozen
+
+
+def test_a_session_cannot_be_held_before_it_starts(committee, secretary):
+    future = Session.objects.create(
+        committee=committee, created_by=secretary, place="Salle", starts_at=days_from_now(5)
+    )
+    with pytest.raises(TransitionRefused, match="n'a pas encore eu lieu"):
+        sessions.session_transition(
+            session=future, name="hold", by=secretary, expected_status="planned"
+        )
+    assert Session.objects.get(pk=future.pk).status == "planned"

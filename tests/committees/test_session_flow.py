@@ -1,12 +1,14 @@
 """A whole session through the pages: plan, agenda, attendance, review, minutes, PDF."""
 
 import html
+from datetime import UTC
 
 import pytest
 from django.urls import reverse
 
 from cases.models import Case
 from committees.models import AlarmItem, CaseReview, IcdPmGroup, MaternalCondition, Session
+from tests.committees.conftest import days_from_now
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_full_session_through_the_pages(
         reverse("committees:session_create"),
         {
             "committee": committee.pk,
-            "starts_at": "01/12/2026 14:00",
+            "starts_at": f"{days_from_now(-1):%d/%m/%Y} 14:00",
             "duration_minutes": 120,
             "place": "Salle du réseau",
         },
@@ -101,4 +103,8 @@ def test_full_session_through_the_pages(
     ics = client.get(reverse("committees:session_ics", args=[session.pk]))
     assert ics["Content-Type"].startswith("text/calendar")
     body = ics.content.decode()
-    assert "BEGIN:VEVENT" in body and ready_case.code in body and "DTSTART:20261201T130000Z" in body
+    assert (
+        "BEGIN:VEVENT" in body
+        and ready_case.code in body
+        and f"DTSTART:{session.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in body
+    )

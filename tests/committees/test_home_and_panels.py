@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from committees.models import CaseReview, IcdPmGroup, MaternalCondition
+from committees.services import reviews, sessions
+from tests.conftest import committee_person
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, user):
+    client.force_login(user)
+    return [item.title for item in client.get(reverse("home")).context["pending_items"]]
+
+
+def test_home_asks_a_new_member_to_accept_the_charter(client, committee):
+    newcomer = committee_person(committee, Role.COMMITTEE_MEMBER, "member", charter=False)
+    assert "Accepter la charte de confidentialité" in titles(client, newcomer)
+
+
+def test_home_tells_planners_what_waits(client, secretary, committee, ready_case):
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+
+    upcoming = Session.objects.create(
+        committee=committee, starts_at=days_from_now(6), place="Salle", created_by=secretary
+    )
+    found = titles(client, secretary)
+    assert "1 cas prêt à inscrire en séance" in found
+    expected = f"Prochaine séance le {upcoming.starts_at:%d/%m/%Y} 14:00"
+    assert expected in found
+
+
+def test_case_page_shows_the_committee_reviews_to_the_coordinator(
+    client, session, ready_case, secretary, chair, coordinator
+):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    reviews.review_record(
+        session=session,
+        case=ready_case,
+        by=chair,
+        review=CaseReview(
+            icd_pm_group=IcdPmGroup.objects.get(code="N7"),
+            maternal_condition=MaternalCondition.objects.get(code="M5"),
+            grade_care_to_death="B",
+            grade_neonatal_care="A",
+            grade_after_death="A",
+            avoidability="not_avoidable",
+            optimal_care=True,
+            conclusion="Soins adaptés.",
+        ),
+    )
+    client.force_login(coordinator)
+    body = client.get(reverse("cases:detail", args=[ready_case.pk])).content.decode()
+    assert "Revues du comité" in body and "N7 / M5" in body and "Non évitable" in body
