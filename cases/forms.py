@@ -62,36 +62,11 @@ class IdentityForm(forms.ModelForm):
 
     class Meta:
         model = IdentityVault
-        fields = [
-            "mother_last_name",
-            "mother_birth_name",
-            "mother_first_name",
-            "child_last_name",
-            "child_first_name",
-            "mother_nir",
-            "ipp",
-            "nda",
-            "born_at",
-            "died_at",
-            "address",
-            "phone",
-            "email",
-            "narrative_original",
-        ]
+        fields = IdentityVault.ENCRYPTED_FIELDS
         widgets = {
             field: forms.TextInput()
-            for field in [
-                "mother_last_name",
-                "mother_birth_name",
-                "mother_first_name",
-                "child_last_name",
-                "child_first_name",
-                "mother_nir",
-                "ipp",
-                "nda",
-                "phone",
-                "email",
-            ]
+            for field in IdentityVault.ENCRYPTED_FIELDS
+            if field not in ("born_at", "died_at", "address", "narrative_original")
         } | {
             "address": forms.Textarea(attrs={"rows": 2}),
             "narrative_original": forms.Textarea(attrs={"rows": 6}),

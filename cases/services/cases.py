@@ -12,22 +12,7 @@ from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
 from ..permissions import can_document_case, can_edit_case, can_view_identity
 from .codes import next_case_code, territory_of
 
-IDENTITY_FIELDS = [
-    "mother_last_name",
-    "mother_birth_name",
-    "mother_first_name",
-    "child_last_name",
-    "child_first_name",
-    "mother_nir",
-    "ipp",
-    "nda",
-    "born_at",
-    "died_at",
-    "address",
-    "phone",
-    "email",
-    "narrative_original",
-]
+IDENTITY_FIELDS = IdentityVault.ENCRYPTED_FIELDS
 
 
 def _save_identity(case: Case, identity_data: dict) -> IdentityVault:

@@ -33,3 +33,21 @@ def session(committee, secretary):
         place="Salle du réseau",
         created_by=secretary,
     )
+
+
+def full_review(*, icd="N9", maternal="M2", grades="CBA", **fields):
+    """An unsaved review holding the minimum set `record_review` asks for."""
+    from committees.models import CaseReview, IcdPmGroup, MaternalCondition
+
+    values = {
+        "icd_pm_group": IcdPmGroup.objects.get(code=icd),
+        "maternal_condition": MaternalCondition.objects.get(code=maternal),
+        "grade_care_to_death": grades[0],
+        "grade_neonatal_care": grades[1],
+        "grade_after_death": grades[2],
+        "avoidability": "potentially_avoidable",
+        "optimal_care": False,
+        "conclusion": "Conclusion du comité.",
+    }
+    values.update(fields)
+    return CaseReview(**values)

@@ -14,8 +14,8 @@ from cases.exceptions import TransitionRefused
 from cases.models import CareEvent, Case
 from cases.services.cases import case_create_draft, summary_save
 from cases.services.transitions import case_transition
-from committees.models import IcdPmGroup, MaternalCondition
 from committees.services import reviews, sessions
+from tests.committees.conftest import full_review
 from tests.factories import complete_facts
 
 pytestmark = pytest.mark.django_db
@@ -101,22 +101,12 @@ def reviewed_session(
     sessions.session_transition(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
-    from committees.models import CaseReview
 
     reviews.review_record(
         session=session,
         case=case,
         by=chair,
-        review=CaseReview(
-            icd_pm_group=IcdPmGroup.objects.get(code="N9"),
-            maternal_condition=MaternalCondition.objects.get(code="M2"),
-            grade_care_to_death="C",
-            grade_neonatal_care="B",
-            grade_after_death="A",
-            avoidability="potentially_avoidable",
-            optimal_care=False,
-            conclusion="Voir actions.",
-        ),
+        review=full_review(conclusion="Voir actions."),
     )
     sessions.session_transition(
         session=session, name="hold", by=secretary, expected_status="agenda_sent"

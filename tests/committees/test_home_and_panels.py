@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from committees.models import CaseReview, IcdPmGroup, MaternalCondition
 from committees.services import reviews, sessions
+from tests.committees.conftest import full_review
 from tests.conftest import committee_person
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +43,8 @@ def test_case_page_shows_the_committee_reviews_to_the_coordinator(
         session=session,
         case=ready_case,
         by=chair,
-        review=CaseReview(
-            icd_pm_group=IcdPmGroup.objects.get(code="N7"),
-            maternal_condition=MaternalCondition.objects.get(code="M5"),
-            grade_care_to_death="B",
-            grade_neonatal_care="A",
-            grade_after_death="A",
-            avoidability="not_avoidable",
-            optimal_care=True,
-            conclusion="Soins adaptés.",
+        review=full_review(
+            icd="N7", maternal="M5", grades="BAA", avoidability="not_avoidable", optimal_care=True
         ),
     )
     client.force_login(coordinator)

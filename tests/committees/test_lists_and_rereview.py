@@ -6,9 +6,9 @@ from django.urls import reverse
 from cases.exceptions import TransitionConflict, TransitionRefused
 from cases.models import Case
 from cases.services.transitions import case_transition
-from committees.models import AgendaItem, CaseReview, IcdPmGroup, MaternalCondition, Session
+from committees.models import AgendaItem, CaseReview, Session
 from committees.services import reviews, sessions
-from tests.committees.conftest import days_from_now
+from tests.committees.conftest import days_from_now, full_review
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,19 +71,6 @@ def test_committee_case_list_query_count_is_constant(client, chair, maternity, c
     assert queries(client, reverse("cases:list")) == few
 
 
-def full_review(**fields):
-    return CaseReview(
-        icd_pm_group=IcdPmGroup.objects.get(code=fields.pop("icd", "N9")),
-        maternal_condition=MaternalCondition.objects.get(code="M2"),
-        grade_care_to_death=fields.pop("grade", "C"),
-        grade_neonatal_care="B",
-        grade_after_death="A",
-        avoidability="potentially_avoidable",
-        optimal_care=False,
-        conclusion="Conclusion.",
-    )
-
-
 def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
     session, ready_case, secretary, chair, committee
 ):
@@ -120,7 +107,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
         session=later, name="send_agenda", by=secretary, expected_status="planned"
     )
     reviews.review_record(
-        session=later, case=ready_case, by=chair, review=full_review(icd="N4", grade="D")
+        session=later, case=ready_case, by=chair, review=full_review(icd="N4", grades="DBA")
     )
     history = list(
         CaseReview.objects.filter(case=ready_case)
