@@ -191,6 +191,11 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
+        # Plain Bootstrap classes: the list is rendered on every visit and crispy's per-field
+        # templates cost more than the query itself (bench/case_list.py).
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
     def clean(self):
         cleaned = super().clean()
