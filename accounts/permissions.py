@@ -60,12 +60,16 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
 
 @rules.predicate
 def can_manage_membership(user, membership: Membership) -> bool:
-    """Administrators grant and revoke roles in the organisations they manage."""
+    """Administrators grant and revoke roles in the organisations they manage, never their own:
+    an administrator must not make themselves RMM coordinator to open identity vaults."""
+    if not is_platform_operator(user) and membership.user_id == getattr(user, "pk", None):
+        return False
     return can_manage_organisation(user, membership.organisation)
 
 
 def memberships_managed_by(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(organisation__in=organisations_managed_by(user))
+    memberships = Membership.objects.filter(organisation__in=organisations_managed_by(user))
+    return memberships if is_platform_operator(user) else memberships.exclude(user_id=user.pk)
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -75,8 +79,8 @@ def can_manage_user(user, target: User) -> bool:
     manage: a network administrator cannot rename a colleague of another network."""
     if is_platform_operator(user):
         return True
-    if target.is_superuser:
-        return False
+    if target.is_superuser or target.pk == user.pk:
+        return False  # own account: password page only, roles come from another administrator
     managed = covered_organisation_ids(user, Role.ADMINISTRATOR)
     if not managed:
         return False
@@ -91,6 +95,7 @@ def users_managed_by(user) -> QuerySet[User]:
     return (
         User.objects.filter(is_superuser=False, memberships__organisation_id__in=managed)
         .exclude(memberships__in=Membership.objects.exclude(organisation_id__in=managed))
+        .exclude(pk=user.pk)
         .distinct()
     )
 

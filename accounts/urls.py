@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/reinitialiser/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -67,6 +67,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        from axes.utils import reset as reset_lockout
+
+        response = super().form_valid(form)
+        # The lockout page suggests a reset: a new password must open the account again.
+        reset_lockout(username=form.user.email)
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_body.txt"
     html_email_template_name = "registration/password_reset_body.html"

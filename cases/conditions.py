@@ -58,10 +58,22 @@ def review_texts(case) -> list[tuple[str, str]]:
     return texts
 
 
+def known_identity_values(case) -> list[str]:
+    """The case's own identity values, for the scrubber (never displayed)."""
+    from .models import IdentityVault
+
+    vault = IdentityVault.objects.filter(case_id=case.pk).first()
+    return vault.known_values() if vault is not None else []
+
+
+def places_with_identifiers(case, texts: list[tuple[str, str]]) -> list[str]:
+    """Where, among (where, text) pairs, the scrubber still finds an identifier."""
+    known = known_identity_values(case)
+    return [where for where, text in texts if text and find_identifiers(text, known)]
+
+
 def no_identifier_left(case) -> str | None:
-    identity = getattr(case, "identity", None)
-    known = identity.known_values() if identity is not None else []
-    places = [where for where, text in review_texts(case) if text and find_identifiers(text, known)]
+    places = places_with_identifiers(case, review_texts(case))
     if places:
         return _("des identifiants subsistent dans %(places)s") % {"places": ", ".join(places)}
     return None

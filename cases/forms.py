@@ -1,9 +1,12 @@
 """Forms of the case pages (crispy-bootstrap5). Validation messages are French; the forms only
 validate input: what happens next is decided by the services."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -14,6 +17,7 @@ from .selectors import CaseFilters
 from .status import CaseStatus
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
+PHONE_CHARACTERS = re.compile(r"[+\d\s().-]+")
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
 CLINICAL_FIELDS = [field for _legend, fields in FIELD_GROUPS for field in fields]
 
@@ -89,6 +93,24 @@ class IdentityForm(forms.ModelForm):
                 *self.Meta.fields,
             )
         )
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(_("Saisissez une adresse e-mail valide.")) from error
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        digits = re.sub(r"\D", "", phone)
+        if phone and (not PHONE_CHARACTERS.fullmatch(phone) or not 8 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                _("Saisissez un numéro de téléphone (chiffres, espaces, points, + ou tirets).")
+            )
+        return phone
 
     def clean_mother_nir(self):
         from .anonymisation import nir_key_is_valid

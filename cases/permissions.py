@@ -2,7 +2,7 @@
 
 - declarant: their own cases (identity included);
 - référent RMM (coordinator): every case of their organisation (identity included);
-- quality manager: cases of their organisation (pseudonymised);
+- quality manager: cases of their organisation once anonymised (ready for review and later);
 - committees: what `cases.committee_scope` says (the committees app registers the rules:
   membership, confidentiality charter, agendas), pseudonymised and never the vault;
 - administrator: structure only, no case.
@@ -50,8 +50,10 @@ def can_view_case(user, case) -> bool:
     """Pseudonymised case page."""
     if _is_declarant(user, case) or _coordinates(user, case):
         return True
-    if case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER):
-        return case.status != S.DRAFT
+    if case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER) and (
+        case.status in committee_scope.COMMITTEE_STAGES
+    ):
+        return True
     return committee_scope.current().reads(user, case)
 
 
@@ -61,8 +63,11 @@ def cases_visible_to(user) -> QuerySet:
     declarant_orgs = organisation_ids_with_role(user)
     condition = Q(declared_by_id=user.pk, organisation_id__in=declarant_orgs)
     condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
-    condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.QUALITY_MANAGER)) & ~Q(
-        status=S.DRAFT
+    # Quality teams see a case once anonymised (ready for review and later), never the raw
+    # texts of a case still being documented.
+    condition |= Q(
+        organisation_id__in=organisation_ids_with_role(user, Role.QUALITY_MANAGER),
+        status__in=committee_scope.COMMITTEE_STAGES,
     )
     condition |= committee_scope.current().reads_q(user)
     return _cases().filter(condition)

@@ -94,8 +94,18 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        recorded = {}
+        if self.instance.pk:
+            self.initial["optimal_care"] = {True: "yes", False: "no"}.get(
+                self.instance.optimal_care, ""
+            )
+            recorded = {factor.item_id: factor for factor in self.instance.factors.all()}
         self.alarm_items = list(AlarmItem.objects.filter(is_active=True).select_related("category"))
         for item in self.alarm_items:
+            if item.pk in recorded:
+                self.initial[f"factor_{item.pk}"] = True
+                self.initial[f"factor_{item.pk}_comment"] = recorded[item.pk].comment
+                self.initial[f"factor_{item.pk}_barrier"] = recorded[item.pk].recovery_barrier
             self.fields[f"factor_{item.pk}"] = forms.BooleanField(required=False, label=item.label)
             self.fields[f"factor_{item.pk}_comment"] = forms.CharField(
                 required=False, label=_("Commentaire"), widget=forms.TextInput()

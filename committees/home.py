@@ -25,41 +25,67 @@ def committee_items(user):
     items = []
     unsigned = ids - charter_accepted_committees(user)
     for committee in Committee.objects.filter(pk__in=unsigned).order_by("name"):
-        items.append(PendingItem(
-            title=_("Accepter la charte de confidentialité"),
-            detail=committee.name, url=reverse("committees:charter", args=[committee.pk]),
-        ))
-    upcoming = (Session.objects.filter(committee_id__in=ids, starts_at__gte=timezone.now(),
-                                       status__in=["planned", "agenda_sent"])
-                .select_related("committee").order_by("starts_at").first())
+        items.append(
+            PendingItem(
+                title=_("Accepter la charte de confidentialité"),
+                detail=committee.name,
+                url=reverse("committees:charter", args=[committee.pk]),
+            )
+        )
+    upcoming = (
+        Session.objects.filter(
+            committee_id__in=ids,
+            starts_at__gte=timezone.now(),
+            status__in=["planned", "agenda_sent"],
+        )
+        .select_related("committee")
+        .order_by("starts_at")
+        .first()
+    )
     if upcoming is not None:
-        items.append(PendingItem(
-            title=_("Prochaine séance le %(date)s")
-            % {"date": timezone.localtime(upcoming.starts_at).strftime("%d/%m/%Y %H:%M")},
-            detail=upcoming.committee.name,
-            url=reverse("committees:session_detail", args=[upcoming.pk]),
-        ))
+        items.append(
+            PendingItem(
+                title=_("Prochaine séance le %(date)s")
+                % {"date": timezone.localtime(upcoming.starts_at).strftime("%d/%m/%Y %H:%M")},
+                detail=upcoming.committee.name,
+                url=reverse("committees:session_detail", args=[upcoming.pk]),
+            )
+        )
     planned_ids = committee_ids(user, *PLANNERS, charter=True)
     if planned_ids:
         from cases.models import Case
 
-        waiting = Case.objects.filter(status="ready",
-                                      organisation_id__in=covered_by_committees(user, *PLANNERS))
+        waiting = Case.objects.filter(
+            status="ready", organisation_id__in=covered_by_committees(user, *PLANNERS)
+        )
         count = waiting.count()
         if count:
-            items.append(PendingItem(
-                title=ngettext("%(n)s cas prêt à inscrire en séance",
-                               "%(n)s cas prêts à inscrire en séance", count) % {"n": count},
-                url=f"{reverse('cases:list')}?status=ready", count=count,
-            ))
+            items.append(
+                PendingItem(
+                    title=ngettext(
+                        "%(n)s cas prêt à inscrire en séance",
+                        "%(n)s cas prêts à inscrire en séance",
+                        count,
+                    )
+                    % {"n": count},
+                    url=f"{reverse('cases:list')}?status=ready",
+                    count=count,
+                )
+            )
         unminuted = Session.objects.filter(committee_id__in=planned_ids, status="held").count()
         if unminuted:
-            items.append(PendingItem(
-                title=ngettext("%(n)s compte rendu à rédiger ou valider",
-                               "%(n)s comptes rendus à rédiger ou valider", unminuted)
-                % {"n": unminuted},
-                url=reverse("committees:session_list"), count=unminuted,
-            ))
+            items.append(
+                PendingItem(
+                    title=ngettext(
+                        "%(n)s compte rendu à rédiger ou valider",
+                        "%(n)s comptes rendus à rédiger ou valider",
+                        unminuted,
+                    )
+                    % {"n": unminuted},
+                    url=reverse("committees:session_list"),
+                    count=unminuted,
+                )
+            )
     return items
 
 

@@ -31,6 +31,14 @@ from .services import reviews as review_services
 from .services import sessions as session_services
 
 
+def posted_id(data, key: str) -> int:
+    """An id sent by a form; anything else (tampered or missing) is a 404, never a 500."""
+    value = data.get(key, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def visible_session(user, pk) -> Session:
     return get_object_or_404(sessions_visible_to(user).select_related("committee"), pk=pk)
 
@@ -139,7 +147,7 @@ class SessionActionView(SessionMixin, View):
         try:
             if action == "add_case":
                 case = get_object_or_404(
-                    selectors.agenda_candidates(session=session), pk=post.get("case")
+                    selectors.agenda_candidates(session=session), pk=posted_id(post, "case")
                 )
                 presenter = self._presenter(post.get("presenter"))
                 session_services.agenda_add(
@@ -149,7 +157,7 @@ class SessionActionView(SessionMixin, View):
                     request, _("Cas %(code)s inscrit à l'ordre du jour.") % {"code": case.code}
                 )
             elif action in ("remove_case", "up", "down", "presenter"):
-                item = get_object_or_404(session.agenda, pk=post.get("item"))
+                item = get_object_or_404(session.agenda, pk=posted_id(post, "item"))
                 if action == "remove_case":
                     session_services.agenda_remove(
                         session=session, item=item, by=request.user, comment=post.get("comment", "")
@@ -259,11 +267,14 @@ class ReviewView(SessionMixin, View):
         )
         return item.case
 
+    def existing_review(self, case):
+        return self.session.reviews.filter(case=case).first()
+
     def render(self, case, form, status=200):
         earlier = (
             CaseReview.objects.filter(case=case)
+            .exclude(session=self.session)
             .select_related("session", "icd_pm_group", "maternal_condition")
-            .prefetch_related("factors__item")
         )
         return render(
             self.request,
@@ -274,39 +285,58 @@ class ReviewView(SessionMixin, View):
                 "form": form,
                 "events": list(case.care_events.order_by("position", "pk")),
                 "earlier_reviews": list(earlier),
+                "existing": self.existing_review(case),
                 "can_record": can_plan_session(self.request.user, self.session)
-                and self.session.status in ("agenda_sent", "held")
-                and not self.session.reviews.filter(case=case).exists(),
+                and self.session.status in ("agenda_sent", "held", "minutes_validated"),
             },
             status=status,
         )
 
     def get(self, request, pk, case_pk):
         case = self.get_case(case_pk)
-        return self.render(case, ReviewForm())
+        return self.render(case, ReviewForm(instance=self.existing_review(case)))
 
     def post(self, request, pk, case_pk):
         case = self.get_case(case_pk)
-        form = ReviewForm(request.POST)
+        existing = self.existing_review(case)
+        form = ReviewForm(request.POST, instance=existing)
         if not form.is_valid():
             messages.error(
                 request, _("Le formulaire contient des erreurs : rien n'a été enregistré.")
             )
             return self.render(case, form, status=400)
+        links = {
+            "delays": form.cleaned_data["delays"],
+            "pathway_breaks": form.cleaned_data["pathway_breaks"],
+            "factors": form.factors(),
+        }
         try:
-            review_services.review_record(
-                session=self.session,
-                case=case,
-                by=request.user,
-                review=form.save(commit=False),
-                delays=form.cleaned_data["delays"],
-                pathway_breaks=form.cleaned_data["pathway_breaks"],
-                factors=form.factors(),
-            )
+            if existing is None:
+                review_services.review_record(
+                    session=self.session,
+                    case=case,
+                    by=request.user,
+                    review=form.save(commit=False),
+                    **links,
+                )
+                messages.success(
+                    request, _("Revue du cas %(code)s enregistrée.") % {"code": case.code}
+                )
+            else:
+                review_services.review_update(
+                    review=form.save(commit=False), by=request.user, **links
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Revue du cas %(code)s corrigée. Régénérez le compte "
+                        "rendu pour qu'il en tienne compte."
+                    )
+                    % {"code": case.code},
+                )
         except CaseError as error:
             messages.error(request, error.message)
             return self.render(case, form, status=400)
-        messages.success(request, _("Revue du cas %(code)s enregistrée.") % {"code": case.code})
         return redirect("committees:session_detail", pk=self.session.pk)
 
 

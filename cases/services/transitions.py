@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..conditions import refusal_reasons
+from ..conditions import places_with_identifiers, refusal_reasons
 from ..exceptions import NotAllowed, TransitionConflict, TransitionRefused
 from ..models import Case, CaseTransition
 from ..signals import case_transitioned
@@ -102,6 +102,9 @@ def case_transition(
         reasons = refusal_reasons(case, name)
         if name in REASON_REQUIRED and not comment:
             reasons.append(_("un motif est obligatoire"))
+        if comment and places_with_identifiers(case, [("comment", comment)]):
+            # The history is read by the committee: it must stay as anonymous as the summary.
+            reasons.append(_("le commentaire contient un identifiant (nom, date, numéro...)"))
         if reasons:
             raise TransitionRefused(reasons)
         method = getattr(case, name)

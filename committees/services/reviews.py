@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.conditions import places_with_identifiers
 from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
 from cases.services.transitions import case_transition
 
 from ..models import CaseReview, ContributingFactor, MinutesVersion, Session
 from ..permissions import can_chair_session, can_plan_session
 from ..selectors import minutes_context
+from .sessions import quorum_reached
 
 # The minimum a review must hold before `record_review` (French labels for the refusal).
 REQUIRED = {
@@ -33,6 +35,49 @@ def missing_for_review(review: CaseReview) -> list[str]:
     if not review.conclusion.strip():
         missing.append(_("la conclusion du comité"))
     return missing
+
+
+def review_texts(review: CaseReview, factors) -> list[tuple[str, str]]:
+    """(where, text) for every free text of a review: all of it goes into the minutes."""
+    texts = [
+        (str(CaseReview._meta.get_field(name).verbose_name), getattr(review, name))
+        for name in ("what_went_well", "parents_questions", "answers_to_parents", "conclusion")
+    ]
+    texts += [
+        (_("le commentaire du facteur %(code)s") % {"code": item.code}, comment)
+        for item, comment, _barrier in factors
+    ]
+    return texts
+
+
+def refuse_unless_complete_and_anonymous(review: CaseReview, case, factors) -> None:
+    reasons = []
+    missing = missing_for_review(review)
+    if missing:
+        reasons.append(_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)})
+    timing_error = icd_pm_timing_error(review, case)
+    if timing_error:
+        reasons.append(timing_error)
+    places = places_with_identifiers(case, review_texts(review, factors))
+    if places:
+        reasons.append(
+            _("des identifiants subsistent dans : %(places)s") % {"places": ", ".join(places)}
+        )
+    if reasons:
+        raise TransitionRefused(reasons)
+
+
+def icd_pm_timing_error(review: CaseReview, case) -> str | None:
+    """ICD-PM: a neonatal death takes a neonatal group (N), a stillbirth an antepartum (A) or
+    intrapartum (I) one."""
+    group = review.icd_pm_group
+    if group is None or case.outcome not in ("live_birth_death", "stillbirth"):
+        return None
+    if case.outcome == "live_birth_death" and group.timing != "N":
+        return _("un décès néonatal se classe dans un groupe CIM-PM néonatal (N1-N11)")
+    if case.outcome == "stillbirth" and group.timing == "N":
+        return _("une mortinatalité se classe dans un groupe CIM-PM antepartum ou intrapartum")
+    return None
 
 
 @transaction.atomic
@@ -56,11 +101,18 @@ def review_record(
         )
     if not session.agenda.filter(case=case).exists():
         raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
-    missing = missing_for_review(review)
-    if missing:
+    present, quorum_ok = quorum_reached(session)
+    if not quorum_ok:
         raise TransitionRefused(
-            [_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)}]
+            [
+                _(
+                    "le quorum n'est pas atteint (%(present)s présent(s), %(quorum)s requis) : "
+                    "enregistrez les présences"
+                )
+                % {"present": present, "quorum": session.committee.quorum}
+            ]
         )
+    refuse_unless_complete_and_anonymous(review, case, factors)
     review.case = case
     review.session = session
     review.recorded_by = by
@@ -72,8 +124,8 @@ def review_record(
             name="record_review",
             by=by,
             expected_status="scheduled",
-            comment=_("Revue en séance du %(date)s")
-            % {"date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+            # No date here: the history is screened for identifiers, and dates look like them.
+            comment=_("Revue en séance RMM n° %(number)s") % {"number": session.pk},
         )
     elif not (case.status == "reviewed" and case.transitions.filter(transition="reopen").exists()):
         raise TransitionConflict(
@@ -83,6 +135,30 @@ def review_record(
     review.save()
     review.delays.set(delays)
     review.pathway_breaks.set(pathway_breaks)
+    ContributingFactor.objects.bulk_create(
+        ContributingFactor(review=review, item=item, comment=comment, recovery_barrier=barrier)
+        for item, comment, barrier in factors
+    )
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, review: CaseReview, by, delays=(), pathway_breaks=(), factors=()
+) -> CaseReview:
+    """Correct a recorded review (same checks as recording it). When the minutes are already
+    validated, the correction reaches them as a new version, never by rewriting the old one."""
+    session = Session.objects.select_for_update().get(pk=review.session_id)
+    if not can_plan_session(by, session):
+        raise NotAllowed(_("Seuls le président et le secrétaire corrigent la revue."))
+    if session.status == "cancelled":
+        raise TransitionConflict(_("La séance est annulée."))
+    refuse_unless_complete_and_anonymous(review, review.case, factors)
+    review.full_clean(exclude=["case", "session", "recorded_by"])
+    review.save()
+    review.delays.set(delays)
+    review.pathway_breaks.set(pathway_breaks)
+    review.factors.all().delete()
     ContributingFactor.objects.bulk_create(
         ContributingFactor(review=review, item=item, comment=comment, recovery_barrier=barrier)
         for item, comment, barrier in factors

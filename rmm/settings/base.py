@@ -4,7 +4,6 @@ hospital server is read from the environment (see the configuration table in REA
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -12,6 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("RMM_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = False
+# Demo data (`load_demo`) may be loaded only where this is True: local and test settings.
+RMM_DEMO_ALLOWED = False
 SECRET_KEY = env_str("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -118,7 +119,8 @@ CSRF_FAILURE_VIEW = "rmm.views.csrf_failure"
 # --- Internationalisation -------------------------------------------------------------------
 # Source strings are written in French (the default UI); English comes from locale/en.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Language names in their own language, whatever the current one (a switch must be readable).
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

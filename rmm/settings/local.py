@@ -2,9 +2,11 @@
 DATABASE_URL / REDIS_URL say otherwise. Never used on a server."""
 
 from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, VAR_DIR, env_list, env_str
+from .base import FIELD_ENCRYPTION_KEYS, VAR_DIR, env_bool, env_list, env_str
 
-DEBUG = True
+# Debug pages show local variables (identity values among them): off unless a developer asks.
+DEBUG = env_bool("RMM_DEBUG", False)
+RMM_DEMO_ALLOWED = True
 SECRET_KEY = env_str("SECRET_KEY", "local-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 

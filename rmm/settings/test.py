@@ -16,3 +16,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # A fixed, public test key: test data only.
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM="]
+
+RMM_DEMO_ALLOWED = True

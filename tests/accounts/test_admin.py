@@ -115,3 +115,39 @@ def test_maternity_needs_a_level_in_french(client, administrator, network):
     assert response.status_code == 200
     assert "Indiquez le niveau de la maternité." in response.content.decode()
     assert not Organisation.objects.filter(name="Maternité sans niveau").exists()
+
+
+def test_an_administrator_cannot_grant_themselves_a_role(client, administrator, maternity):
+    """Otherwise an administrator could make themselves RMM coordinator and open the vaults."""
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": administrator.pk,
+            "organisation": maternity.pk,
+            "role": Role.COORDINATOR,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user=administrator, organisation=maternity).exists()
+    own = administrator.memberships.get()
+    assert client.get(reverse("admin:accounts_membership_change", args=[own.pk])).status_code in (
+        200,
+        302,
+    )
+    client.post(
+        reverse("admin:accounts_membership_change", args=[own.pk]),
+        {
+            "user": administrator.pk,
+            "organisation": maternity.pk,
+            "role": Role.COORDINATOR,
+            "is_active": "on",
+        },
+    )
+    own.refresh_from_db()
+    assert own.role == Role.ADMINISTRATOR
+    assert (
+        client.get(reverse("admin:accounts_user_change", args=[administrator.pk])).status_code
+        == 302
+    )

@@ -145,3 +145,17 @@ def test_password_reset_for_unknown_email_sends_nothing_and_reveals_nothing(clie
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_a_password_reset_unlocks_a_locked_account(client, clinician, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, clinician.email, "faux")
+    assert login(client, clinician.email, TEST_PASSWORD).status_code == 429
+    client.post(reverse("password_reset"), {"email": clinician.email})
+    link = re.search(r"https?://[^/]+(/mot-de-passe/reinitialiser/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Debloque-2026-mdp", "new_password2": "Debloque-2026-mdp"},
+    )
+    assert login(client, clinician.email, "Debloque-2026-mdp").status_code == 302

@@ -152,3 +152,19 @@ def test_service_refuses_contradictory_dates_even_without_the_form(clinician, ma
             identity={"born_at": born, "died_at": born - timedelta(hours=1)},
         )
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "pas-un-email", "Saisissez une adresse e-mail valide."),
+        ("phone", "abc", "Saisissez un numéro de téléphone"),
+        ("phone", "12", "Saisissez un numéro de téléphone"),
+    ],
+)
+def test_identity_contact_fields_are_validated(client, clinician, maternity, field, value, message):
+    client.force_login(clinician)
+    response = client.post(URL, form_data(maternity, **{field: value}))
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not Case.objects.exists()

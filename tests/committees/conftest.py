@@ -51,3 +51,11 @@ def full_review(*, icd="N9", maternal="M2", grades="CBA", **fields):
     }
     values.update(fields)
     return CaseReview(**values)
+
+
+def all_present(session, by):
+    """Record every active member of the session's committee as present (quorum reached)."""
+    from committees.services.sessions import attendance_record
+
+    members = session.committee.members.filter(is_active=True)
+    attendance_record(session=session, by=by, statuses={m.pk: "present" for m in members})

@@ -15,7 +15,7 @@ from cases.models import CareEvent, Case
 from cases.services.cases import case_create_draft, summary_save
 from cases.services.transitions import case_transition
 from committees.services import reviews, sessions
-from tests.committees.conftest import full_review
+from tests.committees.conftest import all_present, full_review
 from tests.factories import complete_facts
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def reviewed_session(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
 
+    all_present(session, secretary)
     reviews.review_record(
         session=session,
         case=case,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from committees.services import reviews, sessions
-from tests.committees.conftest import full_review
+from tests.committees.conftest import all_present, full_review
 from tests.conftest import committee_person
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def test_case_page_shows_the_committee_reviews_to_the_coordinator(
     sessions.session_transition(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
+    all_present(session, secretary)
     reviews.review_record(
         session=session,
         case=ready_case,

@@ -8,7 +8,7 @@ from cases.models import Case
 from cases.services.transitions import case_transition
 from committees.models import AgendaItem, CaseReview, Session
 from committees.services import reviews, sessions
-from tests.committees.conftest import days_from_now, full_review
+from tests.committees.conftest import all_present, days_from_now, full_review
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
     sessions.session_transition(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
+    all_present(session, secretary)
     reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
     case_transition(
         case_id=ready_case.pk,
@@ -106,6 +107,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
     sessions.session_transition(
         session=later, name="send_agenda", by=secretary, expected_status="planned"
     )
+    all_present(later, secretary)
     reviews.review_record(
         session=later, case=ready_case, by=chair, review=full_review(icd="N4", grades="DBA")
     )
@@ -150,6 +152,7 @@ def test_frozen_minutes_are_never_rewritten(session, ready_case, secretary, chai
     sessions.session_transition(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
+    all_present(session, secretary)
     reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
     sessions.session_transition(
         session=session, name="hold", by=secretary, expected_status="agenda_sent"

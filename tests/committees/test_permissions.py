@@ -179,3 +179,14 @@ def test_committee_rights_never_include_the_identity_vault(chair, secretary, rea
         assert can_view_case(user, ready_case)
         assert not can_view_identity(user, ready_case)
         assert not cases_with_identity_visible_to(user).exists()
+
+
+def test_tampered_ids_are_404_not_500(client, secretary, session):
+    client.force_login(secretary)
+    action = reverse("committees:session_action", args=[session.pk])
+    for data in (
+        {"action": "add_case", "case": "abc"},
+        {"action": "up", "item": "1 OR 1=1"},
+        {"action": "presenter", "item": ""},
+    ):
+        assert client.post(action, data).status_code == 404, data

@@ -74,7 +74,8 @@ def test_full_session_through_the_pages(
     assert incomplete.status_code == 400
     assert "la revue est incomplète" in text(incomplete) and "l'évitabilité" in text(incomplete)
     assert Case.objects.get(pk=ready_case.pk).status == "scheduled"
-    assert client.post(review_url, review_data()).status_code == 302
+    recorded = client.post(review_url, review_data())
+    assert recorded.status_code == 302, [str(m) for m in recorded.context["messages"]]
     assert Case.objects.get(pk=ready_case.pk).status == "reviewed"
     review = CaseReview.objects.get()
     assert review.factors.get().comment == "Barrière de la langue."

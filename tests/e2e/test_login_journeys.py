@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -14,11 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo_data():
-    settings.DEBUG = True
-    try:
-        call_command("load_demo")
-    finally:
-        settings.DEBUG = False
+    call_command("load_demo")  # test settings allow demo data
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_demo_data_is_idempotent_and_has_one_login_per_role(settings):
-    settings.DEBUG = True
+    settings.RMM_DEMO_ALLOWED = True
     call_command("load_demo")
     counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
     call_command("load_demo")
@@ -37,7 +37,7 @@ def test_demo_data_is_idempotent_and_has_one_login_per_role(settings):
 
 @pytest.mark.django_db
 def test_demo_data_never_resets_a_changed_password(settings):
-    settings.DEBUG = True
+    settings.RMM_DEMO_ALLOWED = True
     call_command("load_demo")
     user = User.objects.get(email=ACCOUNTS[0][0])
     user.set_password("Mon-propre-mdp-2026")
@@ -49,7 +49,7 @@ def test_demo_data_never_resets_a_changed_password(settings):
 
 @pytest.mark.django_db
 def test_demo_data_refuses_outside_debug(settings):
-    settings.DEBUG = False
+    settings.RMM_DEMO_ALLOWED = False
     with pytest.raises(CommandError, match="mode local"):
         call_command("load_demo")
     assert not Organisation.objects.exists()

@@ -14,13 +14,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="Autorise le chargement hors mode debug (jamais sur un serveur réel).",
+            help="Autorise le chargement hors réglages locaux (jamais sur un serveur réel).",
         )
 
     def handle(self, *args, allow_production=False, **options):
-        if not settings.DEBUG and not allow_production:
+        if not settings.RMM_DEMO_ALLOWED and not allow_production:
             raise CommandError(
-                "Refusé : les données de démonstration ne se chargent qu'en mode local (DEBUG)."
+                "Refusé : les données de démonstration ne se chargent qu'en mode local "
+                "(réglages rmm.settings.local)."
             )
         for app_name in settings.PROJECT_APPS:
             module_name = f"{app_name}.demo"
