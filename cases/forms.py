@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -123,6 +124,9 @@ class IdentityForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         born_at, died_at = cleaned.get("born_at"), cleaned.get("died_at")
+        for name, moment in (("born_at", born_at), ("died_at", died_at)):
+            if moment and moment > timezone.now():
+                self.add_error(name, _("Cette date est dans le futur."))
         if born_at and died_at:
             try:
                 days, _hours = age_at_death(born_at, died_at)

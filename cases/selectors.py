@@ -84,4 +84,4 @@ def case_page(*, cases: QuerySet[Case], cursor: str = "") -> CasePage:
 
 
 def case_history(*, case: Case) -> QuerySet[CaseTransition]:
-    return case.transitions.order_by("at", "pk")
+    return case.transitions.select_related("actor").order_by("at", "pk")

@@ -136,7 +136,8 @@ def _after_save(request, case: Case) -> HttpResponseRedirect:
         else:
             messages.success(
                 request,
-                _("Cas %(code)s déclaré : les référents RMM sont prévenus.") % {"code": case.code},
+                _("Cas %(code)s déclaré : il attend sa prise en charge par un référent RMM.")
+                % {"code": case.code},
             )
     else:
         messages.success(request, _("Brouillon %(code)s enregistré.") % {"code": case.code})

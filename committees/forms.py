@@ -1,6 +1,9 @@
 """Forms of the committee pages; validation only, decisions in the services."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import AlarmItem, CaseReview, Committee, Delay, PathwayStage, Session
@@ -32,6 +35,19 @@ class SessionForm(forms.ModelForm):
         self.fields["committee"].queryset = committees
         if committees is not None and committees.count() == 1:
             self.fields["committee"].initial = committees.first()
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        # Recording a session held recently is fine; decades away is a typing error.
+        if abs(starts_at - timezone.now()) > timedelta(days=2 * 365):
+            raise forms.ValidationError(_("La date doit être à moins de deux ans d'aujourd'hui."))
+        return starts_at
+
+    def clean_duration_minutes(self):
+        duration = self.cleaned_data["duration_minutes"]
+        if not 15 <= duration <= 600:
+            raise forms.ValidationError(_("Une séance dure entre 15 minutes et 10 heures."))
+        return duration
 
     def clean(self):
         cleaned = super().clean()

@@ -81,6 +81,13 @@ class CareEvent(models.Model):
         hour = f" H{self.hour_of_day}" if self.hour_of_day is not None else ""
         return f"J{self.day_of_life}{hour}"
 
+    @property
+    def time_key(self) -> tuple[int, int]:
+        """Sort key in relative time: every antenatal event comes before every postnatal one."""
+        if self.period == self.Period.ANTENATAL:
+            return (0, (self.gestational_weeks or 0) * 7 + (self.gestational_days or 0))
+        return (1, (self.day_of_life or 0) * 24 + (self.hour_of_day or 0))
+
     def clean(self):
         super().clean()
         if self.period == self.Period.ANTENATAL:

@@ -2,7 +2,7 @@
 the anonymised summary. Transitions live in services.transitions."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,13 +93,29 @@ def care_event_save(*, case: Case, by, event: CareEvent) -> CareEvent:
     """Add or correct one event of the chronology (relative time, function, never a name)."""
     _require_documenting(case, by)
     event.case = case
-    if event.pk is None:
-        last = case.care_events.aggregate(last=Max("position"))["last"]
-        event.position = 0 if last is None else last + 1
     event.full_clean()
+    _check_before_birth(case, event)
+    if event.pk is None:
+        # A new event takes its place in time: after every event that is not later than it.
+        events = list(case.care_events.select_for_update().order_by("position", "pk"))
+        earlier = [item for item in events if item.time_key <= event.time_key]
+        event.position = (earlier[-1].position + 1) if earlier else 0
+        later_ids = [item.pk for item in events if item.position >= event.position]
+        CareEvent.objects.filter(pk__in=later_ids).update(position=F("position") + 1)
     event.save()
     _invalidate_anonymisation(case)
     return event
+
+
+def _check_before_birth(case: Case, event: CareEvent) -> None:
+    if event.period != CareEvent.Period.ANTENATAL or case.gestational_age_weeks is None:
+        return
+    birth = (case.gestational_age_weeks, case.gestational_age_days or 0)
+    if (event.gestational_weeks, event.gestational_days or 0) > birth:
+        raise InvalidInput(
+            _("Cet événement anténatal (%(event)s) est après la naissance (%(birth)s).")
+            % {"event": event.relative_time, "birth": f"{birth[0]} SA + {birth[1]} j"}
+        )
 
 
 @transaction.atomic

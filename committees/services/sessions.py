@@ -162,8 +162,16 @@ def session_transition(
         )
     if name == "send_agenda" and not session.agenda.exists():
         raise TransitionRefused([_("l'ordre du jour est vide")])
-    if name == "hold" and session.starts_at > timezone.now():
-        raise TransitionRefused([_("la séance n'a pas encore eu lieu")])
+    if name == "hold":
+        reasons = []
+        if session.starts_at > timezone.now():
+            reasons.append(_("la séance n'a pas encore eu lieu"))
+        if not session.agenda.exists():
+            reasons.append(_("l'ordre du jour est vide"))
+        if not session.attendance.exists():
+            reasons.append(_("les présences ne sont pas enregistrées"))
+        if reasons:
+            raise TransitionRefused(reasons)
     if name == "cancel":
         if not reason.strip():
             raise TransitionRefused([_("un motif d'annulation est obligatoire")])
@@ -180,6 +188,11 @@ def session_transition(
     else:
         method()
     session.save()
+    if name == "send_agenda":
+        from ..tasks import send_agenda_task
+
+        session_id = session.pk
+        transaction.on_commit(lambda: send_agenda_task.delay(session_id))
     return session
 
 

@@ -311,3 +311,51 @@ def test_home_tells_each_role_which_cases_wait(client, case_factory, clinician, 
     titles = [item.title for item in client.get(reverse("home")).context["pending_items"]]
     assert "2 cas déclarés à prendre en charge" in titles
     assert "1 cas en documentation" in titles
+
+
+def test_new_events_take_their_place_in_time_and_antenatal_events_precede_birth(
+    client, case_factory, coordinator
+):
+    case = case_factory(status="documenting")  # born at 27 SA + 2 j
+    client.force_login(coordinator)
+    url = reverse("cases:chronology", args=[case.pk])
+    for data in (
+        {"period": "postnatal", "day_of_life": 3, "hour_of_day": 20},
+        {"period": "postnatal", "day_of_life": 1, "hour_of_day": 2},
+        {"period": "antenatal", "gestational_weeks": 12, "gestational_days": 0},
+    ):
+        client.post(url, {**data, "place_type": "nicu", "description": "Événement."})
+    assert [e.relative_time for e in case.care_events.order_by("position")] == [
+        "12 SA + 0 j",
+        "J1 H2",
+        "J3 H20",
+    ]
+    response = client.post(
+        url,
+        {
+            "period": "antenatal",
+            "gestational_weeks": 32,
+            "gestational_days": 0,
+            "place_type": "maternity_3",
+            "description": "Impossible.",
+        },
+        follow=True,
+    )
+    assert "est après la naissance (27 SA + 2 j)" in text(response)
+    assert case.care_events.count() == 3
+
+
+def test_history_names_professionals_only_inside_the_declaring_organisation(
+    client, case_factory, clinician, coordinator, chair
+):
+    from cases.services.transitions import case_transition
+
+    case = case_factory()
+    case_transition(case_id=case.pk, name="declare", by=clinician, expected_status="draft")
+    Case.objects.filter(pk=case.pk).update(status="ready")
+    client.force_login(coordinator)
+    assert clinician.full_name in text(client.get(reverse("cases:detail", args=[case.pk])))
+    client.force_login(chair)
+    committee_view = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert clinician.full_name not in committee_view
+    assert clinician.job_title in committee_view  # the function, as in the chronology

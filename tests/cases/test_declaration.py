@@ -168,3 +168,21 @@ def test_identity_contact_fields_are_validated(client, clinician, maternity, fie
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
     assert not Case.objects.exists()
+
+
+def test_dates_in_the_future_are_refused(client, clinician, maternity):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    client.force_login(clinician)
+    response = client.post(
+        URL,
+        form_data(
+            maternity, born_at=f"{tomorrow:%d/%m/%Y} 10:00", died_at=f"{tomorrow:%d/%m/%Y} 12:00"
+        ),
+    )
+    assert response.status_code == 400
+    assert "Cette date est dans le futur." in html.unescape(response.content.decode())
+    assert not Case.objects.exists()

@@ -177,3 +177,49 @@ def test_a_session_cannot_be_held_before_it_starts(committee, secretary):
             session=future, name="hold", by=secretary, expected_status="planned"
         )
     assert Session.objects.get(pk=future.pk).status == "planned"
+
+
+def test_a_session_is_held_only_with_an_agenda_and_attendance(session, secretary, ready_case):
+    with pytest.raises(TransitionRefused) as refused:
+        sessions.session_transition(
+            session=session, name="hold", by=secretary, expected_status="planned"
+        )
+    assert refused.value.reasons == [
+        "l'ordre du jour est vide",
+        "les présences ne sont pas enregistrées",
+    ]
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    all_present(session, secretary)
+    sessions.session_transition(
+        session=session, name="hold", by=secretary, expected_status="planned"
+    )
+    assert Session.objects.get(pk=session.pk).status == "held"
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "duration", "message"),
+    [
+        ("01/01/1990 14:00", "120", "moins de deux ans"),
+        (None, "0", "entre 15 minutes et 10 heures"),
+    ],
+)
+def test_absurd_session_dates_and_durations_are_refused(
+    client, committee, secretary, starts_at, duration, message
+):
+    import html
+
+    from django.urls import reverse
+
+    client.force_login(secretary)
+    response = client.post(
+        reverse("committees:session_create"),
+        {
+            "committee": committee.pk,
+            "place": "Salle",
+            "duration_minutes": duration,
+            "starts_at": starts_at or f"{days_from_now(3):%d/%m/%Y} 14:00",
+        },
+    )
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not Session.objects.exists()
