@@ -43,7 +43,14 @@ class ClinicalFactsForm(forms.ModelForm):
             if organisations.count() == 1:
                 self.fields["organisation"].initial = organisations.first()
             layout.append(Fieldset(_("Organisation"), "organisation"))
-        layout += [Fieldset(legend, *fields) for legend, fields in FIELD_GROUPS]
+        layout += [
+            Fieldset(legend, *fields, css_id=f"section-{index}")
+            for index, (legend, fields) in enumerate(FIELD_GROUPS, start=1)
+        ]
+        self.sections = [
+            (f"section-{index}", legend)
+            for index, (legend, _fields) in enumerate(FIELD_GROUPS, start=1)
+        ]
         # Cross-field rules (stillbirth thresholds, Apgar only for live births...) live on the
         # model's clean(), which a ModelForm runs, so that the service enforces the same rules.
         self.helper.layout = Layout(*layout)
@@ -92,6 +99,7 @@ class IdentityForm(forms.ModelForm):
             Fieldset(
                 _("Identité (coffre chiffré, visible du déclarant et des référents)"),
                 *self.Meta.fields,
+                css_id="section-identity",
             )
         )
 

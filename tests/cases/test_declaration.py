@@ -186,3 +186,10 @@ def test_dates_in_the_future_are_refused(client, clinician, maternity):
     assert response.status_code == 400
     assert "Cette date est dans le futur." in html.unescape(response.content.decode())
     assert not Case.objects.exists()
+
+
+def test_the_long_form_has_a_section_menu(client, clinician):
+    client.force_login(clinician)
+    body = client.get(URL).content.decode()
+    for anchor in ("section-1", "section-6", "section-identity"):
+        assert f'href="#{anchor}"' in body and f'id="{anchor}"' in body, anchor
