@@ -143,10 +143,13 @@ def test_coordinator_documents_anonymises_and_submits(
     )
     events = page.locator("ol.list-group > li")
     expect(events).to_have_count(2)
-    expect(events.nth(0)).to_contain_text("J0")
-    expect(events.nth(1)).to_contain_text("27 SA")
-    # The antenatal event was entered second: move it up to put the timeline in order.
+    # Entered second, the antenatal event still takes its place in time, before J0.
+    expect(events.nth(0)).to_contain_text("27 SA")
+    expect(events.nth(1)).to_contain_text("J0")
+    # Manual reordering stays possible: up, then back down.
     events.nth(1).get_by_role("button", name="Monter").click()
+    expect(events.nth(0)).to_contain_text("J0")
+    events.nth(0).get_by_role("button", name="Descendre").click()
     expect(events.nth(0)).to_contain_text("27 SA")
     expect(events.nth(0)).to_contain_text("Appel pour contractions")
     expect(events.nth(1)).to_contain_text("J0")
