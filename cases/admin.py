@@ -2,11 +2,13 @@
 identity. Administrators see the rows of the organisations they manage; nobody edits them."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import organisations_managed_by
 from rmm.admin import ScopedAdmin
 
 from .models import CaseTransition, IdentityAccessLog
+from .services.transitions import TRANSITION_LABELS
 
 
 class ReadOnlyAuditAdmin(ScopedAdmin):
@@ -19,25 +21,43 @@ class ReadOnlyAuditAdmin(ScopedAdmin):
 
 @admin.register(CaseTransition)
 class CaseTransitionAdmin(ReadOnlyAuditAdmin):
-    list_display = ["at", "case", "transition", "source", "target", "actor_name"]
+    list_display = ["at", "case", "transition_label", "source_label", "target_label", "actor_name"]
     list_filter = ["transition", "target"]
     search_fields = ["case__code", "actor_name"]
     list_select_related = ["case"]
     readonly_fields = [
         "case",
-        "transition",
-        "source",
-        "target",
+        "transition_label",
+        "source_label",
+        "target_label",
         "actor",
         "actor_name",
         "at",
         "comment",
     ]
+    fields = readonly_fields
+
+    @admin.display(description=_("transition"))
+    def transition_label(self, obj):
+        return TRANSITION_LABELS.get(obj.transition, obj.transition)
+
+    @admin.display(description=_("de"))
+    def source_label(self, obj):
+        return obj.source_label
+
+    @admin.display(description=_("vers"))
+    def target_label(self, obj):
+        return obj.target_label
 
 
 @admin.register(IdentityAccessLog)
 class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
-    list_display = ["at", "case", "user_name", "purpose"]
+    list_display = ["at", "case", "user_name", "purpose_label"]
     search_fields = ["case__code", "user_name"]
     list_select_related = ["case"]
-    readonly_fields = ["case", "user", "user_name", "at", "purpose"]
+    readonly_fields = ["case", "user", "user_name", "at", "purpose_label"]
+    fields = readonly_fields
+
+    @admin.display(description=_("objet"))
+    def purpose_label(self, obj):
+        return _("consultation") if obj.purpose == "view" else obj.purpose

@@ -19,6 +19,7 @@ from ..signals import case_transitioned
 
 # Transitions that must say why (DESIGN §3).
 REASON_REQUIRED = {"exclude", "send_back", "reopen", "close"}
+SETBACKS = {"exclude", "send_back", "postpone", "reopen"}
 TRANSITION_LABELS = {
     "declare": gettext_lazy("Déclarer le cas"),
     "accept": gettext_lazy("Prendre en charge"),
@@ -41,6 +42,11 @@ class AvailableTransition:
     target: str
     needs_reason: bool
     blocking_reasons: list[str]
+
+    @property
+    def is_setback(self) -> bool:
+        """Moves a case away from its review (shown less prominently than the way forward)."""
+        return self.name in SETBACKS
 
 
 def _meta(case: Case, name: str):

@@ -359,3 +359,13 @@ def test_history_names_professionals_only_inside_the_declaring_organisation(
     committee_view = text(client.get(reverse("cases:detail", args=[case.pk])))
     assert clinician.full_name not in committee_view
     assert clinician.job_title in committee_view  # the function, as in the chronology
+
+
+def test_audit_admin_shows_french_labels(client, case_factory, clinician, administrator):
+    from cases.services.transitions import case_transition
+
+    case = case_factory()
+    case_transition(case_id=case.pk, name="declare", by=clinician, expected_status="draft")
+    client.force_login(administrator)
+    body = text(client.get(reverse("admin:cases_casetransition_changelist")))
+    assert "Déclarer le cas" in body and "Brouillon" in body and "Déclaré" in body
