@@ -67,6 +67,21 @@ class MembershipInline(ScopedOrganisationChoicesMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
 
+    # Inlines consult Django's model permissions by default: answer from RMM's predicates.
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request) and (
+            obj is None or permissions.can_manage_user(request.user, obj)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
 
 class UserCreationWithRoleForm(AdminUserCreationForm):
     """A new account is created with its first role, so that it is never outside any scope."""

@@ -151,3 +151,14 @@ def test_an_administrator_cannot_grant_themselves_a_role(client, administrator, 
         client.get(reverse("admin:accounts_user_change", args=[administrator.pk])).status_code
         == 302
     )
+
+
+def test_user_page_lets_the_administrator_manage_that_users_roles(
+    client, administrator, clinician, maternity
+):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:accounts_user_change", args=[clinician.pk]))
+    assert page.status_code == 200
+    formset = page.context["inline_admin_formsets"][0]
+    assert formset.formset.queryset.get().role == Role.CLINICIAN
+    assert formset.has_change_permission
