@@ -51,3 +51,43 @@ def test_case_page_shows_the_committee_reviews_to_the_coordinator(
     client.force_login(coordinator)
     body = client.get(reverse("cases:detail", args=[ready_case.pk])).content.decode()
     assert "Revues du comité" in body and "N7 / M5" in body and "Non évitable" in body
+
+
+@pytest.mark.parametrize("who", ["coordinator", "secretary", "chair", "clinician"])
+def test_home_runs_a_constant_number_of_queries(
+    client, request, who, maternity, clinician, committee, secretary
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+    from tests.factories import CaseFactory
+
+    user = request.getfixturevalue(who)
+
+    def add(n):
+        for index in range(n):
+            CaseFactory(
+                organisation=maternity,
+                territory=maternity.parent,
+                declared_by=clinician,
+                status=["draft", "declared", "documenting", "ready"][index % 4],
+            )
+            Session.objects.create(
+                committee=committee,
+                created_by=secretary,
+                place="Salle",
+                starts_at=days_from_now(index % 20 + 1),
+            )
+
+    def count():
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    add(4)
+    few = count()
+    add(40)
+    assert count() == few
