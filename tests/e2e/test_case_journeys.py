@@ -206,3 +206,33 @@ def test_other_organisation_user_gets_404(page, live_server, declared_case, outs
         expect(body).not_to_contain_text(secret)
     for secret in ("Zanzibarova", "Canaris", declared_case.code):
         assert secret not in page.content()
+
+
+def test_deleting_a_chronology_event_asks_for_confirmation(
+    page, live_server, maternity, clinician, coordinator, log_in
+):
+    from cases.models import CareEvent
+
+    case = CaseFactory(
+        organisation=maternity,
+        territory=maternity.parent,
+        declared_by=clinician,
+        status="documenting",
+    )
+    CareEvent.objects.create(
+        case=case,
+        period="postnatal",
+        day_of_life=0,
+        place_type="nicu",
+        description="Intubation en salle de naissance.",
+    )
+    log_in(page, coordinator.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cas/{case.pk}/chronologie/")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Supprimer").click()
+    expect(page.get_by_text("Intubation en salle de naissance.")).to_be_visible()
+    assert CareEvent.objects.filter(case=case).count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Supprimer").click()
+    expect(page.get_by_role("status").filter(has_text="Événement supprimé.")).to_be_visible()
+    assert CareEvent.objects.filter(case=case).count() == 0

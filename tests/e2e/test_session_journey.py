@@ -57,6 +57,8 @@ def test_full_rmm_session(
     log_in,
     screenshot,
 ):
+    # Irreversible actions (validating the minutes) ask for a confirmation: the chair agrees.
+    page.on("dialog", lambda dialog: dialog.accept())
     case = CaseFactory(
         organisation=maternity,
         territory=maternity.parent,
