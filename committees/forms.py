@@ -122,7 +122,9 @@ class ReviewForm(forms.ModelForm):
                 self.initial[f"factor_{item.pk}"] = True
                 self.initial[f"factor_{item.pk}_comment"] = recorded[item.pk].comment
                 self.initial[f"factor_{item.pk}_barrier"] = recorded[item.pk].recovery_barrier
-            self.fields[f"factor_{item.pk}"] = forms.BooleanField(required=False, label=item.label)
+            self.fields[f"factor_{item.pk}"] = forms.BooleanField(
+                required=False, label=item.display_label
+            )
             self.fields[f"factor_{item.pk}_comment"] = forms.CharField(
                 required=False, label=_("Commentaire"), widget=forms.TextInput()
             )

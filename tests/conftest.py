@@ -58,8 +58,12 @@ def _reference_data(request):
     from committees.models import IcdPmGroup
 
     if not IcdPmGroup.objects.exists():
-        seed = importlib.import_module("committees.migrations.0002_seed_reference_data").seed
-        seed(django_apps, None)
+        importlib.import_module("committees.migrations.0002_seed_reference_data").seed(
+            django_apps, None
+        )
+        importlib.import_module(
+            "committees.migrations.0004_reference_labels_in_english"
+        ).add_english(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

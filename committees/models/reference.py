@@ -2,12 +2,14 @@
 admin. Codes are stable identifiers; labels may be reworded by administrators."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
 class ReferenceItem(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("actif"), default=True)
 
@@ -16,7 +18,15 @@ class ReferenceItem(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self):
-        return f"{self.code} — {self.label}"
+        return f"{self.code} — {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the user's language (reference data lives in the database, not in the
+        translation catalogue)."""
+        if get_language().startswith("en") and self.label_en:
+            return self.label_en
+        return self.label
 
 
 class IcdPmGroup(ReferenceItem):

@@ -181,3 +181,21 @@ def test_reference_labels_are_edited_in_the_changelist(client, administrator):
     assert response.status_code == 302
     assert not PathwayStage.objects.get(code="P07").is_active
     assert PathwayStage.objects.filter(is_active=True).count() == 9
+
+
+def test_reference_labels_follow_the_users_language():
+    from django.utils import translation
+
+    from committees.models import AlarmItem, IcdPmGroup, PathwayStage
+
+    group = IcdPmGroup.objects.get(code="N9")
+    with translation.override("fr"):
+        assert str(group) == "N9 — Petit poids de naissance et prématurité"
+    with translation.override("en"):
+        assert str(group) == "N9 — Low birth weight and prematurity"
+        assert AlarmItem.objects.get(code="4.1").display_label == (
+            "Communication between professionals"
+        )
+        assert PathwayStage.objects.get(code="P10").display_label == "Home follow-up and PMI"
+    assert not IcdPmGroup.objects.filter(label_en="").exists()
+    assert not AlarmItem.objects.filter(label_en="").exists()
