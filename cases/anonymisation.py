@@ -423,6 +423,15 @@ _POSTCODE_CITY = re.compile(
     rf"{_SP}+(?P<city>{_CAP_WORD})(?:{_SP}+(?!(?i:cedex)\b){_CAP_WORD}){{0,2}}"
     rf"(?:{_SP}+(?i:cedex)(?:{_SP}+\d{{1,2}})?)?"
 )
+# "Villejuif (94270)": a town followed by its postcode in parentheses.
+_CITY_POSTCODE = re.compile(
+    rf"(?P<city>{_CAP_WORD})(?:(?:{_SP}|-){_CAP_WORD}){{0,2}}{_SP}*"
+    rf"\((?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{{3}}\)"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:à|a|de|d'|du|vers|sur|depuis|près\s+de|domicilié(?:e)?\s+à|habite)\s*)$",
+    re.IGNORECASE,
+)
 # Words just before a street word that reveal the common noun: "mise en place", "sur place",
 # "elle est allée", "au cours".
 _COMMON_NOUN_BEFORE = re.compile(
@@ -463,6 +472,10 @@ def _find_addresses(text: str) -> Iterator[Finding]:
     for m in _POSTCODE_CITY.finditer(text):
         if _looks_like_city(m["city"]):
             yield _finding(text, "address", m.start(), _trim_stopwords(text, m.start(), m.end()))
+    for m in _CITY_POSTCODE.finditer(text):
+        # A place after a locative word ("à Villejuif (94270)"), not "Plaquettes (10000)".
+        if _looks_like_city(m["city"]) and _LOCATIVE_BEFORE.search(text[: m.start()]):
+            yield _finding(text, "address", m.start(), m.end())
 
 
 # --------------------------------------------------------------------------------------

@@ -552,4 +552,13 @@ CORPUS: list[dict] = [
         ],
         "clinical": ["Sortie à J4", "3e étage sans ascenseur"],
     },
+    {
+        "text": (
+            "Famille hébergée à Villejuif (94270) par le 115, transfert in utero refusé vers "
+            "Créteil (94000) faute de place ; plaquettes (150000) normales, Apgar 4/7/9."
+        ),
+        "known": [],
+        "identifiers": ["Villejuif (94270)", "Créteil (94000)"],
+        "clinical": ["par le 115", "transfert in utero", "plaquettes (150000)", "Apgar 4/7/9"],
+    },
 ]
