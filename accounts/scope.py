@@ -54,9 +54,3 @@ def covered_organisation_ids(user, *roles: str) -> set[int]:
     if key not in cache:
         cache[key] = with_covered_organisations(organisation_ids_with_role(user, *roles))
     return cache[key]
-
-
-def forget(user) -> None:
-    """Drop the cached scope, after the user's memberships changed."""
-    user.__dict__.pop("_rmm_roles_by_organisation", None)
-    user.__dict__.pop("_rmm_covered_cache", None)

@@ -236,3 +236,33 @@ def test_the_database_refuses_update_and_delete_of_audit_rows(case_factory, clin
     assert case.transitions.count() == 1
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseTransition.objects.all().update(comment="x")
+
+
+def test_other_apps_hear_of_a_transition_only_after_commit(
+    case_factory, clinician, django_capture_on_commit_callbacks
+):
+    from cases.signals import case_transitioned
+
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    case_transitioned.connect(listener)
+    try:
+        case = case_factory()
+        with django_capture_on_commit_callbacks(execute=True):
+            move(case, "declare", clinician)
+            assert heard == []  # nothing before the transaction commits
+    finally:
+        case_transitioned.disconnect(listener)
+    assert heard == [
+        {
+            "signal": case_transitioned,
+            "case_id": case.pk,
+            "transition": "declare",
+            "source": "draft",
+            "target": "declared",
+            "actor_id": clinician.pk,
+        }
+    ]
