@@ -22,6 +22,7 @@ from .pdf import html_to_pdf
 from .permissions import (
     can_chair_session,
     can_plan_session,
+    can_review_case_in_session,
     committees_planned_by,
     committees_visible_to,
     must_accept_charter,
@@ -265,6 +266,9 @@ class ReviewView(SessionMixin, View):
         item = get_object_or_404(
             self.session.agenda.select_related("case__organisation"), case_id=case_pk
         )
+        # The agenda item alone is not enough: the case must still be in the committee's hands.
+        if not can_review_case_in_session(self.request.user, self.session, item.case):
+            raise Http404
         return item.case
 
     def existing_review(self, case):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import transition_effects
 from ..conditions import places_with_identifiers, refusal_reasons
 from ..exceptions import NotAllowed, TransitionConflict, TransitionRefused
 from ..models import Case, CaseTransition
@@ -119,6 +120,7 @@ def case_transition(
         else:
             method()
         case.save()
+        transition_effects.run(case=case, transition=name, source=source, by=by)
         CaseTransition.objects.create(
             case=case,
             transition=name,

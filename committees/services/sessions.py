@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
 from cases.models import Case
 from cases.services.transitions import case_transition
+from cases.status import CaseStatus
 
 from ..models import (
     CHARTER_VERSION,
@@ -97,11 +98,30 @@ def agenda_add(*, session: Session, case: Case, by, presenter=None) -> AgendaIte
 @transaction.atomic
 def agenda_remove(*, session: Session, item: AgendaItem, by, comment: str = "") -> None:
     """Take a case off the agenda: it waits for a later session ('ready' again, audited)."""
-    session = _locked_session(session, by)
-    case_transition(
-        case_id=item.case_id, name="postpone", by=by, expected_status="scheduled", comment=comment
-    )
-    item.delete()
+    _locked_session(session, by)
+    _take_off_agenda(item, by=by, comment=comment)
+
+
+def _take_off_agenda(item: AgendaItem, *, by, comment: str) -> None:
+    # A scheduled case is postponed: the transition's effect (withdraw_from_agendas) removes
+    # the item with it. A reopened case keeps its status ('reviewed'): only the item goes.
+    case = Case.objects.select_for_update().get(pk=item.case_id)
+    if case.status == CaseStatus.SCHEDULED:
+        case_transition(
+            case_id=case.pk,
+            name="postpone",
+            by=by,
+            expected_status=CaseStatus.SCHEDULED,
+            comment=comment,
+        )
+    AgendaItem.objects.filter(pk=item.pk).delete()
+
+
+def withdraw_from_agendas(*, case, transition: str, source: str, by) -> None:
+    """A case that leaves the committee's hands (sent back to its coordinator, postponed)
+    leaves every agenda it was waiting on, in the same transaction as its transition, so no
+    committee page keeps showing it (registered on the case transitions in apps.py)."""
+    AgendaItem.objects.filter(case_id=case.pk).exclude(session__reviews__case_id=case.pk).delete()
 
 
 @transaction.atomic
@@ -175,15 +195,9 @@ def session_transition(
     if name == "cancel":
         if not reason.strip():
             raise TransitionRefused([_("un motif d'annulation est obligatoire")])
-        for item in session.agenda.select_related("case"):
-            case_transition(
-                case_id=item.case_id,
-                name="postpone",
-                by=by,
-                expected_status="scheduled",
-                comment=_("Séance annulée : %(reason)s") % {"reason": reason},
-            )
-        session.agenda.all().delete()
+        comment = _("Séance annulée : %(reason)s") % {"reason": reason}
+        for item in list(session.agenda.all()):
+            _take_off_agenda(item, by=by, comment=comment)
         method(reason=reason.strip())
     else:
         method()
