@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test messages lint check-python clean
+.PHONY: run test screenshots messages lint check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RMM needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -35,6 +35,10 @@ run: $(VENV)/.installed-run messages
 
 test: $(VENV)/.installed-dev messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Rewrites docs/screenshots/ from the browser journeys (a plain test run never touches them).
+screenshots: $(VENV)/.installed-dev messages
+	RMM_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

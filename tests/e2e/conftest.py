@@ -1,5 +1,7 @@
 """Browser journeys: pytest-playwright driving Debian's Chromium (never a downloaded browser)
-against Django's live_server. Screenshots go to docs/screenshots/ for the README."""
+against Django's live_server. Screenshots are always taken, but written to docs/screenshots/
+(for the README) only when asked (`make screenshots`, or RMM_SCREENSHOTS=1): a test run leaves
+the git tree clean."""
 
 import os
 from pathlib import Path
@@ -63,10 +65,12 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def screenshot():
+def screenshot(tmp_path):
+    folder = SCREENSHOTS if os.environ.get("RMM_SCREENSHOTS") == "1" else tmp_path
+
     def take(page, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
