@@ -43,6 +43,25 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_audit_triggers():
+    """Transactional tests (browser journeys, concurrency) are cleaned up with TRUNCATE, which
+    the audit tables refuse, as they must in production. The test runner connects as a
+    PostgreSQL superuser: for its own flush only, it runs in replica mode, where ordinary
+    triggers do not fire (a role that is not superuser cannot set this)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else []
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The review taxonomies come from a data migration; a transactional test (browser
