@@ -77,3 +77,39 @@ def test_grant_app_role_refuses_a_superuser_or_a_missing_role():
         call_command("grant_app_role", "rmm_no_such_role")
     with pytest.raises(CommandError, match="Invalid role name"):
         call_command("grant_app_role", "x; DROP TABLE cases_case")
+
+
+def test_compose_init_script_creates_a_login_role_that_is_not_superuser(tmp_path):
+    """docker/postgres-init/10-app-role.sh, run as the postgres image runs it (psql with the
+    POSTGRES_* variables), against this machine's PostgreSQL; the role is dropped after."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docker/postgres-init/10-app-role.sh"
+    role = f"rmm_app_init_test_{os.getpid()}"
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "PGHOST": database["HOST"] or "127.0.0.1",
+        "PGPORT": str(database["PORT"] or 5432),
+        "POSTGRES_USER": database["USER"],
+        "POSTGRES_DB": "postgres",
+        "RMM_APP_DB_ROLE": role,
+        "RMM_APP_DB_PASSWORD": "it's a 'quoted' secret",
+    }
+    try:
+        subprocess.run(["sh", str(script)], env=env, check=True, capture_output=True, timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolcanlogin, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = %s",
+                [role],
+            )
+            assert cursor.fetchone() == (True, False, False)
+    finally:
+        subprocess.run(
+            ["psql", "-q", "-d", "postgres", "-c", f"DROP ROLE IF EXISTS {role}"],
+            env=env,
+            check=False,
+            capture_output=True,
+        )
