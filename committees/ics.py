@@ -1,19 +1,20 @@
 """iCalendar (.ics) invitation for a session: committee, time, place or video link, and the
 case codes on the agenda (pseudonymous codes only)."""
 
+import unicodedata
 from datetime import UTC, timedelta
 
 from django.utils import timezone
 
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
+    """An RFC 5545 TEXT value on one line: every line break (CR, LF or both) becomes the
+    escaped "\\n", other control characters go (a bare CR would end the property)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        char for char in text if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf")
     )
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
