@@ -34,6 +34,10 @@ class OrganisationRoleScope:
     def reads_q(self, user) -> Q:
         return Q(status__in=COMMITTEE_STAGES, organisation_id__in=self._readable(user))
 
+    def organisation_ids(self, user) -> set[int]:
+        """Organisations whose cases the user may read as a committee person."""
+        return set(self._readable(user))
+
     def _readable(self, user):
         return covered_organisation_ids(
             user, Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY, Role.COMMITTEE_MEMBER

@@ -225,6 +225,8 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
+            if organisations.count() < 2:  # nothing to choose between: no filter to offer
+                del self.fields["organisation"]
         # Plain Bootstrap classes: the list is rendered on every visit and crispy's per-field
         # templates cost more than the query itself (bench/case_list.py).
         for field in self.fields.values():
@@ -239,8 +241,11 @@ class CaseFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> CaseFilters:
-        if not self.is_valid():
+        """The filters that are valid (an invalid one is reported beside its field and in
+        `rejected_filters`, never silently dropped with the others)."""
+        if not self.is_bound:
             return CaseFilters()
+        self.is_valid()  # cleaned_data then holds the valid fields only
         data = self.cleaned_data
         organisation = data.get("organisation")
         return CaseFilters(
@@ -250,3 +255,9 @@ class CaseFilterForm(forms.Form):
             period_start=data.get("period_start"),
             period_end=data.get("period_end"),
         )
+
+    def rejected_filters(self) -> list[str]:
+        """Labels of the filters that were given but could not be applied."""
+        if not self.is_bound:
+            return []
+        return [str(self.fields[name].label) for name in self.errors if name in self.fields]

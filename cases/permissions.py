@@ -173,6 +173,15 @@ PAIRED_SCOPES = {
 }
 
 
+def organisation_ids_of_visible_cases(user) -> set[int]:
+    """The organisations whose cases the user may see (the case list's organisation filter
+    offers these, and only these): the same roles as cases_visible_to, without the rows."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    ids = organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    return ids | committee_scope.current().organisation_ids(user)
+
+
 def may_see_cases(user) -> bool:
     """The "Cas" section is for the roles that work on cases (not administrators alone)."""
     from accounts.permissions import has_role

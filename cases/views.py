@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from accounts.permissions import organisations_visible_to, organisations_where_user_may_declare
+from accounts.models import Organisation
+from accounts.permissions import organisations_where_user_may_declare
 
 from . import selectors
 from .exceptions import CaseError
@@ -32,6 +33,7 @@ from .permissions import (
     can_view_case,
     can_view_identity,
     cases_visible_to,
+    organisation_ids_of_visible_cases,
 )
 from .services import cases as case_services
 from .services.transitions import case_transition, transitions_for
@@ -54,9 +56,17 @@ def _identity(form: IdentityForm) -> dict:
 
 class CaseListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisations = organisations_visible_to(request.user)
+        organisations = Organisation.objects.filter(
+            pk__in=organisation_ids_of_visible_cases(request.user)
+        )
         form = CaseFilterForm(request.GET or None, organisations=organisations)
         filters = form.filters()
+        if rejected := form.rejected_filters():
+            messages.warning(
+                request,
+                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
+                % {"filters": ", ".join(rejected)},
+            )
         cases = selectors.case_list_visible_to(user=request.user, filters=filters)
         page = selectors.case_page(cases=cases, cursor=request.GET.get("apres", ""))
         query = request.GET.copy()

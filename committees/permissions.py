@@ -204,6 +204,17 @@ class CommitteeMembershipScope:
             Q(organisation_id__in=covered_by_committees(user, *PLANNERS)) | Q(pk__in=on_agenda)
         )
 
+    def organisation_ids(self, user) -> set[int]:
+        readers = committee_ids(user, charter=True)
+        if not readers:
+            return set()
+        on_agenda = AgendaItem.objects.filter(session__committee_id__in=readers).exclude(
+            session__status=SessionStatus.CANCELLED
+        )
+        return set(covered_by_committees(user, *PLANNERS)) | set(
+            on_agenda.values_list("case__organisation_id", flat=True).distinct()
+        )
+
 
 def can_review_case_in_session(user, session: Session, case) -> bool:
     """The review screen of a case: the case is on this session's agenda, in the committee's

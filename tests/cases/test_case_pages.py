@@ -369,3 +369,41 @@ def test_audit_admin_shows_french_labels(client, case_factory, clinician, admini
     client.force_login(administrator)
     body = text(client.get(reverse("admin:cases_casetransition_changelist")))
     assert "Déclarer le cas" in body and "Brouillon" in body and "Déclaré" in body
+
+
+def test_organisation_filter_offers_only_organisations_whose_cases_one_sees(
+    client, case_factory, quality_manager, maternity, network
+):
+    """A quality manager of one maternity had a filter listing organisations that changed
+    nothing; with a second organisation, choosing one really narrows the list."""
+    from tests.factories import CaseFactory, MaternityFactory
+
+    client.force_login(quality_manager)
+    response = client.get(reverse("cases:list"))
+    assert "organisation" not in response.context["form"].fields  # one organisation: no filter
+
+    second = MaternityFactory(name="Maternité Est", parent=network)
+    quality_manager.memberships.create(organisation=second, role=Role.QUALITY_MANAGER)
+    ours = case_factory(status="ready")
+    theirs = CaseFactory(
+        organisation=second, territory=network, declared_by=ours.declared_by, status="ready"
+    )
+    client.force_login(quality_manager)
+    response = client.get(reverse("cases:list"))
+    choices = {pk for pk, _label in response.context["form"].fields["organisation"].choices if pk}
+    assert {int(str(pk)) for pk in choices} == {maternity.pk, second.pk}
+    response = client.get(reverse("cases:list"), {"organisation": second.pk})
+    assert [case.pk for case in response.context["page"].cases] == [theirs.pk]
+
+
+def test_an_invalid_filter_is_reported_and_the_valid_ones_still_apply(
+    client, case_factory, coordinator, other_maternity
+):
+    documenting = case_factory(status="documenting")
+    case_factory(status="declared")
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("cases:list"), {"status": "documenting", "period_start": "31/02/2026"}
+    )
+    assert [case.pk for case in response.context["page"].cases] == [documenting.pk]
+    assert "Filtre non appliqué (valeur invalide) : Du." in text(response)
