@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 
-STOP_TIMEOUT_SECONDS = 10
+# Ctrl-C must give the terminal back within 5 seconds: children get SIGTERM, then SIGKILL.
+STOP_TIMEOUT_SECONDS = 3
 
 
 def commands(port: str) -> dict[str, list[str]]:
@@ -67,6 +68,7 @@ def stop_all(processes: dict[str, subprocess.Popen]) -> None:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=2)
 
 
 def main() -> int:
@@ -80,6 +82,9 @@ def main() -> int:
     def on_signal(signum, _frame):
         raise KeyboardInterrupt
 
+    # Installed explicitly: a process started with SIGINT ignored (a script's background job,
+    # nohup) would otherwise never see Ctrl-C or `kill -INT`.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         for name, command in commands(port).items():
