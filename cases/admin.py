@@ -8,7 +8,6 @@ from accounts.permissions import organisations_managed_by
 from rmm.admin import ScopedAdmin
 
 from .models import CaseTransition, IdentityAccessLog
-from .services.transitions import TRANSITION_LABELS
 
 
 class ReadOnlyAuditAdmin(ScopedAdmin):
@@ -39,7 +38,7 @@ class CaseTransitionAdmin(ReadOnlyAuditAdmin):
 
     @admin.display(description=_("transition"))
     def transition_label(self, obj):
-        return TRANSITION_LABELS.get(obj.transition, obj.transition)
+        return obj.transition_label
 
     @admin.display(description=_("de"))
     def source_label(self, obj):

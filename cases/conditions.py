@@ -1,14 +1,11 @@
-"""Guards of the case transitions. Each guard returns None when satisfied, or the French reason
-shown to the user when it is not ("la chronologie est vide"...)."""
-
-from collections.abc import Callable
+"""Guards of the case transitions (named on each transition in models/case.py). Each guard
+returns None when satisfied, or the French reason shown to the user when it is not ("la
+chronologie est vide"...)."""
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from .anonymisation import find_identifiers
-
-Guard = Callable[[object], str | None]
 
 
 def declaration_complete(case) -> str | None:
@@ -83,27 +80,3 @@ def summary_validated(case) -> str | None:
     if case.summary_validated_at is None:
         return _("l'anonymisation n'a pas été validée par le référent")
     return None
-
-
-GUARDS: dict[str, list[Guard]] = {
-    "declare": [declaration_complete],
-    "submit_for_review": [
-        summary_present,
-        chronology_present,
-        no_identifier_left,
-        summary_validated,
-    ],
-}
-
-
-def refusal_reasons(case, transition_name: str) -> list[str]:
-    return [reason for guard in GUARDS.get(transition_name, []) if (reason := guard(case))]
-
-
-def for_fsm(transition_name: str) -> list[Callable[[object], bool]]:
-    """The guards as django-fsm conditions (bool), in the order they are explained."""
-    return [(lambda case, guard=guard: guard(case) is None) for guard in GUARDS[transition_name]]
-
-
-def describe(reasons: list[str]) -> str:
-    return _("Refusé : %(reasons)s.") % {"reasons": " ; ".join(reasons)}

@@ -1,31 +1,7 @@
-"""Errors the case services raise; views turn them into French messages."""
+"""Errors the case services raise; views turn them into French messages. They are the
+project's shared user-facing errors (rmm.errors): `CaseError` is their common base."""
 
+from rmm.errors import InvalidInput, NotAllowed, TransitionConflict, TransitionRefused
+from rmm.errors import UserError as CaseError
 
-class CaseError(Exception):
-    """Base: the message is French and safe to show (it never carries identity data)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(CaseError):
-    """The user's role or organisation does not allow this action on this case."""
-
-
-class InvalidInput(CaseError):
-    """Facts that contradict each other (death before birth...): nothing was saved."""
-
-
-class TransitionRefused(CaseError):
-    """The transition's guards are not met; `reasons` lists each one in French."""
-
-    def __init__(self, reasons: list[str]):
-        from .conditions import describe
-
-        super().__init__(describe(reasons))
-        self.reasons = reasons
-
-
-class TransitionConflict(CaseError):
-    """Someone else moved the case first: nothing was changed."""
+__all__ = ["CaseError", "InvalidInput", "NotAllowed", "TransitionConflict", "TransitionRefused"]

@@ -8,11 +8,13 @@ class CommitteesConfig(AppConfig):
 
     def ready(self):
         from accounts.navigation import register_section
-        from cases import committee_scope, transition_effects
+        from cases import committee_scope
+        from rmm import workflow
 
         from . import home, permissions  # noqa: F401  (home items, case panel)
         from .services.sessions import withdraw_from_agendas
 
         committee_scope.register(permissions.CommitteeMembershipScope())
-        transition_effects.register("send_back", "postpone", effect=withdraw_from_agendas)
+        for name in ("send_back", "postpone"):
+            workflow.add_effect("cases.case", name, withdraw_from_agendas)
         register_section(_("Séances"), "committees:session_list", permissions.is_in_a_committee)

@@ -56,6 +56,17 @@ class CaseTransition(AppendOnlyModel):
         return f"{self.case_id}: {self.source} → {self.target} ({self.transition})"
 
     @property
+    def transition_label(self) -> str:
+        from rmm.workflow import transition_meta
+
+        from .case import Case
+
+        try:
+            return str(transition_meta(Case, self.transition).label)
+        except KeyError:  # a transition renamed since: its stored name
+            return self.transition
+
+    @property
     def source_label(self) -> str:
         return _status_label(self.source)
 

@@ -1,16 +1,18 @@
 """The case and its workflow (DESIGN §3).
 
 Transition methods only change the case's own fields. Everything around them (permission,
-row lock, audit record, notifications) is done by `cases.services.transitions`.
+row lock, guards, audit record, notifications) is done by the workflow engine (rmm.workflow),
+which `cases.services.transitions` calls.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
 from accounts.models import Organisation
+from rmm.workflow import transition
 
 from .. import conditions as guards
 from .. import permissions as perms
@@ -89,25 +91,41 @@ class Case(FSMModelMixin, ClinicalFacts):
     def __str__(self):
         return self.code
 
-    # --- Transitions (DESIGN §3). Conditions return bool for django-fsm; their French reasons
-    # are given by cases.conditions.refusal_reasons(). ---------------------------------------
+    # --- Transitions (DESIGN §3): each declares who may do it, its guards and its label once.
+    # Other apps add guards and same-transaction effects through rmm.workflow's registry
+    # (committees on schedule, record_review, send_back and postpone). ----------------------
     @transition(
         field=status,
         source=S.DRAFT,
         target=S.DECLARED,
-        conditions=guards.for_fsm("declare"),
         permission=perms.may_declare,
+        label=_("Déclarer le cas"),
+        guards=[guards.declaration_complete],
     )
     def declare(self):
         """The clinician sends a complete declaration to their organisation's coordinators."""
         self.declared_at = timezone.now()
 
-    @transition(field=status, source=S.DECLARED, target=S.DOCUMENTING, permission=perms.may_accept)
+    @transition(
+        field=status,
+        source=S.DECLARED,
+        target=S.DOCUMENTING,
+        permission=perms.may_accept,
+        label=_("Prendre en charge"),
+    )
     def accept(self):
         """A coordinator takes the case in charge for documentation."""
         self.accepted_at = timezone.now()
 
-    @transition(field=status, source=S.DECLARED, target=S.EXCLUDED, permission=perms.may_accept)
+    @transition(
+        field=status,
+        source=S.DECLARED,
+        target=S.EXCLUDED,
+        permission=perms.may_accept,
+        label=_("Exclure du champ RMM"),
+        reason_required=True,
+        setback=True,
+    )
     def exclude(self, reason: str = ""):
         """A coordinator decides the case falls outside the RMM scope (reason required)."""
         self.exclusion_reason = reason
@@ -116,18 +134,37 @@ class Case(FSMModelMixin, ClinicalFacts):
         field=status,
         source=S.DOCUMENTING,
         target=S.READY,
-        conditions=guards.for_fsm("submit_for_review"),
         permission=perms.may_submit_for_review,
+        label=_("Soumettre au comité"),
+        guards=[
+            guards.summary_present,
+            guards.chronology_present,
+            guards.no_identifier_left,
+            guards.summary_validated,
+        ],
     )
     def submit_for_review(self):
         """The documented, anonymised case is handed to the committee."""
         self.ready_at = timezone.now()
 
-    @transition(field=status, source=S.READY, target=S.SCHEDULED, permission=perms.may_schedule)
+    @transition(
+        field=status,
+        source=S.READY,
+        target=S.SCHEDULED,
+        permission=perms.may_schedule,
+        label=_("Inscrire en séance"),
+    )
     def schedule(self):
         """The committee puts the case on a session's agenda."""
 
-    @transition(field=status, source=S.SCHEDULED, target=S.READY, permission=perms.may_schedule)
+    @transition(
+        field=status,
+        source=S.SCHEDULED,
+        target=S.READY,
+        permission=perms.may_schedule,
+        label=_("Reporter"),
+        setback=True,
+    )
     def postpone(self):
         """The case leaves the agenda and waits for a later session."""
 
@@ -136,13 +173,20 @@ class Case(FSMModelMixin, ClinicalFacts):
         source=[S.READY, S.SCHEDULED],
         target=S.DOCUMENTING,
         permission=perms.may_schedule,
+        label=_("Renvoyer en documentation"),
+        reason_required=True,
+        setback=True,
     )
     def send_back(self):
         """The committee returns the case to its coordinator for more documentation."""
         self.ready_at = None
 
     @transition(
-        field=status, source=S.SCHEDULED, target=S.REVIEWED, permission=perms.may_record_review
+        field=status,
+        source=S.SCHEDULED,
+        target=S.REVIEWED,
+        permission=perms.may_record_review,
+        label=_("Enregistrer la revue"),
     )
     def record_review(self):
         """The committee's analysis of the case is recorded."""
@@ -152,6 +196,7 @@ class Case(FSMModelMixin, ClinicalFacts):
         source=S.REVIEWED,
         target=S.ACTION_FOLLOW_UP,
         permission=perms.may_record_review,
+        label=_("Adopter le plan d'actions"),
     )
     def adopt_action_plan(self):
         """The committee adopts corrective actions, followed by the quality team."""
@@ -161,15 +206,47 @@ class Case(FSMModelMixin, ClinicalFacts):
         source=[S.REVIEWED, S.ACTION_FOLLOW_UP],
         target=S.CLOSED,
         permission=perms.may_close,
+        label=_("Clôturer"),
+        reason_required=True,
     )
     def close(self):
         """The case is closed: no action needed, or every action finished."""
         self.closed_at = timezone.now()
 
-    @transition(field=status, source=S.CLOSED, target=S.REVIEWED, permission=perms.may_reopen)
+    @transition(
+        field=status,
+        source=S.CLOSED,
+        target=S.REVIEWED,
+        permission=perms.may_reopen,
+        label=_("Rouvrir"),
+        reason_required=True,
+        setback=True,
+    )
     def reopen(self):
         """The chair reopens a closed case because of new findings."""
         self.closed_at = None
+
+    # --- What the workflow engine asks of every state machine -------------------------------
+    def record_transition(self, *, transition: str, source: str, target: str, by, comment: str):
+        """The append-only audit record of one move, written in the move's transaction."""
+        from .audit import CaseTransition
+
+        return CaseTransition.objects.create(
+            case=self,
+            transition=transition,
+            source=source,
+            target=target,
+            actor=by,
+            actor_name=by.get_full_name() or by.email,
+            comment=comment,
+        )
+
+    def transition_comment_problems(self, comment: str) -> list[str]:
+        """The history is read by the committee: a comment must stay as anonymous as the
+        summary."""
+        if guards.places_with_identifiers(self, [("comment", comment)]):
+            return [_("le commentaire contient un identifiant (nom, date, numéro...)")]
+        return []
 
 
 class CaseCodeCounter(models.Model):

@@ -117,10 +117,11 @@ def _take_off_agenda(item: AgendaItem, *, by, comment: str) -> None:
     AgendaItem.objects.filter(pk=item.pk).delete()
 
 
-def withdraw_from_agendas(*, case, transition: str, source: str, by) -> None:
+def withdraw_from_agendas(*, instance, transition: str, source: str, by) -> None:
     """A case that leaves the committee's hands (sent back to its coordinator, postponed)
     leaves every agenda it was waiting on, in the same transaction as its transition, so no
     committee page keeps showing it (registered on the case transitions in apps.py)."""
+    case = instance
     AgendaItem.objects.filter(case_id=case.pk).exclude(session__reviews__case_id=case.pk).delete()
 
 

@@ -241,25 +241,25 @@ def test_the_database_refuses_update_and_delete_of_audit_rows(case_factory, clin
 def test_other_apps_hear_of_a_transition_only_after_commit(
     case_factory, clinician, django_capture_on_commit_callbacks
 ):
-    from cases.signals import case_transitioned
+    from rmm.workflow import transitioned
 
     heard = []
 
     def listener(sender, **kwargs):
         heard.append(kwargs)
 
-    case_transitioned.connect(listener)
+    transitioned.connect(listener, sender=Case)
     try:
         case = case_factory()
         with django_capture_on_commit_callbacks(execute=True):
             move(case, "declare", clinician)
             assert heard == []  # nothing before the transaction commits
     finally:
-        case_transitioned.disconnect(listener)
+        transitioned.disconnect(listener, sender=Case)
     assert heard == [
         {
-            "signal": case_transitioned,
-            "case_id": case.pk,
+            "signal": transitioned,
+            "instance_id": case.pk,
             "transition": "declare",
             "source": "draft",
             "target": "declared",
