@@ -21,6 +21,27 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y"]
 PHONE_CHARACTERS = re.compile(r"[+\d\s().-]+")
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
 CLINICAL_FIELDS = [field for _legend, fields in FIELD_GROUPS for field in fields]
+# The edit page lists the checkboxes it rendered: an unticked box is absent from a POST, and
+# only this list tells "shown and unticked" (False) from "not shown" (keep the recorded value).
+SHOWN_CHECKBOX = "shown_checkbox"
+
+
+def keep_submitted_fields_only(form: forms.BaseForm) -> None:
+    """Drop from a bound form every field its POST does not carry, so that saving it leaves
+    those values as recorded: a field missing from a submission is not a field emptied."""
+    shown = set(form.data.getlist(SHOWN_CHECKBOX)) if hasattr(form.data, "getlist") else set()
+    for name, field in list(form.fields.items()):
+        key = form.add_prefix(name)
+        if isinstance(field.widget, forms.CheckboxInput):
+            present = key in form.data or name in shown
+        else:
+            present = not field.widget.value_omitted_from_data(form.data, form.files, key)
+        if not present:
+            del form.fields[name]
+
+
+def shown_checkboxes(form: forms.BaseForm) -> list[str]:
+    return [name for name, f in form.fields.items() if isinstance(f.widget, forms.CheckboxInput)]
 
 
 class ClinicalFactsForm(forms.ModelForm):
@@ -28,8 +49,11 @@ class ClinicalFactsForm(forms.ModelForm):
         model = Case
         fields = CLINICAL_FIELDS
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, only_submitted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if only_submitted and self.is_bound:
+            keep_submitted_fields_only(self)
+        self.shown_checkboxes = shown_checkboxes(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -44,7 +68,7 @@ class ClinicalFactsForm(forms.ModelForm):
                 self.fields["organisation"].initial = organisations.first()
             layout.append(Fieldset(_("Organisation"), "organisation"))
         layout += [
-            Fieldset(legend, *fields, css_id=f"section-{index}")
+            Fieldset(legend, *[f for f in fields if f in self.fields], css_id=f"section-{index}")
             for index, (legend, fields) in enumerate(FIELD_GROUPS, start=1)
         ]
         self.sections = [
@@ -90,15 +114,18 @@ class IdentityForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, only_submitted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if only_submitted and self.is_bound:
+            keep_submitted_fields_only(self)
+        self.shown_checkboxes = shown_checkboxes(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 _("Identité (coffre chiffré, visible du déclarant et des référents)"),
-                *self.Meta.fields,
+                *[f for f in self.Meta.fields if f in self.fields],
                 css_id="section-identity",
             )
         )

@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from accounts.permissions import organisations_where_user_may_declare
 
 from . import selectors
-from .exceptions import CaseError
+from .exceptions import CaseError, WouldErase
 from .forms import (
     CareEventForm,
     CaseFilterForm,
@@ -47,11 +47,21 @@ def visible_case(user, pk) -> Case:
 
 
 def _facts(form: ClinicalFactsForm) -> dict:
-    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+    # Only the fields the form kept (on the edit page: those the POST carried).
+    return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
 
 
 def _identity(form: IdentityForm) -> dict:
     return dict(form.cleaned_data)
+
+
+def _field_labels(names) -> list[tuple[str, str]]:
+    """(name, French label) of case or vault fields, for the confirmation of an erasure."""
+    labels = []
+    for name in names:
+        model = IdentityVault if name in IdentityVault.ENCRYPTED_FIELDS else Case
+        labels.append((name, case_services.field_label(model, name)))
+    return labels
 
 
 class CaseListView(LoginRequiredMixin, View):
@@ -172,7 +182,7 @@ class CaseEditView(LoginRequiredMixin, View):
             identity_form = IdentityForm(instance=vault)
         return self.render(ClinicalFactsForm(instance=self.case), identity_form)
 
-    def render(self, facts_form, identity_form, status=200):
+    def render(self, facts_form, identity_form, status=200, erasing=None):
         return render(
             self.request,
             "cases/case_form.html",
@@ -181,16 +191,22 @@ class CaseEditView(LoginRequiredMixin, View):
                 "identity_form": identity_form,
                 "case": self.case,
                 "forms_with_errors": [f for f in (facts_form, identity_form) if f is not None],
+                "erasing": erasing,
             },
             status=status,
         )
 
     def post(self, request, pk):
-        facts_form = ClinicalFactsForm(request.POST, instance=Case.objects.get(pk=self.case.pk))
+        # A field the POST does not carry keeps its recorded value: absent is not empty.
+        facts_form = ClinicalFactsForm(
+            request.POST, instance=Case.objects.get(pk=self.case.pk), only_submitted=True
+        )
         identity_form = None
         if self.with_identity:
             identity_form = IdentityForm(
-                request.POST, instance=IdentityVault.objects.get_or_create(case=self.case)[0]
+                request.POST,
+                instance=IdentityVault.objects.get_or_create(case=self.case)[0],
+                only_submitted=True,
             )
         forms_valid = facts_form.is_valid() and (identity_form is None or identity_form.is_valid())
         if not forms_valid:
@@ -204,7 +220,12 @@ class CaseEditView(LoginRequiredMixin, View):
                 by=request.user,
                 facts=_facts(facts_form),
                 identity=_identity(identity_form) if identity_form else None,
+                clear=frozenset(request.POST.getlist("clear")),
             )
+        except WouldErase as error:
+            messages.error(request, error.message)
+            erasing = _field_labels(error.fields) if error.confirmable else []
+            return self.render(facts_form, identity_form, status=400, erasing=erasing)
         except CaseError as error:
             messages.error(request, error.message)
             return self.render(facts_form, identity_form, status=400)

@@ -7,12 +7,58 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..anonymisation import find_identifiers, scrub
-from ..exceptions import InvalidInput, NotAllowed, TransitionRefused
+from ..clinical import FIELD_GROUPS
+from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
 from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
 from ..permissions import can_document_case, can_edit_case, can_view_identity
 from .codes import next_case_code, territory_of
 
 IDENTITY_FIELDS = IdentityVault.ENCRYPTED_FIELDS
+CLINICAL_FACT_FIELDS = frozenset(field for _legend, fields in FIELD_GROUPS for field in fields)
+# Emptying a recorded value takes an explicit confirmation, a few fields at a time: a submission
+# that blanks more at once is a broken or forged form, never a correction.
+MAX_CLEARED_AT_ONCE = 3
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == ""
+
+
+def _erased(record, changes: dict) -> list[str]:
+    """The fields of `record` holding a value that `changes` would empty."""
+    return [
+        name
+        for name, value in changes.items()
+        if _is_empty(value) and not _is_empty(getattr(record, name, None))
+    ]
+
+
+def field_label(model, name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)
+    # "Poids de naissance" reads "poids de naissance" inside a sentence; "NIR..." stays.
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _refuse_erasing(case: Case, vault: IdentityVault, facts: dict, identity, clear) -> None:
+    erased = [(Case, name) for name in _erased(case, facts)]
+    if identity is not None:
+        erased += [(IdentityVault, name) for name in _erased(vault, identity)]
+    if not erased:
+        return
+    names = [name for _model, name in erased]
+    confirmable = len(names) <= MAX_CLEARED_AT_ONCE
+    if confirmable and set(names) <= set(clear):
+        return
+    message = _(
+        "Ces informations déjà enregistrées seraient effacées : %(fields)s. Rien n'a été modifié."
+    ) % {"fields": ", ".join(field_label(model, name) for model, name in erased)}
+    if confirmable:
+        message += " " + _("Pour les effacer volontairement, cochez-les puis enregistrez.")
+    else:
+        message += " " + _(
+            "Pas plus de %(count)d informations effacées à la fois : corrigez-les une par une."
+        ) % {"count": MAX_CLEARED_AT_ONCE}
+    raise WouldErase(message, fields=names, confirmable=confirmable)
 
 
 def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
@@ -51,16 +97,27 @@ def case_create_draft(*, organisation, by, facts: dict, identity: dict) -> Case:
 
 
 @transaction.atomic
-def case_update(*, case: Case, by, facts: dict, identity: dict | None = None) -> Case:
-    """Complete or correct the clinical facts (and identity, for those who may see it)."""
+def case_update(
+    *, case: Case, by, facts: dict, identity: dict | None = None, clear=frozenset()
+) -> Case:
+    """Complete or correct the clinical facts (and identity, for those who may see it).
+
+    Only the fields given change. Emptying a value already recorded is refused unless the
+    field is in `clear` (the user's explicit confirmation), and never for more than
+    MAX_CLEARED_AT_ONCE fields at once."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_edit_case(by, case):
         raise NotAllowed(_("Ce cas n'est plus modifiable par vous à ce stade."))
+    if identity is not None and not can_view_identity(by, case):
+        raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
+    unknown = set(facts) - set(CLINICAL_FACT_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Champs inconnus : rien n'a été modifié."))
+    current_vault, _created = IdentityVault.objects.get_or_create(case=case)
+    _refuse_erasing(case, current_vault, facts, identity, clear)
     for field, value in facts.items():
         setattr(case, field, value)
     if identity is not None:
-        if not can_view_identity(by, case):
-            raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
         vault = _save_identity(case, identity)
     else:
         vault, _created = IdentityVault.objects.get_or_create(case=case)
