@@ -2,14 +2,47 @@
 manages (see rmm.admin.ScopedAdmin)."""
 
 from django import forms
-from django.contrib import admin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rmm.admin import ScopedAdmin
 
-from . import permissions
-from .models import Membership, Organisation, Role, User
+from . import permissions, services
+from .models import Membership, Organisation, Role, SecurityEvent, User
+
+
+def announce_pending_grant(request, grant) -> None:
+    """Tell the administrator that the vault role they gave waits for a confirmation."""
+    if grant is None:
+        return
+    messages.warning(
+        request,
+        gettext(
+            "Le rôle « %(role)s » de %(user)s dans %(organisation)s ouvre l'identité des "
+            "patients : il ne sera actif qu'après confirmation par un référent RMM de "
+            "l'organisation (ou, s'il n'y en a pas, par un second administrateur) sur la page "
+            "Habilitations."
+        )
+        % {
+            "role": grant.get_role_display(),
+            "user": grant.user,
+            "organisation": grant.organisation,
+        },
+    )
 
 
 class ScopedOrganisationChoicesMixin:
@@ -58,9 +91,22 @@ class MembershipAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
             kwargs["queryset"] = permissions.users_managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Every write goes through the services: vault roles wait for a confirmation, all logged.
+    def save_model(self, request, obj, form, change):
+        announce_pending_grant(request, services.membership_save(membership=obj, by=request.user))
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for membership in queryset.select_related("user", "organisation"):
+                services.membership_delete(membership=membership, by=request.user)
+
 
 class MembershipInline(ScopedOrganisationChoicesMixin, admin.TabularInline):
     model = Membership
+    fk_name = "user"
     extra = 0
     fields = ["organisation", "role", "is_active"]
 
@@ -153,10 +199,143 @@ class UserAdmin(ScopedAdmin):
         return [] if obj is None else self.inlines
 
     def save_model(self, request, obj, form, change):
+        new_email = None
+        if change and "email" in form.changed_data:
+            # The address changes only once confirmed from the old one (see services).
+            new_email, obj.email = obj.email, form.initial["email"]
         super().save_model(request, obj, form, change)
+        if new_email:
+            try:
+                services.email_change_request(user=obj, new_email=new_email, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.warning(
+                    request,
+                    gettext(
+                        "L'adresse e-mail ne changera qu'après confirmation depuis l'ancienne "
+                        "adresse (%(old)s), à qui un lien valable 48 heures vient d'être envoyé."
+                    )
+                    % {"old": obj.email},
+                )
         if not change:
-            Membership.objects.create(
-                user=obj,
-                organisation=form.cleaned_data["organisation"],
-                role=form.cleaned_data["role"],
+            if obj.has_usable_password():
+                services.password_set_by_admin(
+                    user=obj, by=request.user, detail=gettext("Création du compte")
+                )
+            announce_pending_grant(
+                request,
+                services.membership_save(
+                    membership=Membership(
+                        user=obj,
+                        organisation=form.cleaned_data["organisation"],
+                        role=form.cleaned_data["role"],
+                    ),
+                    by=request.user,
+                ),
             )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_delete(membership=membership, by=request.user)
+        for membership in instances:
+            announce_pending_grant(
+                request, services.membership_save(membership=membership, by=request.user)
+            )
+        formset.save_m2m()
+
+    # --- Password chosen by an administrator ------------------------------------------------
+    def get_urls(self):
+        return [
+            path(
+                "<id>/password/",
+                self.admin_site.admin_view(self.user_change_password),
+                name="accounts_user_password_change",
+            ),
+            *super().get_urls(),
+        ]
+
+    def user_change_password(self, request, id):
+        """Set a password the owner must change at next login. Refused for an account that
+        opens identity vaults: its owner receives a reset link at their own address instead."""
+        user = self.get_object(request, unquote(id))
+        if user is None or not self.has_change_permission(request, user):
+            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        if services.holds_vault_role(user):
+            messages.error(
+                request,
+                gettext(
+                    "Ce compte ouvre l'identité des patients : un administrateur n'en choisit "
+                    "pas le mot de passe. Son titulaire utilise « Mot de passe oublié » depuis "
+                    "la page de connexion."
+                ),
+            )
+            return HttpResponseRedirect(change_url)
+        form = AdminPasswordChangeForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                form.save()
+                services.password_set_by_admin(user=user, by=request.user)
+            messages.success(
+                request,
+                gettext("Mot de passe enregistré : il devra être changé à la prochaine connexion."),
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Choisir le mot de passe de %(user)s") % {"user": user.email},
+            "adminForm": AdminForm(form, [(None, {"fields": list(form.base_fields)})], {}),
+            "form_url": "",
+            "form": form,
+            "is_popup": False,
+            "add": True,
+            "change": False,
+            "has_delete_permission": False,
+            "has_change_permission": True,
+            "has_absolute_url": False,
+            "opts": self.opts,
+            "original": user,
+            "save_as": False,
+            "show_save": True,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/auth/user/change_password.html", context)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ScopedAdmin):
+    """The security log: read-only for everyone, the platform operator included."""
+
+    list_display = ["at", "kind", "actor_name", "target_name", "organisation", "role", "detail"]
+    list_filter = ["kind", "role"]
+    search_fields = ["actor_name", "target_name", "detail"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "at"
+
+    def scope(self, user):
+        if permissions.is_platform_operator(user):
+            return SecurityEvent.objects.all()
+        return SecurityEvent.objects.filter(
+            Q(organisation__in=permissions.organisations_managed_by(user))
+            | Q(target__in=permissions.users_managed_by(user))
+            | Q(actor=user)
+        )
+
+    def may_change(self, user, obj):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}

@@ -4,6 +4,7 @@ creates nothing twice and never resets a password someone changed."""
 from django.db import transaction
 
 from .models import Membership, Organisation, Role, User
+from .services import membership_bootstrap
 
 DEMO_PASSWORD = "RMM-demo-2026!"  # noqa: S105  (printed by `make run`; demo settings only)
 
@@ -78,10 +79,12 @@ def load() -> dict[str, int]:
                 email=email, password=DEMO_PASSWORD, full_name=full_name, job_title=job_title
             )
             created["users"] += 1
-        _membership, was_created = Membership.objects.get_or_create(
-            user=user, organisation=by_name[organisation_name], role=role
-        )
-        created["memberships"] += was_created
+        organisation = by_name[organisation_name]
+        exists = Membership.objects.filter(user=user, organisation=organisation, role=role)
+        if not exists.exists():
+            # Demo only: vault roles given directly, logged as an initialisation.
+            membership_bootstrap(user=user, organisation=organisation, role=role)
+            created["memberships"] += 1
     return created
 
 

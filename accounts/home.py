@@ -59,3 +59,18 @@ def organisations_without_coordinator(user) -> Iterable[PendingItem]:
             % {"organisation": organisation.name},
             url=reverse("organisation_detail", args=[organisation.pk]),
         )
+
+
+@register_pending_provider
+def role_grants_to_decide(user) -> Iterable[PendingItem]:
+    """Vault roles waiting for this user's confirmation (coordinators, second administrators)."""
+    from .permissions import role_grants_decidable_by
+
+    grants = role_grants_decidable_by(user)
+    if grants:
+        yield PendingItem(
+            title=_("Confirmer des habilitations"),
+            detail=_("Des rôles qui ouvrent l'identité des patients attendent votre confirmation."),
+            url=reverse("role_grant_list"),
+            count=len(grants),
+        )

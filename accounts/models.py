@@ -1,12 +1,43 @@
-"""Users (login by email), organisations and the memberships that give a user a role in one."""
+"""Users (login by email), organisations and the memberships that give a user a role in one;
+the requests that open a vault role, e-mail changes awaiting confirmation and the append-only
+security log of every grant, e-mail change and password event (see accounts.services)."""
 
+import contextlib
+import contextvars
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class EmailChangeNeedsConfirmation(PermissionDenied):
+    """An account's e-mail address was changed without the old address confirming it."""
+
+
+class VaultRoleNeedsConfirmation(PermissionDenied):
+    """A role that opens identity vaults was given without the confirmation it needs."""
+
+
+class AppendOnlyError(PermissionDenied):
+    """Someone tried to change or delete a row of the security log."""
+
+
+# Set only by accounts.services.direct_vault_grants(): demo data and test factories.
+_direct_vault_grants = contextvars.ContextVar("rmm_direct_vault_grants", default=False)
+
+
+@contextlib.contextmanager
+def direct_vault_grants_allowed():
+    token = _direct_vault_grants.set(True)
+    try:
+        yield
+    finally:
+        _direct_vault_grants.reset(token)
 
 
 class UserManager(BaseUserManager):
@@ -46,6 +77,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("doit changer son mot de passe"),
+        default=False,
+        help_text=_(
+            "Le mot de passe a été fixé par un administrateur : il doit être changé à la "
+            "prochaine connexion."
+        ),
+    )
 
     objects = UserManager()
 
@@ -60,6 +99,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_email = instance.__dict__.get("email")
+        return instance
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_email", None)
+        if (
+            not self._state.adding
+            and loaded is not None
+            and self.email != loaded
+            and not getattr(self, "_email_change_confirmed", False)
+        ):
+            # Whoever controls the address can reset the password: it changes only once
+            # confirmed from the old address (accounts.services.email_change_confirm).
+            raise EmailChangeNeedsConfirmation(
+                _("L'adresse e-mail ne change qu'après confirmation depuis l'ancienne adresse.")
+            )
+        super().save(*args, **kwargs)
+        self._loaded_email = self.email
+        self._email_change_confirmed = False
 
     def clean(self):
         super().clean()
@@ -166,8 +228,47 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrateur")
 
 
+# Roles that open the identity vault of the organisation's cases (cases.permissions).
+VAULT_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATOR})
+
+
+class MembershipQuerySet(models.QuerySet):
+    """Bulk writes cannot open a vault role: only the confirmation service can (see save())."""
+
+    def update(self, **kwargs):
+        opens = kwargs.get("is_active") is True or kwargs.get("role") in VAULT_ROLES
+        if (opens or {"user", "user_id", "organisation", "organisation_id"} & set(kwargs)) and (
+            not _direct_vault_grants.get()
+        ):
+            raise VaultRoleNeedsConfirmation(
+                _("Un rôle ne s'active que par accounts.services, jamais en masse.")
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(obj.opens_vault() for obj in objs) and not _direct_vault_grants.get():
+            raise VaultRoleNeedsConfirmation(
+                _("Un rôle qui ouvre l'identité des patients attend une confirmation.")
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if {"is_active", "role", "user", "organisation"} & set(fields) and (
+            not _direct_vault_grants.get()
+        ):
+            raise VaultRoleNeedsConfirmation(
+                _("Un rôle ne s'active que par accounts.services, jamais en masse.")
+            )
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Membership(models.Model):
-    """A user's role in one organisation. One user may hold several roles and organisations."""
+    """A user's role in one organisation. One user may hold several roles and organisations.
+
+    A row that would give a vault role (declarant, coordinator) it did not give before (new,
+    reactivated, role, user or organisation changed) refuses to save unless the confirmation
+    service allowed it: no admin page or shell call can skip the confirmation."""
 
     user = models.ForeignKey(
         User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="memberships"
@@ -181,6 +282,18 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attribué par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    granted_at = models.DateTimeField(_("attribué le"), null=True, blank=True, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adhésion")
@@ -195,3 +308,211 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.opens_vault()
+            and not getattr(self, "_vault_grant_confirmed", False)
+            and not _direct_vault_grants.get()
+        ):
+            raise VaultRoleNeedsConfirmation(
+                _(
+                    "Le rôle « %(role)s » ouvre l'identité des patients : il attend la "
+                    "confirmation d'un référent RMM de l'organisation."
+                )
+                % {"role": self.get_role_display()}
+            )
+        super().save(*args, **kwargs)
+        self._vault_grant_confirmed = False
+        self._remember_loaded_state()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_loaded_state()
+        return instance
+
+    def _remember_loaded_state(self):
+        self._loaded_state = (
+            self.__dict__.get("user_id"),
+            self.__dict__.get("organisation_id"),
+            self.__dict__.get("role"),
+            self.__dict__.get("is_active"),
+        )
+
+    @property
+    def loaded_state(self):
+        """(user id, organisation id, role, active) as read from the database, or None."""
+        return None if self._state.adding else getattr(self, "_loaded_state", None)
+
+    def gives_role(self) -> bool:
+        """Saving would give a role this row did not give before (new, reactivated, moved)."""
+        if not self.is_active:
+            return False
+        loaded = self.loaded_state
+        return loaded is None or loaded != (self.user_id, self.organisation_id, self.role, True)
+
+    def opens_vault(self) -> bool:
+        return self.role in VAULT_ROLES and self.gives_role()
+
+
+class RoleGrantRequest(models.Model):
+    """A vault role (declarant, coordinator) asked for someone: it takes effect only once a
+    coordinator of the organisation (or, for its first one, a second administrator) confirms."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de confirmation")
+        GRANTED = "granted", _("Confirmée")
+        REFUSED = "refused", _("Refusée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("bénéficiaire"), on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("demandé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("décidé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    comment = models.CharField(_("commentaire"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'habilitation")
+        verbose_name_plural = _("demandes d'habilitation")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(status="pending"),
+                name="role_grant_one_pending_per_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class EmailChangeRequest(models.Model):
+    """A new address asked for an account: applied only once confirmed from the old address."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="+"
+    )
+    old_email = models.EmailField(_("ancienne adresse"))
+    new_email = models.EmailField(_("nouvelle adresse"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("demandé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("refusé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'adresse e-mail")
+        verbose_name_plural = _("changements d'adresse e-mail")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.old_email} → {self.new_email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.refused_at is None
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("Le journal de sécurité ne se modifie pas."))
+
+    def delete(self):
+        raise AppendOnlyError(_("Le journal de sécurité ne se supprime pas."))
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise AppendOnlyError(_("Le journal de sécurité ne se modifie pas."))
+
+
+class SecurityEvent(models.Model):
+    """One grant, revocation, e-mail change or password event: append-only (the model refuses
+    changes; on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE)."""
+
+    class Kind(models.TextChoices):
+        ROLE_REQUESTED = "role_requested", _("Rôle demandé")
+        ROLE_GRANTED = "role_granted", _("Rôle attribué")
+        ROLE_REFUSED = "role_refused", _("Rôle refusé")
+        ROLE_REVOKED = "role_revoked", _("Rôle retiré")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Changement d'adresse demandé")
+        EMAIL_CHANGED = "email_changed", _("Adresse e-mail changée")
+        EMAIL_CHANGE_REFUSED = "email_change_refused", _("Changement d'adresse refusé")
+        PASSWORD_SET_BY_ADMIN = (
+            "password_set_by_admin",
+            _("Mot de passe fixé par un administrateur"),
+        )
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Réinitialisation demandée")
+        PASSWORD_RESET_DONE = "password_reset_done", _("Mot de passe réinitialisé")
+        PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("événement"), max_length=40, choices=Kind.choices)
+    # Actor and target are kept (PROTECT) with a copy of their name as it was at the time.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("nom de l'auteur"), max_length=300, blank=True)
+    target = models.ForeignKey(
+        User,
+        verbose_name=_("compte concerné"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    target_name = models.CharField(_("compte concerné (nom)"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, blank=True)
+    detail = models.CharField(_("détail"), max_length=500, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("journal de sécurité")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target", "-at"]), models.Index(fields=["kind", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.target_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(_("Le journal de sécurité ne se modifie pas."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Le journal de sécurité ne se supprime pas."))

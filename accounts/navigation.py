@@ -16,9 +16,17 @@ class NavItem:
 
 
 # Other apps append (label, url name, predicate(user)) entries in their AppConfig.ready().
+def _confirms_grants(user) -> bool:
+    from .models import Role
+    from .permissions import has_role
+
+    return can_open_administration(user) or has_role(user, Role.COORDINATOR)
+
+
 SECTIONS: list[tuple[str, str, object]] = [
     (_("Accueil"), "home", lambda user: True),
     (_("Organisations"), "organisation_list", lambda user: True),
+    (_("Habilitations"), "role_grant_list", _confirms_grants),
 ]
 
 

@@ -8,10 +8,16 @@ the only exception is the platform operator (an active superuser), who may manag
 """
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Role, User
-from .scope import covered_organisation_ids, organisation_ids_with_role, roles_by_organisation
+from .models import Membership, Organisation, Role, RoleGrantRequest, User
+from .scope import (
+    covered_organisation_ids,
+    organisation_and_ancestor_ids,
+    organisation_ids_with_role,
+    roles_by_organisation,
+)
 
 
 def is_platform_operator(user) -> bool:
@@ -123,6 +129,97 @@ def has_role(user, *roles: str) -> bool:
     return any(held & set(roles) for held in roles_by_organisation(user).values())
 
 
+# --- Confirming a role that opens identity vaults --------------------------------------------
+def coordinators_who_may_confirm(grant: RoleGrantRequest) -> set[int]:
+    """Active coordinators of the grant's organisation, other than the grantee and requester."""
+    return set(
+        Membership.objects.filter(
+            organisation_id=grant.organisation_id,
+            role=Role.COORDINATOR,
+            is_active=True,
+            user__is_active=True,
+            organisation__is_active=True,
+        )
+        .exclude(user_id__in=[grant.user_id, grant.requested_by_id])
+        .values_list("user_id", flat=True)
+    )
+
+
+def role_grant_refusal_reason(user, grant: RoleGrantRequest) -> str | None:
+    """Why `user` may not confirm `grant` (in French), or None when they may.
+
+    A coordinator of the organisation confirms; when it has none (its first vault role), a
+    second administrator managing it confirms, the requester counting as the first. Nobody
+    confirms a role given to themselves or requested by themselves; an administrator whose own
+    role was given by the requester does not count (no accounts made up by the requester)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _("Connectez-vous pour confirmer une habilitation.")
+    if grant.status != RoleGrantRequest.Status.PENDING:
+        return _("Cette demande n'est plus en attente.")
+    if user.pk == grant.user_id:
+        return _("Personne ne confirme un rôle qui lui est attribué.")
+    if user.pk == grant.requested_by_id:
+        return _("L'auteur de la demande ne peut pas la confirmer lui-même.")
+    coordinators = coordinators_who_may_confirm(grant)
+    if coordinators:
+        if user.pk in coordinators:
+            return None
+        return _("Seul un référent RMM de %(organisation)s peut confirmer ce rôle.") % {
+            "organisation": grant.organisation.name
+        }
+    # First vault role of the organisation: two administrators, the requester being the first.
+    if not can_manage_organisation(grant.requested_by, grant.organisation):
+        return _("L'auteur de la demande n'administre plus cette organisation : refusez-la.")
+    if not can_manage_organisation(user, grant.organisation):
+        return _(
+            "%(organisation)s n'a pas de référent RMM : seul un second administrateur de "
+            "cette organisation peut confirmer."
+        ) % {"organisation": grant.organisation.name}
+    if not is_platform_operator(user):
+        independent = (
+            Membership.objects.filter(
+                user=user,
+                role=Role.ADMINISTRATOR,
+                is_active=True,
+                organisation_id__in=organisation_and_ancestor_ids(grant.organisation),
+            )
+            .exclude(granted_by_id=grant.requested_by_id)
+            .exists()
+        )
+        if not independent:
+            return _(
+                "Votre rôle d'administrateur vous a été attribué par l'auteur de la demande : "
+                "un autre administrateur doit confirmer."
+            )
+    return None
+
+
+@rules.predicate
+def can_decide_role_grant(user, grant: RoleGrantRequest) -> bool:
+    """Confirm or refuse a pending vault role (see role_grant_refusal_reason)."""
+    return role_grant_refusal_reason(user, grant) is None
+
+
+def role_grants_decidable_by(user) -> list[RoleGrantRequest]:
+    """Pending vault roles `user` may confirm: candidates from the user's coordinator and
+    administrator organisations, then the predicate (pending requests are few)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
+    managed = organisations_managed_by(user).values("pk")
+    if not coordinated and not can_open_administration(user):
+        return []
+    candidates = (
+        RoleGrantRequest.objects.filter(status=RoleGrantRequest.Status.PENDING)
+        .filter(Q(organisation_id__in=coordinated) | Q(organisation_id__in=managed))
+        .exclude(user=user)
+        .exclude(requested_by=user)
+        .select_related("user", "organisation", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    return [grant for grant in candidates if can_decide_role_grant(user, grant)]
+
+
 rules.add_rule("accounts.view_organisation", can_view_organisation)
 rules.add_rule("accounts.manage_organisation", can_manage_organisation)
 rules.add_rule("accounts.view_membership", can_view_membership)
@@ -130,6 +227,7 @@ rules.add_rule("accounts.manage_membership", can_manage_membership)
 rules.add_rule("accounts.manage_user", can_manage_user)
 rules.add_rule("accounts.declare_case_for", can_declare_case_for)
 rules.add_rule("accounts.open_administration", can_open_administration)
+rules.add_rule("accounts.decide_role_grant", can_decide_role_grant)
 
 # Each object predicate with the queryset of the objects it allows: tests check they agree.
 PAIRED_SCOPES = {

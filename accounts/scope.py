@@ -54,3 +54,17 @@ def covered_organisation_ids(user, *roles: str) -> set[int]:
     if key not in cache:
         cache[key] = with_covered_organisations(organisation_ids_with_role(user, *roles))
     return cache[key]
+
+
+def organisation_and_ancestor_ids(organisation) -> list[int]:
+    """The organisation and the territories above it (its administrators manage it too)."""
+    ids = [organisation.pk]
+    parent_id = organisation.parent_id
+    for _depth in range(MAX_TERRITORY_DEPTH):
+        if parent_id is None or parent_id in ids:
+            break
+        ids.append(parent_id)
+        parent_id = (
+            Organisation.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        )
+    return ids

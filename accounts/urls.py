@@ -11,6 +11,22 @@ urlpatterns = [
         views.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
+    path("habilitations/", views.RoleGrantListView.as_view(), name="role_grant_list"),
+    path(
+        "habilitations/<int:pk>/confirmer/",
+        views.RoleGrantDecideView.as_view(confirm=True),
+        name="role_grant_confirm",
+    ),
+    path(
+        "habilitations/<int:pk>/refuser/",
+        views.RoleGrantDecideView.as_view(confirm=False),
+        name="role_grant_refuse",
+    ),
+    path(
+        "adresse-email/confirmer/<str:token>/",
+        views.EmailChangeConfirmView.as_view(),
+        name="email_change_confirm",
+    ),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

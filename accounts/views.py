@@ -1,18 +1,26 @@
 """Home page, organisation pages and the authentication views with our French templates."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import selectors
+from . import selectors, services
 from .forms import EmailAuthenticationForm
 from .home import pending_items_for
-from .models import Organisation
-from .permissions import can_manage_organisation, can_view_organisation
+from .models import Organisation, RoleGrantRequest
+from .permissions import (
+    can_manage_organisation,
+    can_view_organisation,
+    role_grant_refusal_reason,
+    role_grants_decidable_by,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -66,12 +74,18 @@ class OrganisationDetailView(LoginRequiredMixin, DetailView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed_by_owner(user=form.user)
+        return response
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         from axes.utils import reset as reset_lockout
 
         response = super().form_valid(form)
+        services.password_changed_by_owner(user=form.user, reset=True)
         # The lockout page suggests a reset: a new password must open the account again.
         reset_lockout(username=form.user.email)
         return response
@@ -81,6 +95,91 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_body.txt"
     html_email_template_name = "registration/password_reset_body.html"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_requested(email=form.cleaned_data["email"], by=self.request.user)
+        return response
+
+
+# --- Vault roles awaiting confirmation ------------------------------------------------------
+class RoleGrantListView(LoginRequiredMixin, TemplateView):
+    """The vault roles the user may confirm or refuse, and the requests they made."""
+
+    template_name = "accounts/role_grant_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["to_decide"] = role_grants_decidable_by(self.request.user)
+        context["my_requests"] = (
+            RoleGrantRequest.objects.filter(requested_by=self.request.user)
+            .select_related("user", "organisation", "decided_by")
+            .order_by("-requested_at", "-pk")[:50]
+        )
+        return context
+
+
+class RoleGrantDecideView(LoginRequiredMixin, View):
+    """POST only: confirm or refuse one pending vault role (404 for anyone who may not)."""
+
+    confirm = True
+
+    def post(self, request, pk):
+        grant = get_object_or_404(
+            RoleGrantRequest.objects.select_related("user", "organisation", "requested_by"),
+            pk=pk,
+        )
+        withdrawing = not self.confirm and grant.requested_by_id == request.user.pk
+        if not withdrawing and role_grant_refusal_reason(request.user, grant) is not None:
+            if grant.status != RoleGrantRequest.Status.PENDING and (
+                grant.decided_by_id == request.user.pk
+            ):
+                messages.info(request, _("Cette demande a déjà été traitée."))
+                return redirect("role_grant_list")
+            raise Http404
+        try:
+            if self.confirm:
+                services.role_grant_confirm(grant=grant, by=request.user)
+                messages.success(
+                    request,
+                    _("Le rôle « %(role)s » de %(user)s est désormais actif.")
+                    % {"role": grant.get_role_display(), "user": grant.user},
+                )
+            else:
+                services.role_grant_refuse(
+                    grant=grant, by=request.user, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, _("La demande a été refusée."))
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+        return redirect("role_grant_list")
+
+
+# --- E-mail change, confirmed from the old address ------------------------------------------
+class EmailChangeConfirmView(View):
+    """Opened from the link sent to the old address. GET only shows the request (mail
+    scanners follow links); the holder confirms or refuses with a POST."""
+
+    template_name = "accounts/email_change_confirm.html"
+
+    def get(self, request, token):
+        try:
+            change = services.email_change_for_token(token)
+        except services.InvalidLink:
+            return render(request, self.template_name, {"invalid": True}, status=400)
+        return render(request, self.template_name, {"change": change})
+
+    def post(self, request, token):
+        try:
+            if request.POST.get("decision") == "refuse":
+                services.email_change_refuse(token=token, by=request.user)
+                done = "refused"
+            else:
+                services.email_change_confirm(token=token, by=request.user)
+                done = "confirmed"
+        except services.InvalidLink:
+            return render(request, self.template_name, {"invalid": True}, status=400)
+        return render(request, self.template_name, {"done": done})
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -77,7 +77,10 @@ def run(args) -> None:
         name="Maternité bench", kind="maternite", level="3", parent=network
     )
     user = User.objects.create_user(email="bench@rmm.test", password=None, full_name="Bench")
-    Membership.objects.create(user=user, organisation=maternity, role=Role.COORDINATOR)
+    from accounts.services import direct_vault_grants
+
+    with direct_vault_grants():  # a benchmark's own data, outside the confirmation service
+        Membership.objects.create(user=user, organisation=maternity, role=Role.COORDINATOR)
     now = timezone.now()
     started = time.perf_counter()
     batch = []

@@ -47,12 +47,22 @@ class UserFactory(DjangoModelFactory):
 
 
 class MembershipFactory(DjangoModelFactory):
+    """A role given directly (a test situation): vault roles skip the confirmation that
+    accounts.services requires everywhere else."""
+
     class Meta:
         model = Membership
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(MaternityFactory)
     role = Role.CLINICIAN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from accounts.services import direct_vault_grants
+
+        with direct_vault_grants():
+            return super()._create(model_class, *args, **kwargs)
 
 
 def member(role: str, organisation: Organisation, **user_fields) -> User:

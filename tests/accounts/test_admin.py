@@ -76,9 +76,11 @@ def test_administrator_creates_an_account_with_its_first_role(
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = User.objects.get(email="nouvelle.sf@nord.test")
-    assert list(created.memberships.values_list("organisation", "role")) == [
-        (maternity.pk, Role.CLINICIAN)
+    # Declarant opens identity vaults: the role waits, inactive, for a coordinator's confirmation.
+    assert list(created.memberships.values_list("organisation", "role", "is_active")) == [
+        (maternity.pk, Role.CLINICIAN, False)
     ]
+    assert created.must_change_password
 
 
 def test_administrator_cannot_grant_a_role_in_another_network(

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 
 from accounts import permissions
 from accounts.models import Membership, Organisation, Role, User
-from tests.factories import MaternityFactory, member
+from tests.factories import MaternityFactory, MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_network_administrator_cannot_manage_a_user_who_also_works_elsewhere(
     administrator, maternity, other_maternity, clinician
 ):
     assert permissions.can_manage_user(administrator, clinician)
-    Membership.objects.create(user=clinician, organisation=other_maternity, role=Role.CLINICIAN)
+    MembershipFactory(user=clinician, organisation=other_maternity, role=Role.CLINICIAN)
     assert not permissions.can_manage_user(administrator, clinician)
     assert clinician not in permissions.users_managed_by(administrator)
 

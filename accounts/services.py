@@ -1,0 +1,470 @@
+"""Writes on accounts that touch security: roles that open identity vaults, e-mail changes and
+passwords. No administrator becomes a reader of the vaults alone:
+
+- a vault role (declarant, coordinator) given through any route becomes a `RoleGrantRequest`,
+  effective once a coordinator of the organisation (or, for its first one, a second
+  administrator) confirms it, never to oneself (`Membership.save` refuses any other way in);
+- an e-mail change waits for a confirmation from the old address, which is told when it applies;
+- a password set by an administrator must be changed at the next login;
+- each of these writes one `SecurityEvent` in the same transaction; e-mails leave after commit.
+"""
+
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    VAULT_ROLES,
+    EmailChangeRequest,
+    Membership,
+    Organisation,
+    Role,
+    RoleGrantRequest,
+    SecurityEvent,
+    User,
+    direct_vault_grants_allowed,
+)
+from .permissions import (
+    can_manage_membership,
+    can_manage_organisation,
+    can_manage_user,
+    coordinators_who_may_confirm,
+    role_grant_refusal_reason,
+)
+from .scope import organisation_and_ancestor_ids
+
+EMAIL_CHANGE_SALT = "accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 48 * 60 * 60  # seconds: the old address has two days to confirm
+
+Kind = SecurityEvent.Kind
+
+
+class NotAllowed(PermissionDenied):
+    """A security rule refused the write; the message (French) says which."""
+
+
+class InvalidLink(Exception):
+    """A confirmation link that is forged, expired, already used or overtaken."""
+
+
+# --- Security log ---------------------------------------------------------------------------
+def _label(user) -> str:
+    if user is None:
+        return ""
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
+def security_event_record(
+    *,
+    kind: str,
+    actor=None,
+    target=None,
+    organisation: Organisation | None = None,
+    role: str = "",
+    detail: str = "",
+    actor_name: str = "",
+) -> SecurityEvent:
+    """Append one row to the security log (never a password, token or patient datum)."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        actor_name=_label(actor) or actor_name,
+        target=target,
+        target_name=_label(target),
+        organisation=organisation,
+        role=role,
+        detail=detail[:500],
+    )
+
+
+def _send(*, template: str, to: list[str], context: dict) -> None:
+    context = {**context, "site_url": settings.RMM_SITE_URL}
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{template}_body.txt", context)
+    EmailMultiAlternatives(subject=subject, body=body, to=to).send()
+
+
+def _send_after_commit(*, template: str, to: list[str], context: dict) -> None:
+    if to:
+        transaction.on_commit(partial(_send, template=template, to=to, context=context))
+
+
+# --- Memberships and vault roles ------------------------------------------------------------
+def direct_vault_grants():
+    """Context manager letting demo data and test factories create vault roles directly.
+
+    Internal: no view calls it, and `load_demo` refuses to run outside local settings."""
+    return direct_vault_grants_allowed()
+
+
+@transaction.atomic
+def membership_bootstrap(*, user: User, organisation: Organisation, role: str) -> Membership:
+    """Give a role directly, for demo data only (logged as an initialisation)."""
+    with direct_vault_grants():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
+    if created:
+        security_event_record(
+            kind=Kind.ROLE_GRANTED,
+            target=user,
+            organisation=organisation,
+            role=role,
+            detail=_("Initialisation (données de démonstration)"),
+            actor_name=_("système"),
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
+    """Save a membership as an administrator asked (admin form, inline, shell). A vault role it
+    would give becomes a pending request instead, and the row keeps what it gave before."""
+    if not can_manage_membership(by, membership):
+        raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
+    loaded = membership.loaded_state
+    if membership.opens_vault():
+        grant = role_grant_request(
+            user=membership.user,
+            organisation=membership.organisation,
+            role=membership.role,
+            by=by,
+        )
+        if loaded is not None:
+            membership.refresh_from_db()
+        else:
+            # The request keeps (or creates) the inactive row, so the account stays in scope.
+            membership.pk = Membership.objects.get(
+                user=membership.user, organisation=membership.organisation, role=membership.role
+            ).pk
+            membership.refresh_from_db()
+            membership._state.adding = False
+        return grant
+    if membership.gives_role():
+        membership.granted_by = by
+        membership.granted_at = timezone.now()
+    membership.save()
+    before = (loaded[0], loaded[1], loaded[2]) if loaded and loaded[3] else None
+    after = (
+        (membership.user_id, membership.organisation_id, membership.role)
+        if membership.is_active
+        else None
+    )
+    if before != after:
+        if before is not None:
+            security_event_record(
+                kind=Kind.ROLE_REVOKED,
+                actor=by,
+                target=User.objects.get(pk=before[0]),
+                organisation=Organisation.objects.get(pk=before[1]),
+                role=before[2],
+            )
+        if after is not None:
+            security_event_record(
+                kind=Kind.ROLE_GRANTED,
+                actor=by,
+                target=membership.user,
+                organisation=membership.organisation,
+                role=membership.role,
+            )
+    return None
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, by) -> None:
+    """Remove a role (taking a role away never needs a confirmation: it must be quick)."""
+    if not can_manage_membership(by, membership):
+        raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
+    if membership.is_active:
+        security_event_record(
+            kind=Kind.ROLE_REVOKED,
+            actor=by,
+            target=membership.user,
+            organisation=membership.organisation,
+            role=membership.role,
+            detail=_("Adhésion supprimée"),
+        )
+    membership.delete()
+
+
+@transaction.atomic
+def role_grant_request(
+    *, user: User, organisation: Organisation, role: str, by
+) -> RoleGrantRequest | None:
+    """Ask for a vault role for `user`; None when they already hold it."""
+    if role not in VAULT_ROLES:
+        raise ValueError(f"{role} does not open the identity vault")
+    if getattr(by, "pk", None) == user.pk:
+        raise NotAllowed(_("Personne ne s'attribue un rôle qui ouvre l'identité des patients."))
+    if not can_manage_organisation(by, organisation):
+        raise NotAllowed(_("Vous n'administrez pas cette organisation."))
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"is_active": False}
+    )
+    if membership.is_active:
+        return None
+    pending = RoleGrantRequest.objects.filter(
+        user=user, organisation=organisation, role=role, status=RoleGrantRequest.Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    grant = RoleGrantRequest.objects.create(
+        user=user, organisation=organisation, role=role, requested_by=by
+    )
+    security_event_record(
+        kind=Kind.ROLE_REQUESTED, actor=by, target=user, organisation=organisation, role=role
+    )
+    _send_after_commit(
+        template="role_grant_requested",
+        to=_confirmer_emails(grant),
+        context={"grant": grant, "url": reverse("role_grant_list")},
+    )
+    return grant
+
+
+def _confirmer_emails(grant: RoleGrantRequest) -> list[str]:
+    coordinators = coordinators_who_may_confirm(grant)
+    if coordinators:
+        users = User.objects.filter(pk__in=coordinators)
+    else:
+        users = (
+            User.objects.filter(
+                is_active=True,
+                memberships__role=Role.ADMINISTRATOR,
+                memberships__is_active=True,
+                memberships__organisation_id__in=organisation_and_ancestor_ids(grant.organisation),
+            )
+            .exclude(pk__in=[grant.user_id, grant.requested_by_id])
+            .distinct()
+        )
+    return sorted(users.values_list("email", flat=True))
+
+
+def pending_role_grants_for(user: User):
+    return RoleGrantRequest.objects.filter(user=user, status=RoleGrantRequest.Status.PENDING)
+
+
+@transaction.atomic
+def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
+    """A coordinator of the organisation (or a second administrator) opens the vault role."""
+    grant = (
+        RoleGrantRequest.objects.select_for_update()
+        .select_related("user", "organisation", "requested_by")
+        .get(pk=grant.pk)
+    )
+    reason = role_grant_refusal_reason(by, grant)
+    if reason:
+        raise NotAllowed(reason)
+    path = (
+        _("confirmé par un référent RMM de l'organisation")
+        if coordinators_who_may_confirm(grant)
+        else _("confirmé par deux administrateurs (%(first)s, %(second)s)")
+        % {"first": _label(grant.requested_by), "second": _label(by)}
+    )
+    membership, _created = Membership.objects.get_or_create(
+        user=grant.user,
+        organisation=grant.organisation,
+        role=grant.role,
+        defaults={"is_active": False},
+    )
+    membership.is_active = True
+    membership.granted_by = by
+    membership.granted_at = timezone.now()
+    membership._vault_grant_confirmed = True
+    membership.save()
+    grant.status = RoleGrantRequest.Status.GRANTED
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    security_event_record(
+        kind=Kind.ROLE_GRANTED,
+        actor=by,
+        target=grant.user,
+        organisation=grant.organisation,
+        role=grant.role,
+        detail=_("Demandé par %(requester)s ; %(path)s")
+        % {"requester": _label(grant.requested_by), "path": path},
+    )
+    return membership
+
+
+@transaction.atomic
+def role_grant_refuse(*, grant: RoleGrantRequest, by, comment: str = "") -> RoleGrantRequest:
+    """Someone who could confirm refuses, or the requester withdraws, a pending vault role."""
+    grant = (
+        RoleGrantRequest.objects.select_for_update()
+        .select_related("user", "organisation", "requested_by")
+        .get(pk=grant.pk)
+    )
+    withdrawn = grant.status == RoleGrantRequest.Status.PENDING and (
+        getattr(by, "pk", None) == grant.requested_by_id
+    )
+    if not withdrawn:
+        reason = role_grant_refusal_reason(by, grant)
+        if reason:
+            raise NotAllowed(reason)
+    grant.status = (
+        RoleGrantRequest.Status.CANCELLED if withdrawn else RoleGrantRequest.Status.REFUSED
+    )
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.comment = comment[:500]
+    grant.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    security_event_record(
+        kind=Kind.ROLE_REFUSED,
+        actor=by,
+        target=grant.user,
+        organisation=grant.organisation,
+        role=grant.role,
+        detail=(_("Demande retirée par son auteur") if withdrawn else comment),
+    )
+    return grant
+
+
+def holds_vault_role(user: User) -> bool:
+    """The account opens (or is about to open) identity vaults."""
+    return (
+        Membership.objects.filter(user=user, role__in=VAULT_ROLES, is_active=True).exists()
+        or pending_role_grants_for(user).exists()
+    )
+
+
+# --- E-mail address -------------------------------------------------------------------------
+def _email_change_token(change: EmailChangeRequest) -> str:
+    return signing.dumps({"r": change.pk, "u": change.user_id}, salt=EMAIL_CHANGE_SALT)
+
+
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str, by) -> EmailChangeRequest:
+    """Ask for a new address: a link goes to the OLD address; nothing goes to the new one."""
+    new_email = User.objects.normalize_email(new_email).strip().lower()
+    if getattr(by, "pk", None) != user.pk and not can_manage_user(by, user):
+        raise NotAllowed(_("Vous ne gérez pas ce compte."))
+    if new_email == user.email:
+        raise ValidationError(_("C'est déjà l'adresse de ce compte."))
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ValidationError(_("Un autre compte utilise déjà cette adresse."))
+    change = EmailChangeRequest.objects.create(
+        user=user, old_email=user.email, new_email=new_email, requested_by=by
+    )
+    security_event_record(
+        kind=Kind.EMAIL_CHANGE_REQUESTED,
+        actor=by,
+        target=user,
+        detail=_("De %(old)s vers %(new)s") % {"old": user.email, "new": new_email},
+    )
+    _send_after_commit(
+        template="email_change_confirm",
+        to=[user.email],
+        context={
+            "change": change,
+            "requested_by": _label(by),
+            "url": reverse("email_change_confirm", args=[_email_change_token(change)]),
+            "hours": EMAIL_CHANGE_MAX_AGE // 3600,
+        },
+    )
+    return change
+
+
+def email_change_for_token(token: str, *, lock: bool = False) -> EmailChangeRequest:
+    """The open request a link names; InvalidLink when forged, expired, used or overtaken."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise InvalidLink from exc
+    queryset = EmailChangeRequest.objects.select_related("user")
+    if lock:
+        queryset = queryset.select_for_update()
+    change = queryset.filter(pk=data.get("r"), user_id=data.get("u")).first()
+    if change is None or not change.is_open or change.user.email != change.old_email:
+        raise InvalidLink
+    return change
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str, by=None) -> EmailChangeRequest:
+    """The holder of the old address confirms: the address changes, and the old one is told."""
+    change = email_change_for_token(token, lock=True)
+    user = User.objects.select_for_update().get(pk=change.user_id)
+    if User.objects.filter(email__iexact=change.new_email).exclude(pk=user.pk).exists():
+        raise InvalidLink
+    user.email = change.new_email
+    user._email_change_confirmed = True
+    user.save(update_fields=["email"])
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
+    security_event_record(
+        kind=Kind.EMAIL_CHANGED,
+        actor=by,
+        actor_name=_("titulaire de l'ancienne adresse"),
+        target=user,
+        detail=_("De %(old)s vers %(new)s, confirmé depuis l'ancienne adresse")
+        % {"old": change.old_email, "new": change.new_email},
+    )
+    _send_after_commit(template="email_changed", to=[change.old_email], context={"change": change})
+    return change
+
+
+@transaction.atomic
+def email_change_refuse(*, token: str, by=None) -> EmailChangeRequest:
+    """The holder of the old address refuses: nothing changes, the link dies."""
+    change = email_change_for_token(token, lock=True)
+    change.refused_at = timezone.now()
+    change.save(update_fields=["refused_at"])
+    security_event_record(
+        kind=Kind.EMAIL_CHANGE_REFUSED,
+        actor=by,
+        actor_name=_("titulaire de l'ancienne adresse"),
+        target=change.user,
+        detail=_("Vers %(new)s, refusé depuis l'ancienne adresse") % {"new": change.new_email},
+    )
+    return change
+
+
+# --- Passwords ------------------------------------------------------------------------------
+@transaction.atomic
+def password_set_by_admin(*, user: User, by, detail: str = "") -> None:
+    """An administrator chose the password (new account, admin form): changed at next login."""
+    if user.has_usable_password():
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+    security_event_record(
+        kind=Kind.PASSWORD_SET_BY_ADMIN,
+        actor=by,
+        target=user,
+        detail=detail
+        or (_("Connexion par mot de passe désactivée") if not user.has_usable_password() else ""),
+    )
+
+
+@transaction.atomic
+def password_changed_by_owner(*, user: User, reset: bool = False) -> None:
+    """The owner chose a new password (change form, or a reset link sent to their address)."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    security_event_record(
+        kind=Kind.PASSWORD_RESET_DONE if reset else Kind.PASSWORD_CHANGED,
+        actor=user if not reset else None,
+        actor_name=_("titulaire de l'adresse e-mail"),
+        target=user,
+    )
+
+
+@transaction.atomic
+def password_reset_requested(*, email: str, by=None) -> int:
+    """A reset link was asked for `email`: logged for each active account it names (nothing
+    is logged for an unknown address, which would only record what strangers type)."""
+    users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    for user in users:
+        security_event_record(kind=Kind.PASSWORD_RESET_REQUESTED, actor=by, target=user)
+    return len(users)
