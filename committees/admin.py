@@ -35,6 +35,7 @@ from .models import (
     MinutesVersion,
     PathwayStage,
     Session,
+    SessionTransition,
 )
 
 TERRITORY_KINDS = (Organisation.Kind.NETWORK, Organisation.Kind.ARS)
@@ -274,3 +275,36 @@ class MinutesVersionAdmin(ReadOnlyCommitteeScopedAdmin):
     @admin.display(boolean=True, description=_("figé"))
     def frozen(self, obj):
         return obj.is_frozen
+
+
+@admin.register(SessionTransition)
+class SessionTransitionAdmin(ReadOnlyCommitteeScopedAdmin):
+    """Each move of a session (append-only): shown, never edited nor deleted."""
+
+    committee_path = "session__committee"
+    list_display = ["at", "session", "transition_label", "source_label", "target_label"]
+    list_filter = ["transition"]
+    list_select_related = ["session__committee"]
+    readonly_fields = [
+        "session",
+        "transition_label",
+        "source_label",
+        "target_label",
+        "actor",
+        "actor_name",
+        "at",
+        "comment",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("transition"))
+    def transition_label(self, obj):
+        return obj.transition_label
+
+    @admin.display(description=_("de"))
+    def source_label(self, obj):
+        return obj.source_label
+
+    @admin.display(description=_("vers"))
+    def target_label(self, obj):
+        return obj.target_label

@@ -11,10 +11,15 @@ class CommitteesConfig(AppConfig):
         from cases import committee_scope
         from rmm import workflow
 
-        from . import home, permissions  # noqa: F401  (home items, case panel)
-        from .services.sessions import withdraw_from_agendas
+        from . import conditions, home, permissions  # noqa: F401  (home items, case panel)
+        from .services import sessions
 
         committee_scope.register(permissions.CommitteeMembershipScope())
+        # What committees add to the case workflow, whatever the route that moves a case.
+        workflow.add_guard("cases.case", "schedule", conditions.on_an_open_agenda)
+        workflow.add_guard("cases.case", "record_review", conditions.review_recorded_with_quorum)
         for name in ("send_back", "postpone"):
-            workflow.add_effect("cases.case", name, withdraw_from_agendas)
+            workflow.add_effect("cases.case", name, sessions.withdraw_from_agendas)
+        workflow.add_effect("committees.session", "cancel", sessions.release_agenda)
+        workflow.add_effect("committees.session", "send_agenda", sessions.announce_agenda)
         register_section(_("Séances"), "committees:session_list", permissions.is_in_a_committee)

@@ -7,8 +7,9 @@ from django.utils.translation import ngettext
 
 from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
+from cases.status import CaseStatus
 
-from .models import CaseReview, Committee, Session
+from .models import CaseReview, Committee, Session, SessionStatus
 from .permissions import (
     PLANNERS,
     charter_accepted_committees,
@@ -36,7 +37,7 @@ def committee_items(user):
         Session.objects.filter(
             committee_id__in=ids,
             starts_at__gte=timezone.now(),
-            status__in=["planned", "agenda_sent"],
+            status__in=[SessionStatus.PLANNED, SessionStatus.AGENDA_SENT],
         )
         .select_related("committee")
         .order_by("starts_at")
@@ -56,7 +57,7 @@ def committee_items(user):
         from cases.models import Case
 
         waiting = Case.objects.filter(
-            status="ready", organisation_id__in=covered_by_committees(user, *PLANNERS)
+            status=CaseStatus.READY, organisation_id__in=covered_by_committees(user, *PLANNERS)
         )
         count = waiting.count()
         if count:
@@ -72,7 +73,9 @@ def committee_items(user):
                     count=count,
                 )
             )
-        unminuted = Session.objects.filter(committee_id__in=planned_ids, status="held").count()
+        unminuted = Session.objects.filter(
+            committee_id__in=planned_ids, status=SessionStatus.HELD
+        ).count()
         if unminuted:
             items.append(
                 PendingItem(

@@ -6,6 +6,8 @@ from datetime import UTC, timedelta
 
 from django.utils import timezone
 
+from .models import SessionStatus
+
 
 def _escape(text: str) -> str:
     """An RFC 5545 TEXT value on one line: every line break (CR, LF or both) becomes the
@@ -57,7 +59,7 @@ def session_ics(*, session, case_codes: list[str], domain: str) -> str:
         f"SUMMARY:{_escape('Séance RMM — ' + session.committee.name)}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",
-        "STATUS:" + ("CANCELLED" if session.status == "cancelled" else "CONFIRMED"),
+        "STATUS:" + ("CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"),
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -4,7 +4,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.scope import with_covered_organisations
 from cases.models import Case
+from cases.status import CaseStatus
 
+from .conditions import agenda_is_open, cases_awaiting_re_review
 from .models import AgendaItem, Attendance, CaseReview, Session
 from .permissions import sessions_visible_to
 
@@ -23,14 +25,16 @@ def agenda_of(*, session: Session) -> list[AgendaItem]:
 
 
 def agenda_candidates(*, session: Session) -> QuerySet[Case]:
-    """Cases this session may take: ready cases the committee covers, and reopened ones."""
-    covered = with_covered_organisations({session.committee.organisation_id})
-    return (
-        Case.objects.filter(organisation_id__in=covered)
-        .filter(Q(status="ready") | Q(status="reviewed", transitions__transition="reopen"))
-        .exclude(agenda_items__session=session)
-        .distinct()
-        .order_by("ready_at", "pk")
+    """Cases this session may take: ready cases the committee covers, and those the chair
+    reopened since their latest review. None once the agenda is closed."""
+    if not agenda_is_open(session):
+        return Case.objects.none()
+    covered = Case.objects.filter(
+        organisation_id__in=with_covered_organisations({session.committee.organisation_id})
+    ).exclude(agenda_items__session=session)
+    reopened = cases_awaiting_re_review(covered).values("pk")
+    return covered.filter(Q(status=CaseStatus.READY) | Q(pk__in=reopened)).order_by(
+        "ready_at", "pk"
     )
 
 

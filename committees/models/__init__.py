@@ -2,7 +2,7 @@ from .committee import CHARTER_VERSION, CharterAcceptance, Committee, CommitteeM
 from .minutes import MinutesVersion
 from .reference import AlarmCategory, AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .review import Avoidability, CareGrade, CaseReview, ContributingFactor
-from .session import AgendaItem, Attendance, Session, SessionStatus
+from .session import AgendaItem, Attendance, Session, SessionStatus, SessionTransition
 
 __all__ = [
     "CHARTER_VERSION",
@@ -25,4 +25,5 @@ __all__ = [
     "PathwayStage",
     "Session",
     "SessionStatus",
+    "SessionTransition",
 ]

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
+from cases.models.audit import AppendOnlyModel
+from rmm.workflow import transition, transition_meta
+
+from .. import conditions
 from .committee import Committee, CommitteeMember
 
 
@@ -17,6 +21,18 @@ class SessionStatus(models.TextChoices):
 
 
 S = SessionStatus
+
+
+def _planner(session, user) -> bool:
+    from ..permissions import can_plan_session
+
+    return can_plan_session(user, session)
+
+
+def _chair(session, user) -> bool:
+    from ..permissions import can_chair_session
+
+    return can_chair_session(user, session)
 
 
 class Session(FSMModelMixin, models.Model):
@@ -45,22 +61,141 @@ class Session(FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.committee} — {self.starts_at:%d/%m/%Y}"
 
-    @transition(field=status, source=S.PLANNED, target=S.AGENDA_SENT)
+    # Transitions (DESIGN §5, §11): moved only through rmm.workflow.apply, which checks the
+    # permission and guards, audits the move and announces it after commit. -----------------
+    @transition(
+        field=status,
+        source=S.PLANNED,
+        target=S.AGENDA_SENT,
+        permission=_planner,
+        label=_("Envoyer l'ordre du jour"),
+        guards=[conditions.agenda_not_empty],
+    )
     def send_agenda(self):
         """The agenda is sent to the members (it can still be adjusted until the session)."""
 
-    @transition(field=status, source=[S.PLANNED, S.AGENDA_SENT], target=S.HELD)
+    @transition(
+        field=status,
+        source=[S.PLANNED, S.AGENDA_SENT],
+        target=S.HELD,
+        permission=_planner,
+        label=_("Marquer la séance comme tenue"),
+        guards=[
+            conditions.session_has_begun,
+            conditions.agenda_not_empty,
+            conditions.attendance_recorded,
+        ],
+    )
     def hold(self):
         """The session took place."""
 
-    @transition(field=status, source=S.HELD, target=S.MINUTES_VALIDATED)
+    @transition(
+        field=status,
+        source=S.HELD,
+        target=S.MINUTES_VALIDATED,
+        permission=_chair,
+        label=_("Valider le compte rendu"),
+        guards=[conditions.latest_minutes_validated],
+    )
     def validate_minutes(self):
         """The chair validated the minutes: they are frozen."""
 
-    @transition(field=status, source=[S.PLANNED, S.AGENDA_SENT], target=S.CANCELLED)
+    @transition(
+        field=status,
+        source=S.MINUTES_VALIDATED,
+        target=S.HELD,
+        permission=_planner,
+        label=_("Rouvrir le compte rendu pour correction"),
+        reason_required=True,
+        setback=True,
+    )
+    def reopen_for_correction(self):
+        """A correction is needed: a new version of the minutes will be drafted and validated
+        (the frozen ones stay as they are)."""
+
+    @transition(
+        field=status,
+        source=[S.PLANNED, S.AGENDA_SENT],
+        target=S.CANCELLED,
+        permission=_planner,
+        label=_("Annuler la séance"),
+        reason_required=True,
+        setback=True,
+    )
     def cancel(self, reason: str = ""):
-        """The session will not take place (reason required)."""
+        """The session will not take place (reason required); its cases wait for another."""
         self.cancellation_reason = reason
+
+    # --- What the workflow engine asks of every state machine -------------------------------
+    def record_transition(self, *, transition: str, source: str, target: str, by, comment: str):
+        return SessionTransition.objects.create(
+            session=self,
+            transition=transition,
+            source=source,
+            target=target,
+            actor=by,
+            actor_name=by.get_full_name() or by.email,
+            comment=comment,
+        )
+
+    def transition_comment_problems(self, comment: str) -> list[str]:
+        """The session's history is read by every member: no identifier in a reason."""
+        from cases.anonymisation import find_identifiers
+
+        if find_identifiers(comment, []):
+            return [_("le motif contient un identifiant (nom, date, numéro...)")]
+        return []
+
+
+class SessionTransition(AppendOnlyModel):
+    """One move of a session through its workflow: who, when, from, to, why (append-only;
+    on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE)."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("séance")
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("de"), max_length=30)
+    target = models.CharField(_("vers"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    actor_name = models.CharField(_("nom de l'auteur"), max_length=150)
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition de séance")
+        verbose_name_plural = _("historique des séances")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.session_id}: {self.source} → {self.target} ({self.transition})"
+
+    @property
+    def transition_label(self) -> str:
+        try:
+            return str(transition_meta(Session, self.transition).label)
+        except KeyError:
+            return self.transition
+
+    @property
+    def source_label(self) -> str:
+        return _status_label(self.source)
+
+    @property
+    def target_label(self) -> str:
+        return _status_label(self.target)
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(SessionStatus(value).label)
+    except ValueError:
+        return value
 
 
 class AgendaItem(models.Model):

@@ -5,36 +5,24 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.conditions import places_with_identifiers
 from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
+from cases.models import Case
 from cases.services.transitions import case_transition
+from cases.status import CaseStatus
+from rmm import workflow
 
-from ..models import CaseReview, ContributingFactor, MinutesVersion, Session
+from ..conditions import (
+    awaits_review,
+    missing_for_review,
+    quorum,
+    reviews_can_be_corrected_in,
+    reviews_can_be_recorded_in,
+)
+from ..models import CaseReview, ContributingFactor, MinutesVersion, Session, SessionStatus
 from ..permissions import can_chair_session, can_plan_session
 from ..selectors import minutes_context
-from .sessions import quorum_reached
-
-# The minimum a review must hold before `record_review` (French labels for the refusal).
-REQUIRED = {
-    "icd_pm_group": gettext_lazy("le groupe CIM-PM"),
-    "maternal_condition": gettext_lazy("la condition maternelle"),
-    "grade_care_to_death": gettext_lazy("la note des soins jusqu'au décès"),
-    "grade_neonatal_care": gettext_lazy("la note des soins néonatals"),
-    "grade_after_death": gettext_lazy("la note des soins après le décès"),
-    "avoidability": gettext_lazy("l'évitabilité"),
-    "optimal_care": gettext_lazy("soins optimaux ou non"),
-}
-
-
-def missing_for_review(review: CaseReview) -> list[str]:
-    missing = [
-        str(label) for field, label in REQUIRED.items() if getattr(review, field) in (None, "")
-    ]
-    if not review.conclusion.strip():
-        missing.append(_("la conclusion du comité"))
-    return missing
 
 
 def review_texts(review: CaseReview, factors) -> list[tuple[str, str]]:
@@ -84,24 +72,31 @@ def icd_pm_timing_error(review: CaseReview, case) -> str | None:
 def review_record(
     *, session: Session, case, by, review: CaseReview, delays=(), pathway_breaks=(), factors=()
 ) -> CaseReview:
-    """Record the review of a case on the session's agenda; the case becomes 'reviewed'.
+    """Record the review of a case on the session's agenda; the case becomes 'reviewed' (the
+    `record_review` transition's guard finds this review, complete and with quorum).
 
-    A case reopened by the chair (already 'reviewed') gets a new review record and stays
-    'reviewed': earlier reviews remain in its history. `factors` are (ALARM item, comment,
-    recovery barrier) triples."""
+    A case reopened by the chair since its latest review (already 'reviewed') gets a new review
+    record and stays 'reviewed': one review per reopening, earlier ones stay in its history.
+    `factors` are (ALARM item, comment, recovery barrier) triples."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire enregistrent la revue."))
-    if session.status not in ("agenda_sent", "held"):
+    if not reviews_can_be_recorded_in(session):
         raise TransitionConflict(
             _(
-                "La revue s'enregistre pendant ou après la séance, avant la "
-                "validation du compte rendu."
+                "La revue s'enregistre pendant ou après la séance, une fois celle-ci commencée, "
+                "avant la validation du compte rendu."
             )
         )
     if not session.agenda.filter(case=case).exists():
         raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
-    present, quorum_ok = quorum_reached(session)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not awaits_review(case):
+        raise TransitionConflict(
+            _("Ce cas n'attend pas de revue (statut : %(status)s).")
+            % {"status": case.get_status_display()}
+        )
+    present, quorum_ok = quorum(session)
     if not quorum_ok:
         raise TransitionRefused(
             [
@@ -117,21 +112,6 @@ def review_record(
     review.session = session
     review.recorded_by = by
     review.full_clean(exclude=["case", "session", "recorded_by"])
-    case.refresh_from_db()
-    if case.status == "scheduled":
-        case_transition(
-            case_id=case.pk,
-            name="record_review",
-            by=by,
-            expected_status="scheduled",
-            # No date here: the history is screened for identifiers, and dates look like them.
-            comment=_("Revue en séance RMM n° %(number)s") % {"number": session.pk},
-        )
-    elif not (case.status == "reviewed" and case.transitions.filter(transition="reopen").exists()):
-        raise TransitionConflict(
-            _("Ce cas n'attend pas de revue (statut : %(status)s).")
-            % {"status": case.get_status_display()}
-        )
     review.save()
     review.delays.set(delays)
     review.pathway_breaks.set(pathway_breaks)
@@ -139,6 +119,15 @@ def review_record(
         ContributingFactor(review=review, item=item, comment=comment, recovery_barrier=barrier)
         for item, comment, barrier in factors
     )
+    if case.status == CaseStatus.SCHEDULED:
+        case_transition(
+            case_id=case.pk,
+            name="record_review",
+            by=by,
+            expected_status=CaseStatus.SCHEDULED,
+            # No date here: the history is screened for identifiers, and dates look like them.
+            comment=_("Revue en séance RMM n° %(number)s") % {"number": session.pk},
+        )
     return review
 
 
@@ -151,8 +140,8 @@ def review_update(
     session = Session.objects.select_for_update().get(pk=review.session_id)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire corrigent la revue."))
-    if session.status == "cancelled":
-        raise TransitionConflict(_("La séance est annulée."))
+    if not reviews_can_be_corrected_in(session):
+        raise TransitionConflict(_("Cette revue ne peut plus être corrigée dans cette séance."))
     refuse_unless_complete_and_anonymous(review, review.case, factors)
     review.full_clean(exclude=["case", "session", "recorded_by"])
     review.save()
@@ -168,26 +157,37 @@ def review_update(
 
 @transaction.atomic
 def minutes_draft(*, session: Session, by, correction_reason: str = "") -> MinutesVersion:
-    """Generate a new version of the minutes from the session's reviews (anonymous)."""
+    """Generate (or regenerate) the minutes from the session's reviews (anonymous). Once
+    validated they are frozen: a correction reopens the session's minutes (audited, with its
+    reason) and starts a new version."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire rédigent le compte rendu."))
-    if session.status not in ("held", "minutes_validated"):
+    if session.status not in (SessionStatus.HELD, SessionStatus.MINUTES_VALIDATED):
         raise TransitionConflict(_("Le compte rendu se rédige une fois la séance tenue."))
+    correction_reason = correction_reason.strip()
+    if session.status == SessionStatus.MINUTES_VALIDATED:
+        if not correction_reason:
+            raise TransitionRefused(
+                [
+                    _(
+                        "le compte rendu validé est figé : une correction crée une "
+                        "nouvelle version et demande un motif"
+                    )
+                ]
+            )
+        session = workflow.apply(
+            model=Session,
+            pk=session.pk,
+            name="reopen_for_correction",
+            by=by,
+            expected_status=SessionStatus.MINUTES_VALIDATED,
+            comment=correction_reason,
+        )
+    body = render_to_string("committees/minutes_body.html", minutes_context(session=session))
     latest = session.minutes.order_by("-version").first()
-    if latest is not None and latest.is_frozen and not correction_reason.strip():
-        raise TransitionRefused(
-            [
-                _(
-                    "le compte rendu validé est figé : une correction crée une "
-                    "nouvelle version et demande un motif"
-                )
-            ]
-        )
     if latest is not None and not latest.is_frozen:
-        latest.body_html = render_to_string(
-            "committees/minutes_body.html", minutes_context(session=session)
-        )
+        latest.body_html = body
         latest.save(update_fields=["body_html"])
         return latest
     version = (session.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
@@ -195,16 +195,15 @@ def minutes_draft(*, session: Session, by, correction_reason: str = "") -> Minut
         session=session,
         version=version,
         created_by=by,
-        correction_reason=correction_reason.strip(),
-        body_html=render_to_string(
-            "committees/minutes_body.html", minutes_context(session=session)
-        ),
+        correction_reason=correction_reason,
+        body_html=body,
     )
 
 
 @transaction.atomic
 def minutes_validate(*, session: Session, by, version: int) -> MinutesVersion:
-    """The chair validates a version: it is frozen for good."""
+    """The chair validates the latest version: it is frozen for good, and the session's
+    minutes are validated (audited)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not can_chair_session(by, session):
         raise NotAllowed(_("Seul le président valide le compte rendu."))
@@ -215,7 +214,12 @@ def minutes_validate(*, session: Session, by, version: int) -> MinutesVersion:
     minutes.validated_by = by
     minutes.validated_at = timezone.now()
     minutes.save(update_fields=["validated_by", "validated_at"])
-    if session.status == "held":
-        session.validate_minutes()
-        session.save()
+    if session.status == SessionStatus.HELD:
+        workflow.apply(
+            model=Session,
+            pk=session.pk,
+            name="validate_minutes",
+            by=by,
+            expected_status=SessionStatus.HELD,
+        )
     return minutes

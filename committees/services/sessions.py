@@ -2,23 +2,21 @@
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import can_proceed
 
-from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
+from cases.exceptions import NotAllowed, TransitionConflict
 from cases.models import Case
 from cases.services.transitions import case_transition
 from cases.status import CaseStatus
+from rmm import workflow
 
+from ..conditions import agenda_is_open, attendance_is_open, awaits_re_review, may_present, quorum
 from ..models import (
     CHARTER_VERSION,
     AgendaItem,
     Attendance,
     CharterAcceptance,
     Committee,
-    CommitteeMember,
     Session,
 )
 from ..permissions import (
@@ -28,12 +26,6 @@ from ..permissions import (
     committee_ids,
     forget,
 )
-
-TRANSITION_LABELS = {
-    "send_agenda": gettext_lazy("Envoyer l'ordre du jour"),
-    "hold": gettext_lazy("Marquer la séance comme tenue"),
-    "cancel": gettext_lazy("Annuler la séance"),
-}
 
 
 def charter_accept(*, committee: Committee, by) -> CharterAcceptance:
@@ -60,7 +52,7 @@ def _locked_session(session: Session, by, *, open_only: bool = True) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire du comité organisent la séance."))
-    if open_only and session.status not in ("planned", "agenda_sent"):
+    if open_only and not agenda_is_open(session):
         raise TransitionConflict(
             _("La séance est « %(status)s » : son ordre du jour ne change plus.")
             % {"status": session.get_status_display()}
@@ -70,29 +62,30 @@ def _locked_session(session: Session, by, *, open_only: bool = True) -> Session:
 
 @transaction.atomic
 def agenda_add(*, session: Session, case: Case, by, presenter=None) -> AgendaItem:
-    """Put a ready case on the agenda: the case moves to 'scheduled' (audited). A case the
-    chair reopened ('reviewed') joins the agenda for a new review without changing status."""
+    """Put a ready case on the agenda: the case moves to 'scheduled' (audited; the transition's
+    guard checks the agenda item written just before). A case the chair reopened since its
+    latest review ('reviewed') joins the agenda for a new review without changing status."""
     session = _locked_session(session, by)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if (
-        presenter is not None
-        and not CommitteeMember.objects.filter(
-            committee=session.committee, user=presenter, is_active=True
-        ).exists()
-        and presenter.pk != case.declared_by_id
-    ):
+    if presenter is not None and not may_present(presenter, session, case):
         raise NotAllowed(_("Le présentateur doit être membre du comité ou le déclarant du cas."))
     if not committee_covers(session.committee, case):
         raise NotAllowed(_("Ce cas ne relève pas de ce comité."))
     if session.agenda.filter(case=case).exists():
         raise TransitionConflict(_("Ce cas est déjà à l'ordre du jour de cette séance."))
-    reopened = case.status == "reviewed" and case.transitions.filter(transition="reopen").exists()
-    if not reopened:
-        case_transition(case_id=case.pk, name="schedule", by=by, expected_status="ready")
+    reopened = awaits_re_review(case)
+    if case.status != CaseStatus.READY and not reopened:
+        raise TransitionConflict(
+            _("Ce cas n'attend pas de revue (statut : %(status)s).")
+            % {"status": case.get_status_display()}
+        )
     last = session.agenda.aggregate(last=Max("position"))["last"]
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         session=session, case=case, presenter=presenter, position=0 if last is None else last + 1
     )
+    if not reopened:
+        case_transition(case_id=case.pk, name="schedule", by=by, expected_status=CaseStatus.READY)
+    return item
 
 
 @transaction.atomic
@@ -139,6 +132,8 @@ def agenda_move(*, session: Session, item: AgendaItem, by, offset: int) -> None:
 @transaction.atomic
 def agenda_set_presenter(*, session: Session, item: AgendaItem, by, presenter) -> AgendaItem:
     _locked_session(session, by)
+    if presenter is not None and not may_present(presenter, session, item.case):
+        raise NotAllowed(_("Le présentateur doit être membre du comité ou le déclarant du cas."))
     item.presenter = presenter
     item.save(update_fields=["presenter"])
     return item
@@ -148,7 +143,7 @@ def agenda_set_presenter(*, session: Session, item: AgendaItem, by, presenter) -
 def attendance_record(*, session: Session, by, statuses: dict[int, str]) -> None:
     """Record who was present, excused or absent ({committee member id: status})."""
     session = _locked_session(session, by, open_only=False)
-    if session.status in ("minutes_validated", "cancelled"):
+    if not attendance_is_open(session):
         raise TransitionConflict(_("La séance est close : la présence ne change plus."))
     members = {m.pk: m for m in session.committee.members.filter(pk__in=statuses)}
     for member_id, status in statuses.items():
@@ -159,58 +154,36 @@ def attendance_record(*, session: Session, by, statuses: dict[int, str]) -> None
         )
 
 
-@transaction.atomic
 def session_transition(
     *, session: Session, name: str, by, expected_status: str, reason: str = ""
 ) -> Session:
-    """send_agenda, hold or cancel a session; cancelling sends its cases back to 'ready'."""
-    if name not in TRANSITION_LABELS:
-        raise NotAllowed(_("Action inconnue."))
-    session = _locked_session(session, by, open_only=False)
-    if session.status != expected_status:
-        raise TransitionConflict(
-            _(
-                "Cette séance a été modifiée entre-temps (statut actuel : %(status)s). "
-                "Rien n'a été changé : rechargez la page."
-            )
-            % {"status": session.get_status_display()}
-        )
-    method = getattr(session, name)
-    if not can_proceed(method):
-        raise TransitionConflict(
-            _("Cette action n'est pas possible au statut « %(status)s ».")
-            % {"status": session.get_status_display()}
-        )
-    if name == "send_agenda" and not session.agenda.exists():
-        raise TransitionRefused([_("l'ordre du jour est vide")])
-    if name == "hold":
-        reasons = []
-        if session.starts_at > timezone.now():
-            reasons.append(_("la séance n'a pas encore eu lieu"))
-        if not session.agenda.exists():
-            reasons.append(_("l'ordre du jour est vide"))
-        if not session.attendance.exists():
-            reasons.append(_("les présences ne sont pas enregistrées"))
-        if reasons:
-            raise TransitionRefused(reasons)
-    if name == "cancel":
-        if not reason.strip():
-            raise TransitionRefused([_("un motif d'annulation est obligatoire")])
-        comment = _("Séance annulée : %(reason)s") % {"reason": reason}
-        for item in list(session.agenda.all()):
-            _take_off_agenda(item, by=by, comment=comment)
-        method(reason=reason.strip())
-    else:
-        method()
-    session.save()
-    if name == "send_agenda":
-        from ..tasks import send_agenda_task
+    """send_agenda, hold, cancel (its cases wait for another session) or any other session
+    transition, through the workflow engine (permission, guards, audit, signal)."""
+    return workflow.apply(
+        model=Session,
+        pk=session.pk,
+        name=name,
+        by=by,
+        expected_status=expected_status,
+        comment=reason,
+    )
 
-        session_id = session.pk
-        transaction.on_commit(lambda: send_agenda_task.delay(session_id))
-    return session
+
+def release_agenda(*, instance: Session, transition: str, source: str, by) -> None:
+    """A cancelled session gives its cases back: each scheduled case is postponed (audited),
+    in the cancellation's transaction (registered on `cancel` in apps.py)."""
+    comment = _("Séance annulée : %(reason)s") % {"reason": instance.cancellation_reason}
+    for item in list(instance.agenda.all()):
+        _take_off_agenda(item, by=by, comment=comment)
+
+
+def announce_agenda(*, instance: Session, transition: str, source: str, by) -> None:
+    """The agenda e-mail leaves once the transaction commits (registered on `send_agenda`)."""
+    from ..tasks import send_agenda_task
+
+    session_id = instance.pk
+    transaction.on_commit(lambda: send_agenda_task.delay(session_id))
 
 
 def quorum_reached(session: Session) -> tuple[int, bool]:
-    present = session.attendance.filter(status=Attendance.Status.PRESENT).count()
-    return present, present >= session.committee.quorum
+    return quorum(session)

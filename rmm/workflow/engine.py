@@ -78,8 +78,8 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
         if expected_status is not None and source != expected_status:
             raise TransitionConflict(
                 _(
-                    "Déjà modifié entre-temps par quelqu'un d'autre (statut actuel : « %(status)s »). "
-                    "Rien n'a été changé : rechargez la page."
+                    "Déjà modifié entre-temps par quelqu'un d'autre (statut actuel : "
+                    "« %(status)s »). Rien n'a été changé : rechargez la page."
                 )
                 % {"status": status_label}
             )

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 20
 
 
-def test_twenty_simultaneous_accepts_move_the_case_once(case_factory, coordinator):
-    case = case_factory(status="declared")
+def press_together(move) -> list[object]:
+    """Run `move()` in THREADS threads released at once; each outcome is "ok" or the error."""
     barrier = threading.Barrier(THREADS)
     outcomes: list[object] = []
     lock = threading.Lock()
@@ -24,9 +24,7 @@ def test_twenty_simultaneous_accepts_move_the_case_once(case_factory, coordinato
     def attempt():
         try:
             barrier.wait(timeout=30)
-            case_transition(
-                case_id=case.pk, name="accept", by=coordinator, expected_status="declared"
-            )
+            move()
             result = "ok"
         except CaseError as error:
             result = error
@@ -42,7 +40,16 @@ def test_twenty_simultaneous_accepts_move_the_case_once(case_factory, coordinato
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return outcomes
 
+
+def test_twenty_simultaneous_accepts_move_the_case_once(case_factory, coordinator):
+    case = case_factory(status="declared")
+    outcomes = press_together(
+        lambda: case_transition(
+            case_id=case.pk, name="accept", by=coordinator, expected_status="declared"
+        )
+    )
     successes = [outcome for outcome in outcomes if outcome == "ok"]
     conflicts = [outcome for outcome in outcomes if isinstance(outcome, TransitionConflict)]
     assert len(outcomes) == THREADS
@@ -55,3 +62,32 @@ def test_twenty_simultaneous_accepts_move_the_case_once(case_factory, coordinato
         f"{len(successes)} success, {len(conflicts)} conflicts, "
         f"{CaseTransition.objects.filter(case=case).count()} transition record"
     )
+
+
+def test_twenty_simultaneous_holds_move_the_session_once(
+    committee, secretary, committee_member, maternity, clinician
+):
+    from committees.models import AgendaItem, Session, SessionTransition
+    from committees.services.sessions import session_transition
+    from tests.committees.conftest import all_present, days_from_now
+    from tests.factories import CaseFactory
+
+    session = Session.objects.create(
+        committee=committee, starts_at=days_from_now(-1), created_by=secretary
+    )
+    case = CaseFactory(
+        organisation=maternity, territory=maternity.parent, declared_by=clinician, status="ready"
+    )
+    AgendaItem.objects.create(session=session, case=case)
+    all_present(session, secretary)
+    outcomes = press_together(
+        lambda: session_transition(
+            session=session, name="hold", by=secretary, expected_status="planned"
+        )
+    )
+    successes = [outcome for outcome in outcomes if outcome == "ok"]
+    conflicts = [outcome for outcome in outcomes if isinstance(outcome, TransitionConflict)]
+    assert len(successes) == 1, outcomes
+    assert len(conflicts) == THREADS - 1, outcomes
+    assert Session.objects.get(pk=session.pk).status == "held"
+    assert SessionTransition.objects.filter(session=session).count() == 1

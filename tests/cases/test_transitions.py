@@ -32,9 +32,20 @@ def add_event(case, text="Consultation à 20 SA + 1 j, échographie normale."):
     )
 
 
+def past_session(*, committee, by):
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+
+    return Session.objects.create(committee=committee, starts_at=days_from_now(-1), created_by=by)
+
+
 def test_full_happy_path_writes_one_record_per_transition(
-    case_factory, clinician, coordinator, secretary, chair
+    case_factory, clinician, coordinator, secretary, chair, committee_member
 ):
+    from committees.services.reviews import review_record
+    from committees.services.sessions import agenda_add, session_transition
+    from tests.committees.conftest import all_present, full_review
+
     case = case_factory()
     move(case, "declare", clinician)
     move(case, "accept", coordinator)
@@ -50,8 +61,13 @@ def test_full_happy_path_writes_one_record_per_transition(
         validate=True,
     )
     move(case, "submit_for_review", coordinator)
-    move(case, "schedule", secretary)
-    move(case, "record_review", chair)
+    # The committee's steps go through its services: they write the agenda item and the review
+    # that the `schedule` and `record_review` guards ask for (tests/committees test the guards).
+    session = past_session(committee=chair.committee_memberships.get().committee, by=secretary)
+    agenda_add(session=session, case=case, by=secretary)
+    session_transition(session=session, name="send_agenda", by=secretary, expected_status="planned")
+    all_present(session, secretary)
+    review_record(session=session, case=case, by=chair, review=full_review())
     move(case, "close", chair, comment="Aucune action nécessaire : prise en charge optimale.")
     move(case, "reopen", chair, comment="Résultats d'autopsie reçus.")
     case.refresh_from_db()

@@ -129,11 +129,11 @@ def test_agenda_conflicts_are_explained_and_change_nothing(session, ready_case, 
     sessions.session_transition(
         session=session, name="send_agenda", by=secretary, expected_status="planned"
     )
-    with pytest.raises(TransitionConflict, match="modifiée entre-temps"):
+    with pytest.raises(TransitionConflict, match="modifié entre-temps"):
         sessions.session_transition(
             session=session, name="send_agenda", by=secretary, expected_status="planned"
         )
-    with pytest.raises(TransitionRefused, match="motif d'annulation"):
+    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
         sessions.session_transition(
             session=session, name="cancel", by=secretary, expected_status="agenda_sent", reason=" "
         )

@@ -56,7 +56,8 @@ class Command(BaseCommand):
             owner, schema = cursor.fetchone()
             if owner == role:
                 raise CommandError(f"Role {role} is the one running migrations (the owner).")
-            quoted, quoted_schema = connection.ops.quote_name(role), connection.ops.quote_name(schema)
+            quoted = connection.ops.quote_name(role)
+            quoted_schema = connection.ops.quote_name(schema)
             cursor.execute(f"GRANT USAGE ON SCHEMA {quoted_schema} TO {quoted}")
             cursor.execute(
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {quoted_schema} "

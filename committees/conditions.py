@@ -1,0 +1,205 @@
+"""The committees' rules, each stated once: predicates (is the agenda still open, has the session
+begun, who may present, does a case await a review) and the transition guards built on them.
+Services, views, forms, templates and the workflow engine all ask here.
+
+Guards return None when satisfied, or the French reason shown when they are not. Models are
+imported late: the session model names these guards on its transitions.
+"""
+
+from django.apps import apps
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.status import CaseStatus
+
+C = CaseStatus
+
+
+def _model(name: str):
+    return apps.get_model("committees", name)
+
+
+def _status_enum():
+    from .models.session import SessionStatus
+
+    return SessionStatus
+
+
+# --- Sessions -------------------------------------------------------------------------------
+def agenda_is_open(session) -> bool:
+    """The agenda, presenters and the session's details change until the session is held."""
+    S = _status_enum()
+    return session.status in (S.PLANNED, S.AGENDA_SENT)
+
+
+def has_begun(session) -> bool:
+    return session.starts_at <= timezone.now()
+
+
+def reviews_can_be_recorded_in(session) -> bool:
+    """Reviews are recorded during or after the session, before its minutes are validated."""
+    S = _status_enum()
+    return session.status in (S.AGENDA_SENT, S.HELD) and has_begun(session)
+
+
+def reviews_can_be_corrected_in(session) -> bool:
+    """A recorded review can still be corrected after the minutes are validated (the
+    correction then reaches a new version of the minutes)."""
+    S = _status_enum()
+    return session.status in (S.AGENDA_SENT, S.HELD, S.MINUTES_VALIDATED) and has_begun(session)
+
+
+def attendance_is_open(session) -> bool:
+    S = _status_enum()
+    return session.status in (S.PLANNED, S.AGENDA_SENT, S.HELD)
+
+
+def quorum(session) -> tuple[int, bool]:
+    """(members present, whether the committee's quorum is reached)."""
+    Attendance = _model("Attendance")
+    present = session.attendance.filter(status=Attendance.Status.PRESENT).count()
+    return present, present >= session.committee.quorum
+
+
+def agenda_not_empty(session) -> str | None:
+    return None if session.agenda.exists() else _("l'ordre du jour est vide")
+
+
+def session_has_begun(session) -> str | None:
+    return None if has_begun(session) else _("la séance n'a pas encore eu lieu")
+
+
+def attendance_recorded(session) -> str | None:
+    if session.attendance.exists():
+        return None
+    return _("les présences ne sont pas enregistrées")
+
+
+def latest_minutes_validated(session) -> str | None:
+    latest = session.minutes.order_by("-version").first()
+    if latest is None or not latest.is_frozen:
+        return _("la dernière version du compte rendu n'est pas validée")
+    return None
+
+
+# --- Presenters -----------------------------------------------------------------------------
+def presenter_choices(session, case=None) -> QuerySet:
+    """Who may present a case of this session: the committee's active members, and the
+    clinician who declared the case."""
+    User = apps.get_model("accounts", "User")
+    condition = Q(
+        committee_memberships__committee_id=session.committee_id,
+        committee_memberships__is_active=True,
+    )
+    if case is not None:
+        condition |= Q(pk=case.declared_by_id)
+    return User.objects.filter(condition, is_active=True).distinct()
+
+
+def may_present(user, session, case) -> bool:
+    return presenter_choices(session, case).filter(pk=user.pk).exists()
+
+
+# --- Reviews --------------------------------------------------------------------------------
+# The minimum a review must hold before `record_review` (French labels for the refusal).
+REQUIRED_FOR_REVIEW = {
+    "icd_pm_group": gettext_lazy("le groupe CIM-PM"),
+    "maternal_condition": gettext_lazy("la condition maternelle"),
+    "grade_care_to_death": gettext_lazy("la note des soins jusqu'au décès"),
+    "grade_neonatal_care": gettext_lazy("la note des soins néonatals"),
+    "grade_after_death": gettext_lazy("la note des soins après le décès"),
+    "avoidability": gettext_lazy("l'évitabilité"),
+    "optimal_care": gettext_lazy("soins optimaux ou non"),
+}
+
+
+def missing_for_review(review) -> list[str]:
+    missing = [
+        str(label)
+        for field, label in REQUIRED_FOR_REVIEW.items()
+        if getattr(review, field) in (None, "")
+    ]
+    if not review.conclusion.strip():
+        missing.append(_("la conclusion du comité"))
+    return missing
+
+
+def _latest(queryset, field: str):
+    return queryset.order_by(f"-{field}", "-pk").values(field)[:1]
+
+
+def cases_awaiting_re_review(cases: QuerySet) -> QuerySet:
+    """Reviewed cases the chair reopened after their latest review (one review per
+    reopening), as a queryset filter."""
+    CaseTransition = apps.get_model("cases", "CaseTransition")
+    CaseReview = _model("CaseReview")
+    return (
+        cases.filter(status=C.REVIEWED)
+        .annotate(
+            last_reopen=Subquery(
+                _latest(
+                    CaseTransition.objects.filter(case=OuterRef("pk"), transition="reopen"), "at"
+                )
+            ),
+            last_review=Subquery(
+                _latest(CaseReview.objects.filter(case=OuterRef("pk")), "recorded_at")
+            ),
+        )
+        .filter(last_reopen__isnull=False)
+        .filter(Q(last_review__isnull=True) | Q(last_reopen__gt=F("last_review")))
+    )
+
+
+def awaits_re_review(case) -> bool:
+    Case = apps.get_model("cases", "Case")
+    return cases_awaiting_re_review(Case.objects.filter(pk=case.pk)).exists()
+
+
+def awaits_review(case) -> bool:
+    """On an agenda for a first review (scheduled), or reopened since its latest review."""
+    return case.status == C.SCHEDULED or awaits_re_review(case)
+
+
+# --- Guards on the case transitions (registered in apps.py) ---------------------------------
+def on_an_open_agenda(case) -> str | None:
+    """`schedule`: the case is on the agenda of a coming session of a committee covering it."""
+    from .permissions import committee_covers
+
+    S = _status_enum()
+    items = _model("AgendaItem").objects.filter(
+        case_id=case.pk, session__status__in=(S.PLANNED, S.AGENDA_SENT)
+    )
+    if any(
+        committee_covers(item.session.committee, case)
+        for item in items.select_related("session__committee")
+    ):
+        return None
+    return _("le cas n'est à l'ordre du jour d'aucune séance à venir d'un comité qui le couvre")
+
+
+def review_recorded_with_quorum(case) -> str | None:
+    """`record_review`: a complete review of the case is recorded, in a session that has
+    begun, with its quorum."""
+    review = (
+        _model("CaseReview")
+        .objects.filter(case_id=case.pk)
+        .select_related("session__committee")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if review is None:
+        return _("aucune revue n'est enregistrée pour ce cas")
+    reasons = []
+    if not reviews_can_be_recorded_in(review.session):
+        reasons.append(_("la revue n'a pas été enregistrée pendant ou après sa séance"))
+    present, reached = quorum(review.session)
+    if not reached:
+        reasons.append(
+            _("le quorum n'est pas atteint (%(present)s présent(s), %(quorum)s requis)")
+            % {"present": present, "quorum": review.session.committee.quorum}
+        )
+    if missing := missing_for_review(review):
+        reasons.append(_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)})
+    return " ; ".join(reasons) or None
