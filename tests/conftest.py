@@ -43,6 +43,22 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _test_clock():
+    """RMM_TEST_CLOCK=2027-01-02 runs every test as if it were that day (the clock still ticks):
+    tests must keep their meaning whatever the date (case codes carry the year, a session is
+    "two years ahead" at most, a birth cannot be in the future...). CI runs the suite this way
+    too."""
+    moment = os.environ.get("RMM_TEST_CLOCK")
+    if not moment:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_audit_triggers():
     """Transactional tests (browser journeys, concurrency) are cleaned up with TRUNCATE, which
