@@ -154,7 +154,10 @@ class UserAdmin(ScopedAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité professionnelle"), {"fields": ["full_name", "job_title"]}),
-        (_("État"), {"fields": ["is_active", "last_login", "date_joined"]}),
+        (
+            _("État"),
+            {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]},
+        ),
     ]
     add_fieldsets = [
         (
@@ -172,7 +175,8 @@ class UserAdmin(ScopedAdmin):
             },
         )
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    # Set by the services only: an administrator cannot lift a pending password change.
+    readonly_fields = ["must_change_password", "last_login", "date_joined"]
 
     def scope(self, user):
         return permissions.users_managed_by(user)
