@@ -16,7 +16,7 @@ from rmm.workflow import transition
 
 from .. import conditions as guards
 from .. import permissions as perms
-from ..clinical import ClinicalFacts
+from ..clinical import ClinicalFacts, Outcome
 from ..status import CaseStatus
 
 S = CaseStatus
@@ -75,6 +75,20 @@ class Case(FSMModelMixin, ClinicalFacts):
         verbose_name=_("anonymisation validée par"),
     )
     exclusion_reason = models.TextField(_("motif d'exclusion"), blank=True, editable=False)
+    # Non-identifying timings, derived from the vault when the facts are derived, so that the
+    # territorial indicators (DESIGN §8) are computed in SQL without decrypting anything.
+    death_year = models.PositiveSmallIntegerField(
+        _("année du décès"), null=True, blank=True, editable=False
+    )
+    death_month = models.PositiveSmallIntegerField(
+        _("mois du décès"), null=True, blank=True, editable=False
+    )
+    days_death_to_declaration = models.IntegerField(
+        _("délai décès → déclaration (jours)"), null=True, blank=True, editable=False
+    )
+    days_declaration_to_review = models.IntegerField(
+        _("délai déclaration → revue (jours)"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("cas")
@@ -86,6 +100,13 @@ class Case(FSMModelMixin, ClinicalFacts):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["-created_at", "-id"], name="case_keyset_idx"),
+            # The case list filtered by organisation and status, paged on the keyset columns.
+            models.Index(
+                fields=["organisation", "status", "-created_at", "-id"],
+                name="case_org_status_keyset_idx",
+            ),
+            models.Index(fields=["declared_at"], name="case_declared_at_idx"),
+            models.Index(fields=["death_year", "death_month"], name="case_death_period_idx"),
         ]
 
     def __str__(self):
@@ -105,6 +126,7 @@ class Case(FSMModelMixin, ClinicalFacts):
     def declare(self):
         """The clinician sends a complete declaration to their organisation's coordinators."""
         self.declared_at = timezone.now()
+        self.derive_timings(death=self.death_moment())
 
     @transition(
         field=status,
@@ -190,6 +212,8 @@ class Case(FSMModelMixin, ClinicalFacts):
     )
     def record_review(self):
         """The committee's analysis of the case is recorded."""
+        if self.days_declaration_to_review is None and self.declared_at is not None:
+            self.days_declaration_to_review = _days_between(self.declared_at, timezone.now())
 
     @transition(
         field=status,
@@ -226,6 +250,34 @@ class Case(FSMModelMixin, ClinicalFacts):
         """The chair reopens a closed case because of new findings."""
         self.closed_at = None
 
+    # --- Derived values ---------------------------------------------------------------------
+    def compute_derived_values(self, born_at=None, died_at=None) -> None:
+        """The clinical derivations (age at death, kind, classes), then the timings."""
+        super().compute_derived_values(born_at=born_at, died_at=died_at)
+        self.derive_timings(
+            death=died_at or (born_at if self.outcome == Outcome.STILLBIRTH else None)
+        )
+
+    def derive_timings(self, *, death) -> None:
+        """Year and month of death, and days from death to declaration once declared: relative
+        and coarse values, never the date itself."""
+        if death is None:
+            self.death_year = self.death_month = self.days_death_to_declaration = None
+            return
+        local = timezone.localtime(death)
+        self.death_year, self.death_month = local.year, local.month
+        if self.declared_at is not None:
+            self.days_death_to_declaration = _days_between(death, self.declared_at)
+
+    def death_moment(self):
+        """When death occurred (birth, for a stillbirth), read from the vault; None if unknown."""
+        from .identity import IdentityVault
+
+        vault = IdentityVault.objects.filter(case_id=self.pk).first()
+        if vault is None:
+            return None
+        return vault.died_at or (vault.born_at if self.outcome == Outcome.STILLBIRTH else None)
+
     # --- What the workflow engine asks of every state machine -------------------------------
     def record_transition(self, *, transition: str, source: str, target: str, by, comment: str):
         """The append-only audit record of one move, written in the move's transaction."""
@@ -247,6 +299,11 @@ class Case(FSMModelMixin, ClinicalFacts):
         if guards.places_with_identifiers(self, [("comment", comment)]):
             return [_("le commentaire contient un identifiant (nom, date, numéro...)")]
         return []
+
+
+def _days_between(start, end) -> int:
+    """Whole days between two moments, by local calendar dates."""
+    return (timezone.localtime(end).date() - timezone.localtime(start).date()).days
 
 
 class CaseCodeCounter(models.Model):
