@@ -205,7 +205,7 @@ class CaseEditView(LoginRequiredMixin, View):
         if self.with_identity:
             identity_form = IdentityForm(
                 request.POST,
-                instance=IdentityVault.objects.get_or_create(case=self.case)[0],
+                instance=case_services.identity_for_edit(case=self.case, by=request.user),
                 only_submitted=True,
             )
         forms_valid = facts_form.is_valid() and (identity_form is None or identity_form.is_valid())

@@ -139,6 +139,14 @@ def identity_for_display(*, case: Case, by) -> IdentityVault:
     return vault
 
 
+def identity_for_edit(*, case: Case, by) -> IdentityVault:
+    """The vault a submitted edit form is checked against (nothing is written here: the
+    update service saves it); an unsaved empty vault when the case has none yet."""
+    if not can_view_identity(by, case):
+        raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
+    return IdentityVault.objects.filter(case=case).first() or IdentityVault(case=case)
+
+
 # --- Chronology -----------------------------------------------------------------------------
 def _require_documenting(case: Case, by) -> None:
     if not can_document_case(by, case):
