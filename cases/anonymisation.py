@@ -9,6 +9,13 @@ while leaving clinical notation (SA + j, J3, H+4, Apgar 3/6/8, lab values...) un
 It is deliberately pure Python (no Django) so that it can be unit-tested on its own and
 called from forms, services and transition guards alike. It is a safety net, not a
 guarantee: names written without any civility, role or known value cannot be recognised.
+
+Every text is first put in normal form (`cases.text.normalise_text`: NFKC, invisible
+characters removed, look-alike letters folded), so a soft hyphen or a Cyrillic letter inside
+a name does not hide it; findings and scrubbed texts refer to that normal form, which is also
+the form in which review texts are stored. Every detector runs in linear time (no nested
+unbounded quantifiers, regexes that start only at word starts, bounded look-behind windows)
+and texts longer than MAX_TEXT_LENGTH are refused rather than scanned.
 """
 
 from __future__ import annotations
@@ -18,14 +25,32 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from .text import normalise_text
+
 __all__ = [
+    "MAX_TEXT_LENGTH",
     "PLACEHOLDERS",
     "Finding",
+    "TextTooLong",
     "find_identifiers",
     "has_identifiers",
     "nir_key_is_valid",
+    "normalise_text",
     "scrub",
 ]
+
+# Hard cap of the scrubber: no route may keep a worker busy on a pasted book. Review texts are
+# limited far below this by their fields (see cases.fields).
+MAX_TEXT_LENGTH = 200_000
+
+
+class TextTooLong(ValueError):
+    """A text beyond MAX_TEXT_LENGTH characters: refused, never scanned."""
+
+    def __init__(self, length: int):
+        super().__init__(f"text of {length} characters, more than {MAX_TEXT_LENGTH}")
+        self.length = length
+
 
 PLACEHOLDERS = {
     "name": "[NOM]",
@@ -165,15 +190,37 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first use of each character (fast on long texts)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def _fold(text: str) -> str:
     """Accent- and case-insensitive view of a text whose offsets match the original."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def _is_stopword(word: str) -> bool:
     """True for a clinical term, acronym or function word that cannot be a person's name."""
     folded = _fold(word).strip(".")
     return folded in _NOT_A_NAME or folded.split("-")[0] in _NOT_A_NAME
+
+
+def _starting_with(first: str, regex: re.Pattern) -> re.Pattern:
+    """The same regex, tried only where one of the `first` characters (a character class,
+    both cases taken) stands: sre then skips every other position in C, several times
+    faster than trying the whole pattern at each character of a long text."""
+    return re.compile(rf"(?=[{first}{first.upper()}])(?:{regex.pattern})", regex.flags)
+
+
+_DIGITS = "0-9"
+_VOWELS_ACCENTED = "àâäéèêëîïôöùûü"
 
 
 def _finding(text: str, kind: str, start: int, end: int) -> Finding:
@@ -219,6 +266,13 @@ _MONTH_AND_YEAR = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_AND_DAY = re.compile(rf"(?<!\w)(?:{_WEEKDAY_RE}){_SP}+{_DAY_RE}(?!\w)", re.IGNORECASE)
+_NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC = (
+    _starting_with(_DIGITS, regex) for regex in (_NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC)
+)
+_DAY_MONTH_AFTER_WORD = _starting_with("ldamjvs", _DAY_MONTH_AFTER_WORD)
+_WRITTEN_DATE = _starting_with(_DIGITS + "lmjvsd", _WRITTEN_DATE)
+_MONTH_AND_YEAR = _starting_with("jfmasond" + _VOWELS_ACCENTED, _MONTH_AND_YEAR)
+_WEEKDAY_AND_DAY = _starting_with("lmjvsd", _WEEKDAY_AND_DAY)
 
 
 def _plausible_day_month(day: str, month: str, year: str | None = None) -> bool:
@@ -262,7 +316,22 @@ _NIR_BODY = (
     rf"[1-478](?:{_DIGIT_SEP}?\d){{4}}{_DIGIT_SEP}?(?:2[ABab]|\d{_DIGIT_SEP}?\d)"
     rf"(?:{_DIGIT_SEP}?\d){{6}}"
 )
-_NIR = re.compile(rf"(?<![\w+]){_NIR_BODY}(?P<key>{_DIGIT_SEP}?\d{_DIGIT_SEP}?\d)?(?!\w)")
+# The key may be set apart: "... 456 88", "... 456 - 88", "... 456 / 88", "... 456 clé 88".
+_NIR_KEY_SEP = rf"(?:{_DIGIT_SEP}?|{_SP}*[/\-]{_SP}*|{_SP}+(?i:cl[ée]){_SP}*:?{_SP}*)"
+_NIR = re.compile(rf"(?<![\w+]){_NIR_BODY}(?P<key>{_NIR_KEY_SEP}\d{_DIGIT_SEP}?\d)?(?!\w)")
+# Without its key and without any keyword, only the usual shapes count: 13 characters in one
+# block, or grouped 1-2-2-2-3-3 (1-2-2-3-2-3 overseas) with one separator; and the fields must
+# be plausible (_plausible_nir). A list of lab values rarely takes this shape, and never
+# with a month in 01-12, 20-42 or 50-99 and a non-zero commune and order number as well.
+_NIR_WITHOUT_KEY = re.compile(
+    r"(?<![\w+,./])(?<!\d[ .\-])"
+    r"(?:[1-478]\d{4}(?:2[ABab]|\d{2})\d{6}"
+    r"|[1-478](?P<sep>[ .\-])\d{2}(?P=sep)\d{2}(?P=sep)"
+    r"(?:(?:2[ABab]|\d{2})(?P=sep)\d{3}|97\d(?P=sep)\d{2})(?P=sep)\d{3})"
+    r"(?![\w/]|[.,]\d|[ .\-]\d)"
+)
+_NIR = _starting_with("1-478", _NIR)
+_NIR_WITHOUT_KEY = _starting_with("1-478", _NIR_WITHOUT_KEY)
 _NIR_KEYWORD_BEFORE = re.compile(
     r"(?:\bnir|\bins|\bnss|n°\s*(?:de\s+)?(?:s[ée]cu\w*(?:\s+sociale)?|ss)"
     r"|s[ée]curit[ée]\s+sociale|\bs[ée]cu|carte\s+vitale|matricule)"
@@ -286,11 +355,27 @@ def nir_key_is_valid(nir: str) -> bool:
     return 97 - int(number) % 97 == int(key)
 
 
+def _plausible_nir(value: str) -> bool:
+    """Sex 1-4, 7 or 8, month 01-12 (20-42 or 50-99 when unknown), a department, and
+    commune and order numbers that are not 000."""
+    compact = re.sub(r"[^0-9ABab]", "", value).upper()
+    if len(compact) != 13 or compact[0] not in "123478":
+        return False
+    month = int(compact[3:5])
+    if not (1 <= month <= 12 or 20 <= month <= 42 or month >= 50):
+        return False
+    return compact[5:7] != "00" and compact[7:10] != "000" and compact[10:13] != "000"
+
+
 def _find_nirs(text: str) -> Iterator[Finding]:
-    """NIRs with a valid key, or any NIR-shaped number right after "NIR", "n° SS"..."""
+    """NIRs with a valid key, any NIR-shaped number right after "NIR", "n° SS"..., and a
+    plausible 13-digit NIR written without its key."""
     for m in _NIR.finditer(text):
         after_keyword = bool(_NIR_KEYWORD_BEFORE.search(text[max(0, m.start() - 40) : m.start()]))
         if after_keyword or (m["key"] and nir_key_is_valid(m.group())):
+            yield _finding(text, "nir", m.start(), m.end())
+    for m in _NIR_WITHOUT_KEY.finditer(text):
+        if _plausible_nir(m.group()) and not _after_score(text, m.start()):
             yield _finding(text, "nir", m.start(), m.end())
 
 
@@ -304,9 +389,11 @@ _FRENCH_PHONE = re.compile(
 )
 _INTERNATIONAL_PHONE = re.compile(
     rf"(?<![\w+/\-])(?P<prefix>\+|00){_SP}?[1-9]\d{{0,2}}"
-    rf"(?:{_DIGIT_SEP}?(?:\(\d{{1,4}}\)|\d{{1,4}})){{2,6}}(?!\w)"
+    rf"(?:{_DIGIT_SEP}?(?:\(\d{{1,4}}\)|\d{{1,4}}+)){{2,6}}(?!\w)"
 )
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}(?!\w)")
+_FRENCH_PHONE = _starting_with(r"+0", _FRENCH_PHONE)
+_INTERNATIONAL_PHONE = _starting_with(r"+0", _INTERNATIONAL_PHONE)
+_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]++@[\w\-]++(?:\.[\w\-]++)*\.[A-Za-z]{2,}(?!\w)")
 
 
 def _find_phones(text: str) -> Iterator[Finding]:
@@ -342,6 +429,7 @@ _RECORD = re.compile(
     r"[ \t\u00a0]*(?i:n[°o]\.?|num(?:[ée]ro)?\.?|#)?[ \t\u00a0]*[:=]?[ \t\u00a0]*"
     r"(?P<id>(?=[\w\-/.]*\d)[A-Za-z0-9](?:[A-Za-z0-9\-/._]*[A-Za-z0-9])?)(?!\w)"
 )
+_RECORD = _starting_with("inda", _RECORD)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DIGIT_GROUPS = re.compile(r"(?:[ \u00a0]\d{2,4}(?!\w|[,.]\d))+")
 # "IPP" is also a proton-pump inhibitor: "IPP 20mg" is a prescription, not a record.
@@ -400,19 +488,22 @@ _STREET_STRONG = (
 _STREET_WEAK = r"place|pl\.|cours|route|rte|passage|voie|mont[ée]e|domaine"
 _HOUSE_NUMBER = rf"(?<![\w,.\-/])\d{{1,4}}(?:[A-Da-d]|{_SP}?(?i:bis|ter|quater))?(?!\w),?{_SP}+"
 _PARTICLE = rf"(?:(?:[Dd]e|[Dd]u|[Dd]es|[Ll]a|[Ll]e|[Ll]es){_SP}+|[dlDL]['’])"
-_CAP_WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
-_LOW_WORD = rf"[{_LO}][\w'’]*(?:-[\w'’]+)*"
+_PARTICLES = rf"{_PARTICLE}{{0,3}}"
+# A word of an address, hyphenated compounds of up to five parts ("Saint-Rémy-lès-Chevreuse").
+# Runs are possessive and parts bounded so that a match costs at most one compound.
+_CAP_WORD = rf"[{_UP}][\w'’]*+(?:-[\w'’]++){{0,4}}"
+_LOW_WORD = rf"[{_LO}][\w'’]*+(?:-[\w'’]++){{0,4}}"
 _STREET_TAIL = (
-    rf"(?:{_SP}+{_PARTICLE}*(?:{_CAP_WORD}|\d{{1,2}}(?:er)?(?={_SP}+[{_UP}])|(?:1[89]|20)\d{{2}}))"
+    rf"(?:{_SP}+{_PARTICLES}(?:{_CAP_WORD}|\d{{1,2}}(?:er)?(?={_SP}+[{_UP}])|(?:1[89]|20)\d{{2}}))"
     r"{0,4}"
 )
 _STREET_WITH_NUMBER = re.compile(
-    rf"{_HOUSE_NUMBER}(?i:{_STREET_STRONG})(?!\w){_SP}+{_PARTICLE}*(?:{_CAP_WORD}|{_LOW_WORD})"
+    rf"{_HOUSE_NUMBER}(?i:{_STREET_STRONG})(?!\w){_SP}+{_PARTICLES}(?:{_CAP_WORD}|{_LOW_WORD})"
     rf"{_STREET_TAIL}"
 )
 _STREET_NAMED = re.compile(
     rf"(?:{_HOUSE_NUMBER})?(?<![\w\-])(?i:{_STREET_STRONG}|{_STREET_WEAK})(?!\w){_SP}+"
-    rf"{_PARTICLE}*(?P<first>{_CAP_WORD}){_STREET_TAIL}"
+    rf"{_PARTICLES}(?P<first>{_CAP_WORD}){_STREET_TAIL}"
 )
 _ADDRESS_COMPLEMENT = re.compile(
     rf"(?<!\w)(?i:b[aâ]t(?:iment)?\.?|escalier|esc\.|appartement|appt\.?|apt\.?)"
@@ -425,9 +516,14 @@ _POSTCODE_CITY = re.compile(
 )
 # "Villejuif (94270)": a town followed by its postcode in parentheses.
 _CITY_POSTCODE = re.compile(
-    rf"(?P<city>{_CAP_WORD})(?:(?:{_SP}|-){_CAP_WORD}){{0,2}}{_SP}*"
+    rf"(?<![\w'’\-])(?P<city>{_CAP_WORD})(?:(?:{_SP}|-){_CAP_WORD}){{0,2}}{_SP}*"
     rf"\((?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{{3}}\)"
 )
+_STREET_WITH_NUMBER = _starting_with(_DIGITS, _STREET_WITH_NUMBER)
+_STREET_NAMED = _starting_with(_DIGITS + "rabciqslfephvtmd", _STREET_NAMED)
+_ADDRESS_COMPLEMENT = _starting_with("bea", _ADDRESS_COMPLEMENT)
+_POSTCODE_CITY = _starting_with(_DIGITS, _POSTCODE_CITY)
+_CITY_POSTCODE = _starting_with(_UP, _CITY_POSTCODE)
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:à|a|de|d'|du|vers|sur|depuis|près\s+de|domicilié(?:e)?\s+à|habite)\s*)$",
     re.IGNORECASE,
@@ -437,7 +533,7 @@ _LOCATIVE_BEFORE = re.compile(
 _COMMON_NOUN_BEFORE = re.compile(
     r"(?:\b(?:en|sur|au|aux|est|était|etait|sont|été|ete|a|ont|mise|mis)\s+)$", re.IGNORECASE
 )
-_TRAILING_WORD = re.compile(rf"{_SP}+{_PARTICLE}*(?P<word>[^\s]+)$")
+_TRAILING_WORD = re.compile(rf"(?<!{_SP}){_SP}+{_PARTICLES}(?P<word>[^\s]+)$")
 
 
 def _trim_stopwords(text: str, start: int, end: int) -> int:
@@ -474,7 +570,8 @@ def _find_addresses(text: str) -> Iterator[Finding]:
             yield _finding(text, "address", m.start(), _trim_stopwords(text, m.start(), m.end()))
     for m in _CITY_POSTCODE.finditer(text):
         # A place after a locative word ("à Villejuif (94270)"), not "Plaquettes (10000)".
-        if _looks_like_city(m["city"]) and _LOCATIVE_BEFORE.search(text[: m.start()]):
+        locative = _LOCATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if _looks_like_city(m["city"]) and locative:
             yield _finding(text, "address", m.start(), m.end())
 
 
@@ -483,7 +580,7 @@ def _find_addresses(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------
 
 _NAME_WORD = re.compile(
-    rf"[{_UP}](?:[{_LO}{_UP}]+|['’][{_UP}][{_LO}{_UP}]+)(?:[-'’][{_UP}]?[{_LO}{_UP}]+)*(?!\w)"
+    rf"[{_UP}](?:[{_LO}{_UP}]++|['’][{_UP}][{_LO}{_UP}]++)(?:[-'’][{_LO}{_UP}]++){{0,4}}(?!\w)"
 )
 _INITIAL = re.compile(rf"[{_UP}]\.(?:-[{_UP}]\.)?")
 _NAME_PARTICLE = re.compile(
@@ -507,13 +604,20 @@ _NAME_TRIGGER = re.compile(
     r"|Mr|MM|M|SF|IDE|IPDE"
     r")(?!\w)(?:\.[ \t\u00a0]*|[ \t\u00a0]*[:,][ \t\u00a0]*|[ \t\u00a0]+)"
 )
-_ALLCAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
-_CAPITALISED = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*"
+_NAME_TRIGGER = _starting_with("mdpnevbsigaofcé", _NAME_TRIGGER)
+_ALLCAPS = rf"[{_UP}]{{2,}}+(?:[-'’][{_UP}]{{2,}}+){{0,4}}"
+_CAPITALISED = rf"[{_UP}][{_LO}]++(?:-[{_UP}][{_LO}]++){{0,4}}"
 # Hospital convention "DIALLO Aminata" (and its mirror "Aminata DIALLO"), with no civility.
 # Two separate searches so that both readings of "Appel DIALLO Aminata" compete.
 _SURNAME_FIRSTNAME = (
-    re.compile(rf"(?<![\w\[])(?P<caps>{_ALLCAPS}){_SP}+(?P<cap>{_CAPITALISED})(?![\w\]])"),
-    re.compile(rf"(?<![\w\[])(?P<cap>{_CAPITALISED}){_SP}+(?P<caps>{_ALLCAPS})(?![\w\]])"),
+    _starting_with(
+        _UP,
+        re.compile(rf"(?<![\w\[])(?P<caps>{_ALLCAPS}){_SP}+(?P<cap>{_CAPITALISED})(?![\w\]])"),
+    ),
+    _starting_with(
+        _UP,
+        re.compile(rf"(?<![\w\[])(?P<cap>{_CAPITALISED}){_SP}+(?P<caps>{_ALLCAPS})(?![\w\]])"),
+    ),
 )
 
 
@@ -681,7 +785,7 @@ def _known_patterns(value: str, kind: str) -> list[tuple[str, bool]]:
     return patterns
 
 
-_HYPHENATED_REST = re.compile(rf"(?:-[{_UP}{_LO}]+)+")
+_HYPHENATED_REST = re.compile(rf"(?:-[{_UP}{_LO}]++){{1,4}}")
 
 
 def _find_known(text: str, known: Iterable[str]) -> Iterator[Finding]:
@@ -707,9 +811,13 @@ def _widen_to_compound(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a known name to the compound it is part of ("Diallo" in "Traoré-Diallo-Sy")."""
     rest = _HYPHENATED_REST.match(text, end)
     end = rest.end() if rest else end
-    while start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+    # At most four parts before, and each at most 40 letters: linear even on "Diallo-Diallo-...".
+    for _part in range(4):
+        if not (start > 1 and text[start - 1] == "-" and text[start - 2].isalpha()):
+            break
         start -= 1
-        while start > 0 and text[start - 1].isalpha():
+        floor = max(0, start - 40)
+        while start > floor and text[start - 1].isalpha():
             start -= 1
     return start, end
 
@@ -764,24 +872,44 @@ def _merge_address_parts(text: str, findings: list[Finding]) -> list[Finding]:
     return merged
 
 
-def find_identifiers(text: str, known: Iterable[str] = ()) -> list[Finding]:
-    """Non-overlapping findings sorted by start.
+def _normalised(text: str | None) -> str:
+    """The normal form the detectors work on; refuses texts beyond the hard cap."""
+    text = text or ""
+    # Normalisation never lengthens a text by much, but is itself linear: check before and after.
+    if len(text) > MAX_TEXT_LENGTH:
+        raise TextTooLong(len(text))
+    text = normalise_text(text)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise TextTooLong(len(text))
+    return text
 
-    `known` holds the case's own identity values (names, NIR, IPP/NDA, address, phone,
-    e-mail, dates); they are found wherever they appear, in addition to the patterns.
-    """
+
+def _findings(text: str, known: Iterable[str]) -> list[Finding]:
+    """Findings in a text already in normal form."""
     if not text:
         return []
     candidates = [f for detect in _DETECTORS for f in detect(text)]
-    candidates.extend(_find_known(text, known))
+    candidates.extend(_find_known(text, [normalise_text(value) for value in known]))
     return _merge_address_parts(text, _resolve_overlaps(text, candidates))
 
 
+def find_identifiers(text: str, known: Iterable[str] = ()) -> list[Finding]:
+    """Non-overlapping findings sorted by start, in `normalise_text(text)`.
+
+    Offsets and texts refer to the normal form, which is the text itself for every stored
+    review text. `known` holds the case's own identity values (names, NIR, IPP/NDA, address,
+    phone, e-mail, dates); they are found wherever they appear, in addition to the patterns.
+    Raises TextTooLong beyond MAX_TEXT_LENGTH characters.
+    """
+    return _findings(_normalised(text), known)
+
+
 def scrub(text: str, known: Iterable[str] = ()) -> str:
-    """Text with every finding replaced by its placeholder."""
+    """The normal form of the text with every finding replaced by its placeholder."""
+    text = _normalised(text)
     pieces: list[str] = []
     cursor = 0
-    for f in find_identifiers(text, known):
+    for f in _findings(text, known):
         pieces.append(text[cursor : f.start])
         pieces.append(PLACEHOLDERS[f.kind])
         cursor = f.end

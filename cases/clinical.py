@@ -24,6 +24,14 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .fields import (
+    FINDINGS_MAX_LENGTH,
+    FREE_TEXT_MAX_LENGTH,
+    MaxTextLength,
+    ReviewCharField,
+    ReviewTextField,
+)
+
 __all__ = [
     "FIELD_GROUPS",
     "ICD10_PATTERN",
@@ -407,7 +415,12 @@ def _ticked(label) -> models.BooleanField:
 
 
 def _short_text(label, help_text: str = "") -> models.CharField:
-    return models.CharField(label, max_length=200, blank=True, help_text=help_text)
+    # Read by the committee: stored in normal form, checked by the scrubber like the summary.
+    return ReviewCharField(label, max_length=200, blank=True, help_text=help_text)
+
+
+def _long_text(label, limit: int) -> models.TextField:
+    return ReviewTextField(label, blank=True, validators=[MaxTextLength(limit)])
 
 
 # --------------------------------------------------------------------------------------
@@ -853,7 +866,9 @@ class ClinicalFacts(models.Model):
     age_at_death_hours = models.PositiveIntegerField(
         _("Âge au décès (heures révolues)"), null=True, blank=True, editable=False
     )
-    cause_of_death_text = models.TextField(_("Cause du décès (telle que certifiée)"), blank=True)
+    cause_of_death_text = _long_text(
+        _("Cause du décès (telle que certifiée)"), FREE_TEXT_MAX_LENGTH
+    )
     cause_of_death_icd10 = models.CharField(
         _("Code CIM-10 de la cause du décès"),
         max_length=6,
@@ -865,10 +880,10 @@ class ClinicalFacts(models.Model):
     autopsy_offered = _yes_no(_("Autopsie proposée"))
     autopsy_accepted = _yes_no(_("Autopsie acceptée"))
     autopsy_done = _yes_no(_("Autopsie réalisée"))
-    autopsy_findings = models.TextField(_("Résultats de l'autopsie"), blank=True)
+    autopsy_findings = _long_text(_("Résultats de l'autopsie"), FINDINGS_MAX_LENGTH)
     placental_histology_done = _yes_no(_("Examen anatomopathologique du placenta réalisé"))
-    placental_histology_findings = models.TextField(
-        _("Résultats de l'examen du placenta"), blank=True
+    placental_histology_findings = _long_text(
+        _("Résultats de l'examen du placenta"), FINDINGS_MAX_LENGTH
     )
 
     class Meta:

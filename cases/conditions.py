@@ -5,7 +5,7 @@ chronologie est vide"...)."""
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .anonymisation import find_identifiers
+from .anonymisation import TextTooLong, find_identifiers
 
 
 def declaration_complete(case) -> str | None:
@@ -64,9 +64,17 @@ def known_identity_values(case) -> list[str]:
 
 
 def places_with_identifiers(case, texts: list[tuple[str, str]]) -> list[str]:
-    """Where, among (where, text) pairs, the scrubber still finds an identifier."""
+    """Where, among (where, text) pairs, the scrubber still finds an identifier (texts are
+    checked in normal form; one too long to be scanned counts as not anonymised)."""
     known = known_identity_values(case)
-    return [where for where, text in texts if text and find_identifiers(text, known)]
+    return [where for where, text in texts if text and _has_identifiers(text, known)]
+
+
+def _has_identifiers(text: str, known: list[str]) -> bool:
+    try:
+        return bool(find_identifiers(text, known))
+    except TextTooLong:
+        return True
 
 
 def no_identifier_left(case) -> str | None:

@@ -14,6 +14,7 @@ from accounts.models import Organisation
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
 from .models import CareEvent, Case, IdentityVault
+from .fields import NormalisedCharField, max_comment_length, max_summary_length
 from .selectors import CaseFilters
 from .status import CaseStatus
 
@@ -204,12 +205,14 @@ class CareEventForm(forms.ModelForm):
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(
+    # In normal form (what the scrubber checks and the committee reads), 20 000 characters.
+    summary = NormalisedCharField(
         label=_("Résumé anonymisé (montré au comité)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
     )
     validate = forms.BooleanField(
+        validators=[max_summary_length],
         label=_("Je certifie avoir relu ce résumé : il ne contient plus aucun identifiant."),
         required=False,
     )
@@ -217,8 +220,11 @@ class SummaryForm(forms.Form):
 
 class TransitionForm(forms.Form):
     expected_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("Motif / commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    comment = NormalisedCharField(
+        label=_("Motif / commentaire"),
+        required=False,
+        validators=[max_comment_length],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.fields import NormalisedCharField, max_comment_length
+
 from .models import AlarmItem, CaseReview, Committee, Delay, PathwayStage, Session
 
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"]
@@ -125,8 +127,11 @@ class ReviewForm(forms.ModelForm):
             self.fields[f"factor_{item.pk}"] = forms.BooleanField(
                 required=False, label=item.display_label
             )
-            self.fields[f"factor_{item.pk}_comment"] = forms.CharField(
-                required=False, label=_("Commentaire"), widget=forms.TextInput()
+            self.fields[f"factor_{item.pk}_comment"] = NormalisedCharField(
+                required=False,
+                label=_("Commentaire"),
+                validators=[max_comment_length],
+                widget=forms.TextInput(),
             )
             self.fields[f"factor_{item.pk}_barrier"] = forms.BooleanField(
                 required=False, label=_("Barrière de récupération")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import ReviewTextField, max_comment_length
+
 
 class AppendOnlyError(Exception):
     pass
@@ -45,7 +47,8 @@ class CaseTransition(AppendOnlyModel):
     # A copy: the audit trail keeps the name the actor had when they acted.
     actor_name = models.CharField(_("nom de l'auteur"), max_length=150)
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    # Read by the committee in the case history: stored in normal form like the summary.
+    comment = ReviewTextField(_("commentaire"), blank=True, validators=[max_comment_length])
 
     class Meta:
         verbose_name = _("transition de cas")

@@ -17,7 +17,9 @@ from rmm.workflow import transition
 from .. import conditions as guards
 from .. import permissions as perms
 from ..clinical import ClinicalFacts, Outcome
+from ..fields import ReviewTextField, max_comment_length, max_summary_length, too_long
 from ..status import CaseStatus
+from ..text import normalise_text
 
 S = CaseStatus
 
@@ -57,10 +59,11 @@ class Case(FSMModelMixin, ClinicalFacts):
     )
     ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("clôturé le"), null=True, blank=True, editable=False)
-    summary = models.TextField(
+    summary = ReviewTextField(
         _("résumé pseudonymisé"),
         blank=True,
         help_text=_("Le récit montré au comité : aucun nom, date exacte, adresse ni numéro."),
+        validators=[max_summary_length],
     )
     summary_validated_at = models.DateTimeField(
         _("anonymisation validée le"), null=True, blank=True, editable=False
@@ -74,7 +77,9 @@ class Case(FSMModelMixin, ClinicalFacts):
         editable=False,
         verbose_name=_("anonymisation validée par"),
     )
-    exclusion_reason = models.TextField(_("motif d'exclusion"), blank=True, editable=False)
+    exclusion_reason = ReviewTextField(
+        _("motif d'exclusion"), blank=True, editable=False, validators=[max_comment_length]
+    )
     # Non-identifying timings, derived from the vault when the facts are derived, so that the
     # territorial indicators (DESIGN §8) are computed in SQL without decrypting anything.
     death_year = models.PositiveSmallIntegerField(
@@ -295,7 +300,11 @@ class Case(FSMModelMixin, ClinicalFacts):
 
     def transition_comment_problems(self, comment: str) -> list[str]:
         """The history is read by the committee: a comment must stay as anonymous as the
-        summary."""
+        summary. It is checked, and stored (CaseTransition.comment), in normal form."""
+        comment = normalise_text(comment)
+        length_problem = too_long(comment, max_comment_length.limit, max_comment_length.message)
+        if length_problem:
+            return [length_problem]
         if guards.places_with_identifiers(self, [("comment", comment)]):
             return [_("le commentaire contient un identifiant (nom, date, numéro...)")]
         return []

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import EVENT_MAX_LENGTH, MaxTextLength, ReviewTextField
+
 
 class CareEvent(models.Model):
     class Period(models.TextChoices):
@@ -60,7 +62,18 @@ class CareEvent(models.Model):
     actor_function = models.CharField(
         _("intervenant (fonction)"), max_length=20, choices=ActorFunction.choices, blank=True
     )
-    description = models.TextField(_("ce qui s'est passé"))
+    description = ReviewTextField(
+        _("ce qui s'est passé"),
+        validators=[
+            MaxTextLength(
+                EVENT_MAX_LENGTH,
+                _(
+                    "La description ne doit pas dépasser %(limit)s caractères "
+                    "(actuellement %(length)s)."
+                ),
+            )
+        ],
+    )
     flag_delay = models.BooleanField(_("retard"), default=False)
     flag_transfer = models.BooleanField(_("transfert"), default=False)
     flag_missed_contact = models.BooleanField(_("contact manqué"), default=False)

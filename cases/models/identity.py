@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..crypto import EncryptedDateTimeField, EncryptedTextField
+from ..fields import NARRATIVE_MAX_LENGTH, MaxTextLength
 
 
 class IdentityVault(models.Model):
@@ -30,7 +31,16 @@ class IdentityVault(models.Model):
     phone = EncryptedTextField(_("téléphone"), blank=True)
     email = EncryptedTextField(_("e-mail"), blank=True)
     # The declarant's free-text account as written, before anonymisation: identifying.
-    narrative_original = EncryptedTextField(_("récit d'origine"), blank=True)
+    narrative_original = EncryptedTextField(
+        _("récit d'origine"),
+        blank=True,
+        validators=[
+            MaxTextLength(
+                NARRATIVE_MAX_LENGTH,
+                _("Le récit ne doit pas dépasser %(limit)s caractères (actuellement %(length)s)."),
+            )
+        ],
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     ENCRYPTED_FIELDS = [

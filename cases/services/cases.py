@@ -6,11 +6,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..anonymisation import find_identifiers, scrub
+from ..anonymisation import MAX_TEXT_LENGTH, find_identifiers, scrub
 from ..clinical import FIELD_GROUPS
 from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
+from ..fields import max_summary_length, too_long
 from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
 from ..permissions import can_document_case, can_edit_case, can_view_identity
+from ..text import normalise_text
 from .codes import next_case_code, territory_of
 
 IDENTITY_FIELDS = IdentityVault.ENCRYPTED_FIELDS
@@ -214,7 +216,8 @@ def suggested_summary(*, case: Case, by) -> tuple[str, str]:
     """(original narrative, scrubbed proposal) for the coordinator's side-by-side screen."""
     vault = identity_for_display(case=case, by=by)
     original = vault.narrative_original or case.summary
-    return original, scrub(original, vault.known_values())
+    # Both are bounded by their fields; a row written before the limits is cut, not a 500.
+    return original, scrub(original[:MAX_TEXT_LENGTH], vault.known_values())
 
 
 @transaction.atomic
@@ -222,6 +225,11 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
     """Save the pseudonymised summary; `validate` records the coordinator's explicit check."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_documenting(case, by)
+    # Checked and stored in the same normal form: the committee reads what the scrubber read.
+    summary = normalise_text(summary)
+    length_problem = too_long(summary, max_summary_length.limit, max_summary_length.message)
+    if length_problem:
+        raise InvalidInput(length_problem)
     changed = case.summary != summary
     case.summary = summary
     vault, _created = IdentityVault.objects.get_or_create(case=case)

@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.fields import (
+    REVIEW_TEXT_MAX_LENGTH,
+    MaxTextLength,
+    ReviewTextField,
+    max_comment_length,
+)
+
 from .reference import AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .session import Session
 
@@ -71,10 +78,25 @@ class CaseReview(models.Model):
     pathway_breaks = models.ManyToManyField(
         PathwayStage, blank=True, verbose_name=_("étapes où le parcours a rompu")
     )
-    what_went_well = models.TextField(_("ce qui a bien fonctionné"), blank=True)
-    parents_questions = models.TextField(_("questions des parents"), blank=True)
-    answers_to_parents = models.TextField(_("réponses apportées aux parents"), blank=True)
-    conclusion = models.TextField(_("conclusion et décisions du comité"), blank=True)
+    # Every free text of a review goes into the minutes: normal form, bounded (cases.fields).
+    what_went_well = ReviewTextField(
+        _("ce qui a bien fonctionné"),
+        blank=True,
+        validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)],
+    )
+    parents_questions = ReviewTextField(
+        _("questions des parents"), blank=True, validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)]
+    )
+    answers_to_parents = ReviewTextField(
+        _("réponses apportées aux parents"),
+        blank=True,
+        validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)],
+    )
+    conclusion = ReviewTextField(
+        _("conclusion et décisions du comité"),
+        blank=True,
+        validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)],
+    )
     no_action_needed = models.BooleanField(_("aucune action corrective nécessaire"), default=False)
 
     class Meta:
@@ -93,7 +115,7 @@ class ContributingFactor(models.Model):
         CaseReview, on_delete=models.CASCADE, related_name="factors", verbose_name=_("revue")
     )
     item = models.ForeignKey(AlarmItem, on_delete=models.PROTECT, verbose_name=_("facteur ALARM"))
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = ReviewTextField(_("commentaire"), blank=True, validators=[max_comment_length])
     recovery_barrier = models.BooleanField(
         _("barrière de récupération"),
         default=False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases.conditions import places_with_identifiers
 from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
+from cases.fields import max_comment_length, too_long
 from cases.models import Case
 from cases.services.transitions import case_transition
 from cases.status import CaseStatus
@@ -46,6 +47,11 @@ def refuse_unless_complete_and_anonymous(review: CaseReview, case, factors) -> N
     timing_error = icd_pm_timing_error(review, case)
     if timing_error:
         reasons.append(timing_error)
+    # The review's own texts are bounded by full_clean; the factors' comments are bulk-created.
+    for _item, comment, _barrier in factors:
+        length_problem = too_long(comment, max_comment_length.limit, max_comment_length.message)
+        if length_problem:
+            reasons.append(length_problem)
     places = places_with_identifiers(case, review_texts(review, factors))
     if places:
         reasons.append(

@@ -7,9 +7,9 @@ application (an export, a letter) with exactly the same scrubber as the forms us
 import sys
 from collections import Counter
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from cases.anonymisation import PLACEHOLDERS, find_identifiers, scrub
+from cases.anonymisation import MAX_TEXT_LENGTH, PLACEHOLDERS, find_identifiers, scrub
 
 
 class Command(BaseCommand):
@@ -40,7 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        text = sys.stdin.read()
+        text = sys.stdin.read(MAX_TEXT_LENGTH + 1)
+        if len(text) > MAX_TEXT_LENGTH:
+            raise CommandError(
+                f"Texte trop long : au plus {MAX_TEXT_LENGTH} caractères à la fois (découpez-le)."
+            )
         known = [value for value in options["known"] if value.strip()]
         # Only the scrubbed text goes to stdout, so that the command can sit in a pipe.
         self.stdout.write(scrub(text, known), ending="")

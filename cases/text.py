@@ -1,0 +1,135 @@
+"""One normal form for every text the committee reads, so that the scrubber cannot be dodged.
+
+A soft hyphen or a zero-width space inside "Dupont", a Cyrillic "а" in place of a Latin "a",
+full-width letters ("Ｄｕｐｏｎｔ"): a browser shows the name, a regular expression does not see
+it. `normalise_text` removes that gap. Detection runs on its output, and the same output is
+what gets stored, so what the committee reads is exactly what was checked.
+
+Pure Python, no Django: the model fields, the forms and the scrubber all call this function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalise_text"]
+
+# Line separators of every origin (Windows, old Mac, Unicode, form feed...) become "\n".
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Runs of characters that need no work: printable ASCII, French letters, usual punctuation.
+_PLAIN = r"\t\n -~À-ÖØ-öø-ÿŒœ’‘“”«»–—…°"
+_PLAIN_TEXT = re.compile(rf"[{_PLAIN}]*")
+_NOT_PLAIN = re.compile(rf"[^{_PLAIN}]+")
+# Kept as typed, whatever NFKC says: clinical units ("µg", "kg/m²", "cm³") and "…".
+_KEEP_AS_TYPED = re.compile(r"[µ²³…]+")
+# Characters that display as nothing but are letters or symbols for Unicode (Hangul fillers,
+# blank braille pattern, Khmer inherent vowels) or variation selectors.
+_INVISIBLE = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f"
+    + "".join(chr(cp) for cp in range(0xFE00, 0xFE10))
+)
+# Scripts whose combining marks belong to ordinary spelling (Hebrew onwards, except the Latin
+# blocks): marks left after NFKC on a Latin, Greek or Cyrillic letter only hide a word.
+_LATIN_BLOCKS = ((0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF), (0xAB30, 0xAB6F))
+
+# Cyrillic and Greek letters drawn like Latin ones (after Unicode's confusables.txt).
+_CONFUSABLES = {
+    # Cyrillic capitals
+    "А": "A", "В": "B", "Е": "E", "Ё": "Ë", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ї": "Ï", "Ј": "J", "Ԛ": "Q",
+    "Ԝ": "W", "Ү": "Y", "Ӏ": "I",
+    # Cyrillic small letters
+    "а": "a", "в": "b", "е": "e", "ё": "ë", "к": "k", "м": "m", "н": "h", "о": "o", "п": "n",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "ï", "ј": "j",
+    "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ѵ": "v", "ү": "y", "ӏ": "l", "ь": "b",
+    # Greek capitals
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # Greek small letters (not α, β, γ, μ...: they are clinical notation on their own)
+    "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j",
+    "ό": "ó",
+    # Latin letters outside French spelling that pass for French ones
+    "ı": "i", "ɑ": "a", "ɡ": "g", "ʏ": "y",
+}  # fmt: skip
+_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+_LETTER = r"[^\W\d_]"
+# A word holding at least one look-alike letter; starts only at a word start (linear time).
+_WORD_WITH_CONFUSABLE = re.compile(
+    rf"(?<!{_LETTER}){_LETTER}*?[{''.join(_CONFUSABLES)}]{_LETTER}*+"
+)
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]")
+
+
+def _is_latin_like(char: str) -> bool:
+    code = ord(char)
+    return code < 0x0590 or any(low <= code <= high for low, high in _LATIN_BLOCKS)
+
+
+def _drop_invisible(match: re.Match) -> str:
+    """A run without its control, format, private-use, unassigned and invisible characters."""
+    return "".join(
+        char
+        for char in match.group()
+        if char in "\t\n" or not (unicodedata.category(char)[0] == "C" or char in _INVISIBLE)
+    )
+
+
+def _drop_stray_marks(match: re.Match) -> str:
+    """A run (after NFKC) with its spaces plain and the marks that hide a word removed."""
+    text = match.string
+    base = text[match.start() - 1] if match.start() else ""
+    kept = []
+    for char in match.group():
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me"):
+            # A mark stays only on a letter of a script that spells with marks (Arabic...).
+            if base.isalpha() and not _is_latin_like(base):
+                kept.append(char)
+            continue
+        if category[0] == "Z":
+            char = " "
+        kept.append(char)
+        base = char
+    return "".join(kept)
+
+
+def _nfkc_keeping_units(text: str) -> str:
+    pieces = []
+    cursor = 0
+    for match in _KEEP_AS_TYPED.finditer(text):
+        pieces.append(unicodedata.normalize("NFKC", text[cursor : match.start()]))
+        pieces.append(match.group())
+        cursor = match.end()
+    pieces.append(unicodedata.normalize("NFKC", text[cursor:]))
+    return "".join(pieces)
+
+
+def _fold_word(match: re.Match) -> str:
+    word = match.group()
+    if _LATIN_LETTER.search(word) or all(char in _CONFUSABLES for char in word):
+        return word.translate(_CONFUSABLE_TABLE)
+    return word  # a Greek or Cyrillic word in its own script
+
+
+def normalise_text(text: str | None) -> str:
+    """The text as it is checked, stored and shown to the committee.
+
+    NFKC (full-width and stylised letters become plain ones; "µ", "²", "³" and "…" are
+    kept), invisible and format characters removed (soft hyphen, zero-width space
+    and joiners, word joiner, byte-order mark, bidi controls, NUL and other control
+    characters except tab and newline), line breaks as "\\n", other spaces as " ", combining
+    marks that did not compose with a Latin, Greek or Cyrillic letter removed, and Cyrillic
+    or Greek look-alike letters inside a Latin word (or making up a whole word) folded to
+    their Latin twin. Idempotent; linear in the length of the text.
+    """
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    if _PLAIN_TEXT.fullmatch(text):
+        return text
+    text = _NOT_PLAIN.sub(_drop_invisible, text)
+    # NFKC composes "e" + combining acute into "é" before stray marks are looked for.
+    text = _nfkc_keeping_units(text)
+    text = _NOT_PLAIN.sub(_drop_stray_marks, text)
+    return _WORD_WITH_CONFUSABLE.sub(_fold_word, text)
