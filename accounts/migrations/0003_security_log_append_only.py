@@ -1,9 +1,8 @@
-"""On PostgreSQL the database itself refuses UPDATE, DELETE and TRUNCATE on the security log.
-
-TRUNCATE is let through only when the session setting `rmm.allow_log_truncate` is 'on': test
-settings set it, because the test runner empties every table with TRUNCATE between
-transactional tests. The application never sets it. SQLite (demo only) relies on the model-level
-guard (SecurityEvent and its queryset refuse changes)."""
+"""On PostgreSQL the database itself refuses UPDATE, DELETE and TRUNCATE on the security log,
+even from the tables' owner (the application's role owns nothing: `manage.py grant_app_role`).
+The test runner empties tables after transactional tests in replica mode, where triggers do not
+fire (tests/conftest.py; only a superuser may do that). SQLite (demo only) relies on the
+model-level guard (SecurityEvent and its queryset refuse changes)."""
 
 from django.db import migrations
 
@@ -12,9 +11,6 @@ TABLE = "accounts_securityevent"
 POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION rmm_refuse_security_log_change() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' AND current_setting('rmm.allow_log_truncate', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     RAISE EXCEPTION 'RMM security log % is append-only (% refused)', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
@@ -32,7 +28,7 @@ def create_triggers(apps, schema_editor):
         params=None,
     )
     schema_editor.execute(
-        f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+        f"CREATE TRIGGER {TABLE}_append_only_truncate BEFORE TRUNCATE ON {TABLE} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION rmm_refuse_security_log_change();",
         params=None,
     )
@@ -42,7 +38,7 @@ def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
-    schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE};")
+    schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only_truncate ON {TABLE};")
 
 
 class Migration(migrations.Migration):

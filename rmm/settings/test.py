@@ -18,9 +18,3 @@ WHITENOISE_AUTOREFRESH = True
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM="]
 
 RMM_DEMO_ALLOWED = True
-
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    # The security log's trigger refuses TRUNCATE unless this session setting is on: the test
-    # runner empties tables with TRUNCATE after transactional tests (accounts migration 0003).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
-    _options["options"] = "-c rmm.allow_log_truncate=on"

@@ -284,8 +284,6 @@ def test_the_database_refuses_update_delete_and_truncate_of_the_log(event):
         "TRUNCATE accounts_securityevent",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            # Test settings allow TRUNCATE for the test runner's own cleanup: not here.
-            cursor.execute("SET LOCAL rmm.allow_log_truncate = 'off'")
             cursor.execute(statement)
     assert SecurityEvent.objects.count() == 1
 

@@ -10,7 +10,12 @@ from django.db import DatabaseError, connection, transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-AUDIT_TABLES = ["cases_casetransition", "cases_identityaccesslog", "committees_sessiontransition"]
+AUDIT_TABLES = [
+    "cases_casetransition",
+    "cases_identityaccesslog",
+    "committees_sessiontransition",
+    "accounts_securityevent",
+]
 APP_ROLE = "rmm_app_audit_test"
 
 
