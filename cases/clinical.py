@@ -434,11 +434,14 @@ def age_at_death(born_at: datetime, died_at: datetime) -> tuple[int, int]:
     Both values measure the whole age: a death 2 days and 5 hours after birth gives (2, 53).
     Aware datetimes are compared in UTC, so a night with a clock change counts its real hours.
     """
-    if born_at.tzinfo is not None and died_at.tzinfo is not None:
-        born_at, died_at = born_at.astimezone(UTC), died_at.astimezone(UTC)
+    try:
+        if born_at.tzinfo is not None and died_at.tzinfo is not None:
+            born_at, died_at = born_at.astimezone(UTC), died_at.astimezone(UTC)
+        elapsed = died_at - born_at
+    except (OverflowError, TypeError) as error:  # year 1 or 9999 once in UTC; naive vs aware
+        raise ValueError(gettext("Ces dates de naissance et de décès sont invalides.")) from error
     if died_at < born_at:
         raise ValueError(gettext("Le décès ne peut pas précéder la naissance."))
-    elapsed = died_at - born_at
     return elapsed.days, elapsed.days * 24 + elapsed.seconds // 3600
 
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from rmm.validators import validate_plausible_date
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
-from .models import CareEvent, Case, IdentityVault
 from .fields import NormalisedCharField, max_comment_length, max_summary_length
+from .models import CareEvent, Case, IdentityVault
 from .selectors import CaseFilters
 from .status import CaseStatus
 
@@ -88,6 +89,7 @@ class IdentityForm(forms.ModelForm):
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=_("JJ/MM/AAAA HH:MM — chiffré, jamais montré au comité."),
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+        validators=[validate_plausible_date],
     )
     died_at = forms.DateTimeField(
         label=_("Date et heure du décès"),
@@ -95,6 +97,7 @@ class IdentityForm(forms.ModelForm):
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=_("JJ/MM/AAAA HH:MM — l'âge au décès est calculé à partir de ces dates."),
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+        validators=[validate_plausible_date],
     )
 
     class Meta:
@@ -244,12 +247,14 @@ class CaseFilterForm(forms.Form):
     period_start = forms.DateField(
         label=_("Du"),
         required=False,
+        validators=[validate_plausible_date],
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA"}),
     )
     period_end = forms.DateField(
         label=_("Au"),
         required=False,
+        validators=[validate_plausible_date],
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA"}),
     )

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import NormalisedCharField, max_comment_length
+from rmm.forms import IdsChoiceField
+from rmm.validators import validate_plausible_date
 
 from .models import AlarmItem, CaseReview, Committee, Delay, PathwayStage, Session
 
@@ -19,6 +21,7 @@ class SessionForm(forms.ModelForm):
         label=_("Date et heure"),
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=_("JJ/MM/AAAA HH:MM"),
+        validators=[validate_plausible_date],
         widget=forms.DateTimeInput(
             format="%d/%m/%Y %H:%M", attrs={"placeholder": "JJ/MM/AAAA HH:MM"}
         ),
@@ -58,6 +61,23 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
+class PostedTextsForm(forms.Form):
+    """The free texts posted with an action of the session or minutes page, checked like any
+    form field (a NUL character, which PostgreSQL refuses, or a text beyond reason is refused)
+    before a service stores them."""
+
+    comment = forms.CharField(label=_("Commentaire"), required=False, max_length=4000)
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=4000)
+    correction_reason = forms.CharField(
+        label=_("Motif de la correction"), required=False, max_length=4000
+    )
+    expected_status = forms.CharField(required=False, max_length=40)
+
+    def error_message(self) -> str:
+        errors = " ".join(str(error) for errors in self.errors.values() for error in errors)
+        return _("Saisie refusée : %(errors)s Rien n'a été changé.") % {"errors": errors}
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif d'annulation"), widget=forms.Textarea(attrs={"rows": 2})
@@ -67,13 +87,13 @@ class CancelForm(forms.Form):
 class ReviewForm(forms.ModelForm):
     """The review record plus, for each ALARM item, a tick, a comment and a recovery flag."""
 
-    delays = forms.ModelMultipleChoiceField(
+    delays = IdsChoiceField(
         queryset=Delay.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Retards (modèle des trois retards)"),
     )
-    pathway_breaks = forms.ModelMultipleChoiceField(
+    pathway_breaks = IdsChoiceField(
         queryset=PathwayStage.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,

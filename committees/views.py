@@ -13,9 +13,10 @@ from django.views import View
 from accounts.models import User
 from cases.exceptions import CaseError
 from cases.models import Case
+from rmm.forms import strict_id
 
 from . import selectors
-from .forms import CancelForm, ReviewForm, SessionForm
+from .forms import CancelForm, PostedTextsForm, ReviewForm, SessionForm
 from .ics import session_ics
 from .models import CaseReview, MinutesVersion, Session
 from .pdf import html_to_pdf
@@ -34,10 +35,10 @@ from .services import sessions as session_services
 
 def posted_id(data, key: str) -> int:
     """An id sent by a form; anything else (tampered or missing) is a 404, never a 500."""
-    value = data.get(key, "")
-    if not value.isdigit():
+    value = strict_id(data.get(key, ""))
+    if value is None:  # "²" and "١٢" pass str.isdigit(): only ASCII digits make an id
         raise Http404
-    return int(value)
+    return value
 
 
 def visible_session(user, pk) -> Session:
@@ -145,6 +146,10 @@ class SessionActionView(SessionMixin, View):
 
     def post(self, request, pk):
         session, action, post = self.session, request.POST.get("action", ""), request.POST
+        texts = PostedTextsForm(post)
+        if not texts.is_valid():
+            messages.error(request, texts.error_message())
+            return redirect("committees:session_detail", pk=session.pk)
         try:
             if action == "add_case":
                 case = get_object_or_404(
@@ -161,7 +166,10 @@ class SessionActionView(SessionMixin, View):
                 item = get_object_or_404(session.agenda, pk=posted_id(post, "item"))
                 if action == "remove_case":
                     session_services.agenda_remove(
-                        session=session, item=item, by=request.user, comment=post.get("comment", "")
+                        session=session,
+                        item=item,
+                        by=request.user,
+                        comment=texts.cleaned_data["comment"],
                     )
                     messages.success(request, _("Cas retiré de l'ordre du jour (reporté)."))
                 elif action == "presenter":
@@ -180,11 +188,11 @@ class SessionActionView(SessionMixin, View):
                     )
             elif action == "attendance":
                 statuses = {
-                    int(key.removeprefix("member_")): value
+                    strict_id(key.removeprefix("member_")): value
                     for key, value in post.items()
                     if key.startswith("member_")
                     and value in ("present", "excused", "absent")
-                    and key.removeprefix("member_").isdigit()
+                    and strict_id(key.removeprefix("member_")) is not None
                 }
                 session_services.attendance_record(
                     session=session, by=request.user, statuses=statuses
@@ -195,8 +203,8 @@ class SessionActionView(SessionMixin, View):
                     session=session,
                     name=action,
                     by=request.user,
-                    expected_status=post.get("expected_status", ""),
-                    reason=post.get("reason", ""),
+                    expected_status=texts.cleaned_data["expected_status"],
+                    reason=texts.cleaned_data["reason"],
                 )
                 messages.success(
                     request,
@@ -212,10 +220,11 @@ class SessionActionView(SessionMixin, View):
     def _presenter(self, value):
         if not value:
             return None
-        if not str(value).isdigit():
+        presenter_id = strict_id(value)
+        if presenter_id is None:
             raise Http404
         return get_object_or_404(
-            User, pk=value, committee_memberships__committee=self.session.committee
+            User, pk=presenter_id, committee_memberships__committee=self.session.committee
         )
 
 
@@ -368,22 +377,26 @@ class MinutesView(SessionMixin, View):
 
     def post(self, request, pk, version=None):
         action = request.POST.get("action")
+        texts = PostedTextsForm(request.POST)
+        if not texts.is_valid():
+            messages.error(request, texts.error_message())
+            return redirect("committees:minutes", pk=self.session.pk)
         try:
             if action == "draft":
                 minutes = review_services.minutes_draft(
                     session=self.session,
                     by=request.user,
-                    correction_reason=request.POST.get("correction_reason", ""),
+                    correction_reason=texts.cleaned_data["correction_reason"],
                 )
                 messages.success(
                     request, _("Compte rendu (version %(v)s) généré.") % {"v": minutes.version}
                 )
             elif action == "validate":
-                number = request.POST.get("version", "")
-                if not number.isdigit():
+                number = strict_id(request.POST.get("version", ""))
+                if number is None:
                     raise Http404
                 review_services.minutes_validate(
-                    session=self.session, by=request.user, version=int(number)
+                    session=self.session, by=request.user, version=number
                 )
                 messages.success(request, _("Compte rendu validé : il est désormais figé."))
             else:

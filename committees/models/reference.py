@@ -24,7 +24,9 @@ class ReferenceItem(models.Model):
     def display_label(self) -> str:
         """The label in the user's language (reference data lives in the database, not in the
         translation catalogue)."""
-        if get_language().startswith("en") and self.label_en:
+        # No language is active in the admin's change messages (translation.override(None)),
+        # in shells and in tasks: French, the reference language, then.
+        if (get_language() or "").startswith("en") and self.label_en:
             return self.label_en
         return self.label
 

@@ -11,6 +11,7 @@ from cases.forms import CLINICAL_FIELDS
 from cases.models import Case, IdentityVault
 from cases.services.cases import case_update
 from tests.factories import CANARY_IDENTITY
+from tests.html_forms import FormParser, as_post, browser_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,6 @@ def snapshot(case):
 
 def page_data(client, case) -> dict:
     """What a browser sends when the edit page is submitted as rendered."""
-    from tests.platform.test_fuzz_forms import FormParser, as_post, browser_data
-
     parser = FormParser()
     parser.feed(client.get(reverse("cases:edit", args=[case.pk])).content.decode())
     (form,) = parser.forms[-1:]

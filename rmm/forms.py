@@ -1,0 +1,55 @@
+"""Form fields every app shares for what views read from a POST besides their main form."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
+# The largest value of a PostgreSQL integer: a larger id matches no row and must not reach the
+# database (SQLite raises OverflowError on it).
+MAX_ID = 2**31 - 1
+
+
+class IdField(forms.IntegerField):
+    """The id of a row, as a form sends it: ASCII digits only ("²" and "١٢" pass str.isdigit()
+    and int() accepts the second), within the range of a database integer."""
+
+    default_error_messages = {"invalid": _("Identifiant invalide.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not ASCII_DIGITS.fullmatch(str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(str(value).strip())
+
+
+def strict_id(value) -> int | None:
+    """An id from a POST or a URL query, or None when it is not one (tampered or missing)."""
+    try:
+        return IdField(required=False).clean(value)
+    except ValidationError:
+        return None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that checks each posted id before querying: Django's own
+    field sends "999...9" (40 digits) to the database, where SQLite overflows."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if strict_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
