@@ -156,7 +156,15 @@ class UserAdmin(ScopedAdmin):
         (_("Identité professionnelle"), {"fields": ["full_name", "job_title"]}),
         (
             _("État"),
-            {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]},
+            {
+                "fields": [
+                    "is_active",
+                    "must_change_password",
+                    "password_set_by_admin",
+                    "last_login",
+                    "date_joined",
+                ]
+            },
         ),
     ]
     add_fieldsets = [
@@ -176,7 +184,7 @@ class UserAdmin(ScopedAdmin):
         )
     ]
     # Set by the services only: an administrator cannot lift a pending password change.
-    readonly_fields = ["must_change_password", "last_login", "date_joined"]
+    readonly_fields = ["must_change_password", "password_set_by_admin", "last_login", "date_joined"]
 
     def scope(self, user):
         return permissions.users_managed_by(user)
@@ -207,7 +215,13 @@ class UserAdmin(ScopedAdmin):
         if change and "email" in form.changed_data:
             # The address changes only once confirmed from the old one (see services).
             new_email, obj.email = obj.email, form.initial["email"]
+        new_active = None
+        if change and "is_active" in form.changed_data:
+            # Logged, and a reactivation puts the vault roles back to confirmation (services).
+            new_active, obj.is_active = obj.is_active, form.initial["is_active"]
         super().save_model(request, obj, form, change)
+        if new_active is not None:
+            self._set_active(request, obj, new_active)
         if new_email:
             try:
                 services.email_change_request(user=obj, new_email=new_email, by=request.user)
@@ -227,16 +241,67 @@ class UserAdmin(ScopedAdmin):
                 services.password_set_by_admin(
                     user=obj, by=request.user, detail=gettext("Création du compte")
                 )
-            announce_pending_grant(
-                request,
-                services.membership_save(
-                    membership=Membership(
-                        user=obj,
-                        organisation=form.cleaned_data["organisation"],
-                        role=form.cleaned_data["role"],
-                    ),
-                    by=request.user,
+            grant = services.membership_save(
+                membership=Membership(
+                    user=obj,
+                    organisation=form.cleaned_data["organisation"],
+                    role=form.cleaned_data["role"],
                 ),
+                by=request.user,
+            )
+            announce_pending_grant(request, grant)
+            if grant is not None and obj.has_usable_password():
+                messages.warning(
+                    request,
+                    gettext(
+                        "Le mot de passe que vous avez choisi ne servira pas à ouvrir l'identité "
+                        "des patients : il sera désactivé dès la confirmation du rôle, et un lien "
+                        "pour choisir son propre mot de passe sera envoyé à %(email)s."
+                    )
+                    % {"email": obj.email},
+                )
+
+    def _set_active(self, request, user, active):
+        try:
+            grants = services.user_set_active(user=user, active=active, by=request.user)
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+            return
+        if not active:
+            messages.warning(
+                request,
+                gettext(
+                    "Le compte de %(user)s est désactivé : plus aucune connexion n'est possible "
+                    "(inscrit au journal de sécurité)."
+                )
+                % {"user": user},
+            )
+        elif grants:
+            messages.warning(
+                request,
+                gettext(
+                    "Le compte de %(user)s est réactivé. Ses rôles qui n'ouvrent pas l'identité "
+                    "des patients sont actifs dès maintenant. Ses rôles qui l'ouvrent "
+                    "(%(roles)s) ne reviennent pas d'eux-mêmes : un compte resté inactif a pu "
+                    "changer de mains ou de fonction, ils attendent donc la confirmation d'un "
+                    "référent RMM de l'organisation (ou, s'il n'y en a pas, d'un second "
+                    "administrateur) sur la page Habilitations."
+                )
+                % {
+                    "user": user,
+                    "roles": ", ".join(
+                        f"{grant.get_role_display()} ({grant.organisation})" for grant in grants
+                    ),
+                },
+            )
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Le compte de %(user)s est réactivé avec ses rôles (inscrit au journal de "
+                    "sécurité)."
+                )
+                % {"user": user},
             )
 
     def save_formset(self, request, form, formset, change):

@@ -27,6 +27,10 @@ class AppendOnlyError(PermissionDenied):
     """Someone tried to change or delete a row of the security log."""
 
 
+class AccountActivityNeedsService(PermissionDenied):
+    """An account was deactivated or reactivated outside accounts.services.user_set_active."""
+
+
 # Set only by accounts.services.direct_vault_grants(): demo data and test factories.
 _direct_vault_grants = contextvars.ContextVar("rmm_direct_vault_grants", default=False)
 
@@ -40,7 +44,30 @@ def direct_vault_grants_allowed():
         _direct_vault_grants.reset(token)
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Bulk writes neither deactivate nor reactivate accounts: user_set_active logs each one and
+    puts the vault roles of a reactivated account back to confirmation."""
+
+    def update(self, **kwargs):
+        if (
+            "is_active" in kwargs
+            and not _direct_vault_grants.get()
+            and self.exclude(is_active=kwargs["is_active"]).exists()
+        ):
+            raise AccountActivityNeedsService(
+                _("Un compte ne se désactive ou ne se réactive que par accounts.services.")
+            )
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "is_active" in fields and not _direct_vault_grants.get():
+            raise AccountActivityNeedsService(
+                _("Un compte ne se désactive ou ne se réactive que par accounts.services.")
+            )
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -85,6 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
             "prochaine connexion."
         ),
     )
+    password_set_by_admin = models.BooleanField(
+        _("mot de passe issu d'un administrateur"),
+        default=False,
+        help_text=_(
+            "Le mot de passe actuel a été choisi par un administrateur, ou remplacé par quelqu'un "
+            "qui le connaissait, jamais par un lien envoyé à l'adresse du compte : il est "
+            "désactivé quand un rôle qui ouvre l'identité des patients est confirmé."
+        ),
+    )
 
     objects = UserManager()
 
@@ -104,9 +140,35 @@ class User(AbstractBaseUser, PermissionsMixin):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_email = instance.__dict__.get("email")
+        instance._loaded_is_active = instance.__dict__.get("is_active")
         return instance
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "email" in fields:
+            self._loaded_email = self.email
+        if fields is None or "is_active" in fields:
+            self._loaded_is_active = self.is_active
+
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        loaded_active = getattr(self, "_loaded_is_active", None)
+        if (
+            not self._state.adding
+            and loaded_active is not None
+            and self.is_active != loaded_active
+            and (update_fields is None or "is_active" in update_fields)
+            and not getattr(self, "_activity_change_logged", False)
+            and not _direct_vault_grants.get()
+        ):
+            # A reactivated account must not get its vault roles back by itself, and both
+            # moves are logged: accounts.services.user_set_active does both.
+            raise AccountActivityNeedsService(
+                _(
+                    "Un compte ne se désactive ou ne se réactive que par "
+                    "accounts.services.user_set_active (journalisé)."
+                )
+            )
         loaded = getattr(self, "_loaded_email", None)
         if (
             not self._state.adding
@@ -122,6 +184,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
         self._loaded_email = self.email
         self._email_change_confirmed = False
+        if update_fields is None or "is_active" in update_fields:
+            self._loaded_is_active = self.is_active
+        self._activity_change_logged = False
 
     def clean(self):
         super().clean()
@@ -465,6 +530,12 @@ class SecurityEvent(models.Model):
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Réinitialisation demandée")
         PASSWORD_RESET_DONE = "password_reset_done", _("Mot de passe réinitialisé")
         PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
+        PASSWORD_DISABLED = (
+            "password_disabled",
+            _("Mot de passe choisi par un administrateur désactivé"),
+        )
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Compte désactivé")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("Compte réactivé")
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     kind = models.CharField(_("événement"), max_length=40, choices=Kind.choices)

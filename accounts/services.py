@@ -5,13 +5,17 @@ passwords. No administrator becomes a reader of the vaults alone:
   effective once a coordinator of the organisation (or, for its first one, a second
   administrator) confirms it, never to oneself (`Membership.save` refuses any other way in);
 - an e-mail change waits for a confirmation from the old address, which is told when it applies;
-- a password set by an administrator must be changed at the next login;
+- a password set by an administrator must be changed at the next login, and is disabled when a
+  vault role is confirmed (its owner chooses one through a link sent to their own address);
+- a reactivated account gets its vault roles back only as requests to confirm;
 - each of these writes one `SecurityEvent` in the same transaction; e-mails leave after commit.
 """
 
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +23,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -255,7 +261,11 @@ def pending_role_grants_for(user: User):
 
 @transaction.atomic
 def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
-    """A coordinator of the organisation (or a second administrator) opens the vault role."""
+    """A coordinator of the organisation (or a second administrator) opens the vault role.
+
+    A password an administrator chose (or that someone who knew it replaced) stops working at
+    once: the owner gets a reset link at their own address (`password_reset_sent` on the
+    returned membership says so)."""
     grant = (
         RoleGrantRequest.objects.select_for_update()
         .select_related("user", "organisation", "requested_by")
@@ -294,6 +304,9 @@ def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
         detail=_("Demandé par %(requester)s ; %(path)s")
         % {"requester": _label(grant.requested_by), "path": path},
     )
+    membership.password_reset_sent = _admin_chosen_password_disable(
+        user=grant.user, by=by, role=grant.role, organisation=grant.organisation
+    )
     return membership
 
 
@@ -328,6 +341,66 @@ def role_grant_refuse(*, grant: RoleGrantRequest, by, comment: str = "") -> Role
         detail=(_("Demande retirée par son auteur") if withdrawn else comment),
     )
     return grant
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, by) -> list[RoleGrantRequest]:
+    """Deactivate an account at once, or reactivate it. Its other roles come back with it; its
+    vault roles come back only as requests confirmed like any other (a coordinator of the
+    organisation, or a second administrator). Returns those requests; both moves are logged."""
+    if getattr(by, "pk", None) == user.pk:
+        raise NotAllowed(_("Personne ne désactive ni ne réactive son propre compte."))
+    if not can_manage_user(by, user):
+        raise NotAllowed(_("Vous ne gérez pas ce compte."))
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active == active:
+        user.is_active = active
+        user._loaded_is_active = active
+        return []
+    locked.is_active = active
+    locked._activity_change_logged = True
+    locked.save(update_fields=["is_active"])
+    user.is_active = active
+    user._loaded_is_active = active
+    if not active:
+        security_event_record(kind=Kind.ACCOUNT_DEACTIVATED, actor=by, target=locked)
+        return []
+    vault_memberships = list(
+        Membership.objects.select_for_update()
+        .filter(user=locked, role__in=VAULT_ROLES, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+    roles = ", ".join(f"{m.get_role_display()} ({m.organisation})" for m in vault_memberships)
+    security_event_record(
+        kind=Kind.ACCOUNT_REACTIVATED,
+        actor=by,
+        target=locked,
+        detail=(
+            _("Rôles ouvrant l'identité des patients remis à confirmation : %(roles)s")
+            % {"roles": roles}
+            if roles
+            else ""
+        ),
+    )
+    grants = []
+    for membership in vault_memberships:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        security_event_record(
+            kind=Kind.ROLE_REVOKED,
+            actor=by,
+            target=locked,
+            organisation=membership.organisation,
+            role=membership.role,
+            detail=_("Compte réactivé : ce rôle attend une nouvelle confirmation"),
+        )
+        grants.append(
+            role_grant_request(
+                user=locked, organisation=membership.organisation, role=membership.role, by=by
+            )
+        )
+    return grants
 
 
 def holds_vault_role(user: User) -> bool:
@@ -433,10 +506,12 @@ def email_change_refuse(*, token: str, by=None) -> EmailChangeRequest:
 # --- Passwords ------------------------------------------------------------------------------
 @transaction.atomic
 def password_set_by_admin(*, user: User, by, detail: str = "") -> None:
-    """An administrator chose the password (new account, admin form): changed at next login."""
+    """An administrator chose the password (new account, admin form): changed at next login,
+    and disabled if a vault role is confirmed before a reset from the owner's address."""
     if user.has_usable_password():
         user.must_change_password = True
-        user.save(update_fields=["must_change_password"])
+        user.password_set_by_admin = True
+        user.save(update_fields=["must_change_password", "password_set_by_admin"])
     security_event_record(
         kind=Kind.PASSWORD_SET_BY_ADMIN,
         actor=by,
@@ -448,10 +523,19 @@ def password_set_by_admin(*, user: User, by, detail: str = "") -> None:
 
 @transaction.atomic
 def password_changed_by_owner(*, user: User, reset: bool = False) -> None:
-    """The owner chose a new password (change form, or a reset link sent to their address)."""
+    """The owner chose a new password (change form, or a reset link sent to their address).
+
+    Only a reset proves the owner: the change form also opens to whoever knew an
+    administrator's password, so that origin is kept until a reset."""
+    fields = []
     if user.must_change_password:
         user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
+        fields.append("must_change_password")
+    if reset and user.password_set_by_admin:
+        user.password_set_by_admin = False
+        fields.append("password_set_by_admin")
+    if fields:
+        user.save(update_fields=fields)
     security_event_record(
         kind=Kind.PASSWORD_RESET_DONE if reset else Kind.PASSWORD_CHANGED,
         actor=user if not reset else None,
@@ -468,3 +552,69 @@ def password_reset_requested(*, email: str, by=None) -> int:
     for user in users:
         security_event_record(kind=Kind.PASSWORD_RESET_REQUESTED, actor=by, target=user)
     return len(users)
+
+
+def _admin_chosen_password_disable(*, user: User, by, role: str, organisation) -> bool:
+    """A vault role was just confirmed: a password an administrator knows (or knew) stops
+    working, and its owner gets a reset link at the account's own address after commit."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.has_usable_password() or not (
+        user.must_change_password or user.password_set_by_admin
+    ):
+        return False
+    user.set_unusable_password()
+    user.must_change_password = False
+    user.password_set_by_admin = False
+    user.save(update_fields=["password", "must_change_password", "password_set_by_admin"])
+    security_event_record(
+        kind=Kind.PASSWORD_DISABLED,
+        actor=by,
+        target=user,
+        organisation=organisation,
+        role=role,
+        detail=_(
+            "Mot de passe choisi par un administrateur désactivé à la confirmation du rôle ; "
+            "lien de réinitialisation envoyé à %(email)s"
+        )
+        % {"email": user.email},
+    )
+    transaction.on_commit(
+        partial(
+            _send_password_choice_link,
+            user_id=user.pk,
+            role=str(Role(role).label),
+            organisation=str(organisation),
+        )
+    )
+    return True
+
+
+def _send_password_choice_link(*, user_id: int, role: str, organisation: str) -> None:
+    """Django's reset e-mail (token, uid, link to password_reset_confirm) with our wording."""
+    from .forms import PasswordResetForm
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    site = urlsplit(settings.RMM_SITE_URL)
+    context = {
+        "email": user.email,
+        "domain": site.netloc,
+        "site_name": "RMM",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": site.scheme or "https",
+        "role": role,
+        "organisation": organisation,
+        "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
+        "site_url": settings.RMM_SITE_URL,
+    }
+    PasswordResetForm().send_mail(
+        "accounts/email/vault_password_choice_subject.txt",
+        "accounts/email/vault_password_choice_body.txt",
+        context,
+        None,
+        user.email,
+        html_email_template_name="accounts/email/vault_password_choice_body.html",
+    )

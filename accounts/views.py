@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors, services
-from .forms import EmailAuthenticationForm
+from .forms import EmailAuthenticationForm, PasswordResetForm
 from .home import pending_items_for
 from .models import Organisation, RoleGrantRequest
 from .permissions import (
@@ -92,6 +92,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_body.txt"
     html_email_template_name = "registration/password_reset_body.html"
     subject_template_name = "registration/password_reset_subject.txt"
@@ -139,12 +140,23 @@ class RoleGrantDecideView(LoginRequiredMixin, View):
             raise Http404
         try:
             if self.confirm:
-                services.role_grant_confirm(grant=grant, by=request.user)
+                membership = services.role_grant_confirm(grant=grant, by=request.user)
                 messages.success(
                     request,
                     _("Le rôle « %(role)s » de %(user)s est désormais actif.")
                     % {"role": grant.get_role_display(), "user": grant.user},
                 )
+                if membership.password_reset_sent:
+                    messages.warning(
+                        request,
+                        _(
+                            "Le mot de passe de ce compte avait été choisi par un "
+                            "administrateur : il vient d'être désactivé, pour que personne "
+                            "d'autre que son titulaire n'ouvre l'identité des patients. Un lien "
+                            "pour choisir un mot de passe a été envoyé à son adresse (%(email)s)."
+                        )
+                        % {"email": grant.user.email},
+                    )
             else:
                 services.role_grant_refuse(
                     grant=grant, by=request.user, comment=request.POST.get("comment", "")

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import User
 from tests.factories import TEST_PASSWORD
 
@@ -55,9 +56,8 @@ def test_lockout_is_per_account_not_per_hospital_address(client, clinician, coor
     assert login(client, coordinator.email, TEST_PASSWORD).status_code == 302
 
 
-def test_inactive_account_cannot_log_in(client, clinician):
-    clinician.is_active = False
-    clinician.save()
+def test_inactive_account_cannot_log_in(client, clinician, administrator):
+    services.user_set_active(user=clinician, active=False, by=administrator)
     response = login(client, clinician.email, TEST_PASSWORD)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session

@@ -81,7 +81,13 @@ def test_administrator_creates_a_coordinator_who_reads_no_vault_until_confirmed(
     kinds = list(
         SecurityEvent.objects.filter(target=created).order_by("pk").values_list("kind", flat=True)
     )
-    assert kinds == [Kind.PASSWORD_SET_BY_ADMIN, Kind.ROLE_REQUESTED, Kind.ROLE_GRANTED]
+    # The password the administrator chose stops working with the role (test_account_security).
+    assert kinds == [
+        Kind.PASSWORD_SET_BY_ADMIN,
+        Kind.ROLE_REQUESTED,
+        Kind.ROLE_GRANTED,
+        Kind.PASSWORD_DISABLED,
+    ]
     granted = SecurityEvent.objects.get(target=created, kind=Kind.ROLE_GRANTED)
     assert granted.actor == coordinator and granted.organisation == maternity
     assert "référent RMM" in granted.detail
