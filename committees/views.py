@@ -13,9 +13,15 @@ from django.views import View
 from accounts.models import User
 from cases.exceptions import CaseError
 from cases.models import Case
+from rmm import workflow
 from rmm.forms import strict_id
 
 from . import selectors
+from .conditions import (
+    agenda_is_open,
+    reviews_can_be_corrected_in,
+    reviews_can_be_recorded_in,
+)
 from .forms import CancelForm, PostedTextsForm, ReviewForm, SessionForm
 from .ics import session_ics
 from .models import CaseReview, MinutesVersion, Session
@@ -31,6 +37,10 @@ from .permissions import (
 )
 from .services import reviews as review_services
 from .services import sessions as session_services
+
+# The session transitions a planner posts from the session page (validating and reopening the
+# minutes go through the minutes page, which writes a version first).
+SESSION_TRANSITIONS = ("send_agenda", "hold", "cancel")
 
 
 def posted_id(data, key: str) -> int:
@@ -124,20 +134,21 @@ class SessionDetailView(SessionMixin, View):
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": selectors.agenda_candidates(session=session) if planner else [],
                 "members": session.committee.members.filter(is_active=True).select_related("user"),
-                "transitions": _session_transitions(session) if planner else [],
+                "transitions": _session_transitions(session, request.user),
                 "cancel_form": CancelForm(),
                 "reviewed_case_ids": set(session.reviews.values_list("case_id", flat=True)),
+                "agenda_open": agenda_is_open(session),
+                "history": list(session.transitions.all()),
             },
         )
 
 
-def _session_transitions(session: Session):
-    from django_fsm import can_proceed
-
+def _session_transitions(session: Session, user):
+    """The session's forward moves this user may make (cancelling has its own form)."""
     return [
-        (name, label)
-        for name, label in session_services.TRANSITION_LABELS.items()
-        if name != "cancel" and can_proceed(getattr(session, name))
+        (transition.name, transition.label)
+        for transition in workflow.available_transitions(session, user)
+        if transition.name in SESSION_TRANSITIONS and not transition.needs_reason
     ]
 
 
@@ -198,7 +209,7 @@ class SessionActionView(SessionMixin, View):
                     session=session, by=request.user, statuses=statuses
                 )
                 messages.success(request, _("Présences enregistrées."))
-            elif action in session_services.TRANSITION_LABELS:
+            elif action in SESSION_TRANSITIONS:
                 session_services.session_transition(
                     session=session,
                     name=action,
@@ -300,7 +311,11 @@ class ReviewView(SessionMixin, View):
                 "earlier_reviews": list(earlier),
                 "existing": self.existing_review(case),
                 "can_record": can_plan_session(self.request.user, self.session)
-                and self.session.status in ("agenda_sent", "held", "minutes_validated"),
+                and (
+                    reviews_can_be_recorded_in(self.session)
+                    if self.existing_review(case) is None
+                    else reviews_can_be_corrected_in(self.session)
+                ),
             },
             status=status,
         )
