@@ -6,11 +6,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from cases.fields import NormalisedCharField, max_comment_length
-from rmm.forms import IdsChoiceField
+from rmm.forms import IdsChoiceField, RowChoiceField
 from rmm.validators import validate_plausible_date
 
-from .models import AlarmItem, CaseReview, Committee, Delay, PathwayStage, Session
+from .conditions import may_present, presenter_choices
+from .models import (
+    AlarmItem,
+    Attendance,
+    CaseReview,
+    Committee,
+    Delay,
+    PathwayStage,
+    Session,
+    SessionStatus,
+)
 
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"]
 
@@ -74,14 +85,117 @@ class PostedTextsForm(forms.Form):
     expected_status = forms.CharField(required=False, max_length=40)
 
     def error_message(self) -> str:
-        errors = " ".join(str(error) for errors in self.errors.values() for error in errors)
-        return _("Saisie refusée : %(errors)s Rien n'a été changé.") % {"errors": errors}
+        return refusal_message(self)
+
+
+def refusal_message(form: forms.Form) -> str:
+    """What a refused action tells the user: every error of its form, and that nothing moved."""
+    errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return _("Saisie refusée : %(errors)s Rien n'a été changé.") % {"errors": errors}
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif d'annulation"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- One form per action of the session page (validation only; the services decide) ---------
+NOT_A_PRESENTER = _("Le présentateur doit être membre du comité ou le déclarant du cas.")
+
+
+class SessionTransitionForm(forms.Form):
+    """A move of the session: the status the planner saw, and a reason where one is asked."""
+
+    expected_status = forms.ChoiceField(choices=SessionStatus.choices, widget=forms.HiddenInput)
+    reason = NormalisedCharField(
+        label=_("Motif"),
+        required=False,
+        validators=[max_comment_length],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AgendaAddForm(forms.Form):
+    case = RowChoiceField(
+        queryset=Session.objects.none(),
+        label=_("Cas prêt à inscrire"),
+        error_messages={"invalid_choice": _("Ce cas ne peut pas être inscrit à cette séance.")},
+    )
+    presenter = RowChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        label=_("Présentateur"),
+        error_messages={"invalid_choice": NOT_A_PRESENTER},
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        from .selectors import agenda_candidates
+
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["case"].queryset = agenda_candidates(session=session)
+        self.fields["presenter"].queryset = User.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        case, presenter = cleaned.get("case"), cleaned.get("presenter")
+        if (
+            case is not None
+            and presenter is not None
+            and not may_present(presenter, self.session, case)
+        ):
+            self.add_error("presenter", self.fields["presenter"].error_messages["invalid_choice"])
+        return cleaned
+
+
+class PresenterForm(forms.Form):
+    presenter = RowChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        label=_("Présentateur"),
+        error_messages={"invalid_choice": NOT_A_PRESENTER},
+    )
+
+    def __init__(self, *args, session, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = presenter_choices(session, case)
+
+
+class AgendaRemoveForm(forms.Form):
+    comment = NormalisedCharField(
+        label=_("Commentaire"), required=False, validators=[max_comment_length]
+    )
+
+
+class AgendaMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Monter")), ("down", _("Descendre"))])
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1
+
+
+class AttendanceForm(forms.Form):
+    """One choice per active member of the committee (present, excused, absent, or nothing)."""
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(session.committee.members.filter(is_active=True).select_related("user"))
+        for member in self.members:
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=_("Présence de %(name)s") % {"name": member.user.full_name},
+                choices=[("", "—"), *Attendance.Status.choices],
+                required=False,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        """{committee member id: status} for the members whose presence was given."""
+        return {
+            member.pk: self.cleaned_data[f"member_{member.pk}"]
+            for member in self.members
+            if self.cleaned_data.get(f"member_{member.pk}")
+        }
 
 
 class ReviewForm(forms.ModelForm):

@@ -38,6 +38,15 @@ def agenda_candidates(*, session: Session) -> QuerySet[Case]:
     )
 
 
+def earlier_reviews(*, case, session: Session) -> list[CaseReview]:
+    """The case's reviews in other sessions (before a reopening), for the review screen."""
+    return list(
+        CaseReview.objects.filter(case=case)
+        .exclude(session=session)
+        .select_related("session", "icd_pm_group", "maternal_condition")
+    )
+
+
 def attendance_of(*, session: Session) -> list[tuple]:
     """(committee member, status or '') for every active member, in a fixed number of queries."""
     recorded = {a.member_id: a.status for a in session.attendance.all()}

@@ -1,6 +1,7 @@
 """Committee pages: sessions, agenda, attendance, charter, review screen, minutes. Thin views:
 selectors to read (404 for what the user may not see), one service to write, French messages."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -10,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import User
 from cases.exceptions import CaseError
 from cases.models import Case
 from rmm import workflow
@@ -22,9 +22,21 @@ from .conditions import (
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
 )
-from .forms import CancelForm, PostedTextsForm, ReviewForm, SessionForm
+from .forms import (
+    AgendaAddForm,
+    AgendaMoveForm,
+    AgendaRemoveForm,
+    AttendanceForm,
+    CancelForm,
+    PostedTextsForm,
+    PresenterForm,
+    ReviewForm,
+    SessionForm,
+    SessionTransitionForm,
+    refusal_message,
+)
 from .ics import session_ics
-from .models import CaseReview, MinutesVersion, Session
+from .models import AgendaItem, MinutesVersion, Session
 from .pdf import html_to_pdf
 from .permissions import (
     can_chair_session,
@@ -41,14 +53,6 @@ from .services import sessions as session_services
 # The session transitions a planner posts from the session page (validating and reopening the
 # minutes go through the minutes page, which writes a version first).
 SESSION_TRANSITIONS = ("send_agenda", "hold", "cancel")
-
-
-def posted_id(data, key: str) -> int:
-    """An id sent by a form; anything else (tampered or missing) is a 404, never a 500."""
-    value = strict_id(data.get(key, ""))
-    if value is None:  # "²" and "١٢" pass str.isdigit(): only ASCII digits make an id
-        raise Http404
-    return value
 
 
 def visible_session(user, pk) -> Session:
@@ -152,91 +156,135 @@ def _session_transitions(session: Session, user):
     ]
 
 
-class SessionActionView(SessionMixin, View):
-    """Every change a planner makes on the session page (one POST endpoint, one service each)."""
+class SessionChangeView(SessionMixin, View):
+    """One action of the session page: its own form, one service, a French message, and back
+    to the session. Refusals come from the services (role, open agenda, guards)."""
 
-    def post(self, request, pk):
-        session, action, post = self.session, request.POST.get("action", ""), request.POST
-        texts = PostedTextsForm(post)
-        if not texts.is_valid():
-            messages.error(request, texts.error_message())
-            return redirect("committees:session_detail", pk=session.pk)
-        try:
-            if action == "add_case":
-                case = get_object_or_404(
-                    selectors.agenda_candidates(session=session), pk=posted_id(post, "case")
-                )
-                presenter = self._presenter(post.get("presenter"))
-                session_services.agenda_add(
-                    session=session, case=case, by=request.user, presenter=presenter
-                )
-                messages.success(
-                    request, _("Cas %(code)s inscrit à l'ordre du jour.") % {"code": case.code}
-                )
-            elif action in ("remove_case", "up", "down", "presenter"):
-                item = get_object_or_404(session.agenda, pk=posted_id(post, "item"))
-                if action == "remove_case":
-                    session_services.agenda_remove(
-                        session=session,
-                        item=item,
-                        by=request.user,
-                        comment=texts.cleaned_data["comment"],
-                    )
-                    messages.success(request, _("Cas retiré de l'ordre du jour (reporté)."))
-                elif action == "presenter":
-                    session_services.agenda_set_presenter(
-                        session=session,
-                        item=item,
-                        by=request.user,
-                        presenter=self._presenter(post.get("presenter")),
-                    )
-                else:
-                    session_services.agenda_move(
-                        session=session,
-                        item=item,
-                        by=request.user,
-                        offset=-1 if action == "up" else 1,
-                    )
-            elif action == "attendance":
-                statuses = {
-                    strict_id(key.removeprefix("member_")): value
-                    for key, value in post.items()
-                    if key.startswith("member_")
-                    and value in ("present", "excused", "absent")
-                    and strict_id(key.removeprefix("member_")) is not None
-                }
-                session_services.attendance_record(
-                    session=session, by=request.user, statuses=statuses
-                )
-                messages.success(request, _("Présences enregistrées."))
-            elif action in SESSION_TRANSITIONS:
-                session_services.session_transition(
-                    session=session,
-                    name=action,
-                    by=request.user,
-                    expected_status=texts.cleaned_data["expected_status"],
-                    reason=texts.cleaned_data["reason"],
-                )
-                messages.success(
-                    request,
-                    _("Séance : %(status)s.")
-                    % {"status": Session.objects.get(pk=session.pk).get_status_display()},
-                )
+    form_class: type[forms.Form]
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def post(self, request, **kwargs):
+        form = self.form_class(request.POST, **self.form_kwargs())
+        if not form.is_valid():
+            messages.error(request, refusal_message(form))
+        else:
+            try:
+                done = self.perform(form)
+            except CaseError as error:
+                messages.error(request, error.message)
             else:
-                messages.error(request, _("Action inconnue : rien n'a été changé."))
-        except CaseError as error:
-            messages.error(request, error.message)
-        return redirect("committees:session_detail", pk=session.pk)
+                messages.success(request, done)
+        return redirect("committees:session_detail", pk=self.session.pk)
 
-    def _presenter(self, value):
-        if not value:
-            return None
-        presenter_id = strict_id(value)
-        if presenter_id is None:
-            raise Http404
-        return get_object_or_404(
-            User, pk=presenter_id, committee_memberships__committee=self.session.committee
+    def perform(self, form) -> str:
+        raise NotImplementedError
+
+
+class AgendaAddView(SessionChangeView):
+    form_class = AgendaAddForm
+
+    def form_kwargs(self):
+        return {"session": self.session}
+
+    def perform(self, form):
+        case = form.cleaned_data["case"]
+        session_services.agenda_add(
+            session=self.session,
+            case=case,
+            by=self.request.user,
+            presenter=form.cleaned_data["presenter"],
         )
+        return _("Cas %(code)s inscrit à l'ordre du jour.") % {"code": case.code}
+
+
+class AgendaItemChangeView(SessionChangeView):
+    """An action on one agenda item of the session (404 for an item of another session)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.session = visible_session(request.user, kwargs["pk"])
+            self.item = get_object_or_404(
+                AgendaItem.objects.select_related("case"),
+                session_id=self.session.pk,
+                pk=kwargs["item_pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AgendaRemoveView(AgendaItemChangeView):
+    form_class = AgendaRemoveForm
+
+    def perform(self, form):
+        session_services.agenda_remove(
+            session=self.session,
+            item=self.item,
+            by=self.request.user,
+            comment=form.cleaned_data["comment"],
+        )
+        return _("Cas retiré de l'ordre du jour (reporté).")
+
+
+class AgendaMoveView(AgendaItemChangeView):
+    form_class = AgendaMoveForm
+
+    def perform(self, form):
+        session_services.agenda_move(
+            session=self.session, item=self.item, by=self.request.user, offset=form.offset
+        )
+        return _("Ordre du jour modifié.")
+
+
+class AgendaPresenterView(AgendaItemChangeView):
+    form_class = PresenterForm
+
+    def form_kwargs(self):
+        return {"session": self.session, "case": self.item.case}
+
+    def perform(self, form):
+        session_services.agenda_set_presenter(
+            session=self.session,
+            item=self.item,
+            by=self.request.user,
+            presenter=form.cleaned_data["presenter"],
+        )
+        return _("Présentateur enregistré.")
+
+
+class AttendanceView(SessionChangeView):
+    form_class = AttendanceForm
+
+    def form_kwargs(self):
+        return {"session": self.session}
+
+    def perform(self, form):
+        session_services.attendance_record(
+            session=self.session, by=self.request.user, statuses=form.statuses()
+        )
+        return _("Présences enregistrées.")
+
+
+class SessionTransitionView(SessionChangeView):
+    """send_agenda, hold or cancel (validating and reopening the minutes happen on the minutes
+    page, which writes a version of the minutes first)."""
+
+    form_class = SessionTransitionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["name"] not in SESSION_TRANSITIONS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        session = session_services.session_transition(
+            session=self.session,
+            name=self.kwargs["name"],
+            by=self.request.user,
+            expected_status=form.cleaned_data["expected_status"],
+            reason=form.cleaned_data["reason"],
+        )
+        return _("Séance : %(status)s.") % {"status": session.get_status_display()}
 
 
 class SessionIcsView(SessionMixin, View):
@@ -295,11 +343,6 @@ class ReviewView(SessionMixin, View):
         return self.session.reviews.filter(case=case).first()
 
     def render(self, case, form, status=200):
-        earlier = (
-            CaseReview.objects.filter(case=case)
-            .exclude(session=self.session)
-            .select_related("session", "icd_pm_group", "maternal_condition")
-        )
         return render(
             self.request,
             "committees/review.html",
@@ -308,7 +351,7 @@ class ReviewView(SessionMixin, View):
                 "case": case,
                 "form": form,
                 "events": list(case.care_events.order_by("position", "pk")),
-                "earlier_reviews": list(earlier),
+                "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
                 "existing": self.existing_review(case),
                 "can_record": can_plan_session(self.request.user, self.session)
                 and (

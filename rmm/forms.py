@@ -53,3 +53,14 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A choice of one row that checks the posted id before querying (see IdsChoiceField)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if strict_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.fields import ReviewTextField
+
 from .session import Session
 
 
@@ -21,7 +23,7 @@ class MinutesVersion(models.Model):
         verbose_name=_("rédigée par"),
     )
     created_at = models.DateTimeField(_("rédigée le"), auto_now_add=True)
-    correction_reason = models.TextField(_("motif de la correction"), blank=True)
+    correction_reason = ReviewTextField(_("motif de la correction"), blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
+from cases.fields import COMMENT_MAX_LENGTH, MaxTextLength, ReviewTextField
 from cases.models.audit import AppendOnlyModel
 from rmm.workflow import transition, transition_meta
 
@@ -44,7 +45,12 @@ class Session(FSMModelMixin, models.Model):
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     status = FSMField(_("statut"), choices=S.choices, default=S.PLANNED, protected=True)
-    cancellation_reason = models.TextField(_("motif d'annulation"), blank=True, editable=False)
+    cancellation_reason = ReviewTextField(
+        _("motif d'annulation"),
+        blank=True,
+        editable=False,
+        validators=[MaxTextLength(COMMENT_MAX_LENGTH)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -165,7 +171,7 @@ class SessionTransition(AppendOnlyModel):
     )
     actor_name = models.CharField(_("nom de l'auteur"), max_length=150)
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = ReviewTextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("transition de séance")

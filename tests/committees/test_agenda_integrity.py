@@ -167,10 +167,7 @@ def test_removing_from_the_session_page_postpones_and_removes_once(client, sched
     session, case = scheduled
     item = session.agenda.get()
     client.force_login(secretary)
-    client.post(
-        reverse("committees:session_action", args=[session.pk]),
-        {"action": "remove_case", "item": item.pk, "comment": ""},
-    )
+    client.post(reverse("committees:agenda_remove", args=[session.pk, item.pk]), {"comment": ""})
     assert Case.objects.get(pk=case.pk).status == "ready"
     assert not session.agenda.exists()
     assert case.transitions.filter(transition="postpone").count() == 1

@@ -16,38 +16,42 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", "-1", "9" * 40, "1.5", "\x00", ""])
-@pytest.mark.parametrize(
-    "action,key", [("up", "item"), ("remove_case", "item"), ("add_case", "case")]
-)
-def test_tampered_ids_are_a_404(client, session, secretary, action, key, value):
+def test_tampered_case_ids_are_refused_in_french(client, session, secretary, value):
     client.force_login(secretary)
-    url = reverse("committees:session_action", args=[session.pk])
-    response = client.post(url, {"action": action, key: value})
-    assert response.status_code == 404
+    url = reverse("committees:agenda_add", args=[session.pk])
+    response = client.post(url, {"case": value}, follow=True)
+    assert response.status_code == 200
+    assert "Saisie refusée" in text(response)
+    assert not session.agenda.exists()
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", "9" * 40])
 def test_tampered_presenter_and_attendance_keys(client, session, secretary, ready_case, value):
     client.force_login(secretary)
-    url = reverse("committees:session_action", args=[session.pk])
-    response = client.post(url, {"action": "add_case", "case": ready_case.pk, "presenter": value})
-    assert response.status_code == 404
-    response = client.post(url, {"action": "attendance", f"member_{value}": "present"})
+    add = reverse("committees:agenda_add", args=[session.pk])
+    response = client.post(add, {"case": ready_case.pk, "presenter": value}, follow=True)
+    assert "Saisie refusée" in text(response)
+    assert not session.agenda.exists()
+    response = client.post(
+        reverse("committees:attendance", args=[session.pk]), {f"member_{value}": "present"}
+    )
     assert response.status_code == 302
     assert not session.attendance.exists()
 
 
-def test_nul_characters_in_a_reason_are_refused_in_french(client, session, secretary):
+def test_nul_characters_in_a_reason_are_stripped_before_anything_is_stored(
+    client, session, secretary
+):
     client.force_login(secretary)
-    url = reverse("committees:session_action", args=[session.pk])
+    url = reverse("committees:session_transition", args=[session.pk, "cancel"])
     response = client.post(
-        url,
-        {"action": "cancel", "expected_status": session.status, "reason": "Grève\x00"},
-        follow=True,
+        url, {"expected_status": session.status, "reason": "Grève\x00 des\u00ad transports"}
     )
-    assert response.status_code == 200
-    assert "Saisie refusée" in text(response) and "Rien n'a été changé." in text(response)
-    assert Session.objects.get(pk=session.pk).status == session.status
+    assert response.status_code == 302
+    session = Session.objects.get(pk=session.pk)
+    assert session.status == "cancelled"
+    assert session.cancellation_reason == "Grève des transports"
+    assert session.transitions.get().comment == "Grève des transports"
 
 
 @pytest.mark.parametrize("version", ["²", "١", "9" * 40, "\x00"])

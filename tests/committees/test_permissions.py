@@ -134,8 +134,8 @@ def test_people_outside_the_committee_get_404_on_every_session_page(
     ]:
         assert client.get(reverse(f"committees:{name}", args=args)).status_code == 404, name
     response = client.post(
-        reverse("committees:session_action", args=[session.pk]),
-        {"action": "cancel", "expected_status": "planned", "reason": "x"},
+        reverse("committees:session_transition", args=[session.pk, "cancel"]),
+        {"expected_status": "planned", "reason": "x"},
     )
     assert response.status_code == 404
     assert Session.objects.get(pk=session.pk).status == "planned"
@@ -144,12 +144,14 @@ def test_people_outside_the_committee_get_404_on_every_session_page(
 def test_members_cannot_plan_or_change_a_session(client, committee_member, session, ready_case):
     client.force_login(committee_member)
     assert client.get(reverse("committees:session_create")).status_code == 404
-    action = reverse("committees:session_action", args=[session.pk])
-    response = client.post(action, {"action": "add_case", "case": ready_case.pk}, follow=True)
+    add = reverse("committees:agenda_add", args=[session.pk])
+    response = client.post(add, {"case": ready_case.pk}, follow=True)
     assert response.status_code in (200, 404)
     assert Case.objects.get(pk=ready_case.pk).status == "ready"
-    client.post(action, {"action": "send_agenda", "expected_status": "planned"})
+    send = reverse("committees:session_transition", args=[session.pk, "send_agenda"])
+    client.post(send, {"expected_status": "planned"})
     assert Session.objects.get(pk=session.pk).status == "planned"
+    assert not session.transitions.exists()
 
 
 def test_another_networks_committee_cannot_schedule_our_case(other_network, ready_case):
@@ -181,12 +183,18 @@ def test_committee_rights_never_include_the_identity_vault(chair, secretary, rea
         assert not cases_with_identity_visible_to(user).exists()
 
 
-def test_tampered_ids_are_404_not_500(client, secretary, session):
+def test_tampered_ids_change_nothing_and_never_answer_500(client, secretary, session, ready_case):
     client.force_login(secretary)
-    action = reverse("committees:session_action", args=[session.pk])
-    for data in (
-        {"action": "add_case", "case": "abc"},
-        {"action": "up", "item": "1 OR 1=1"},
-        {"action": "presenter", "item": ""},
-    ):
-        assert client.post(action, data).status_code == 404, data
+    item = AgendaItem.objects.create(session=session, case=ready_case)
+    add = reverse("committees:agenda_add", args=[session.pk])
+    assert client.post(add, {"case": "abc"}).status_code == 302
+    assert client.post(add, {"case": "1 OR 1=1"}).status_code == 302
+    assert session.agenda.count() == 1
+    for name in ("agenda_move", "agenda_presenter", "agenda_remove"):
+        assert (
+            client.post(reverse(f"committees:{name}", args=[session.pk, 999999])).status_code == 404
+        )
+    bad_move = client.post(reverse("committees:agenda_move", args=[session.pk, item.pk]), {})
+    assert bad_move.status_code == 302
+    unknown = reverse("committees:session_transition", args=[session.pk, "validate_minutes"])
+    assert client.post(unknown, {"expected_status": "held"}).status_code == 404

@@ -50,16 +50,18 @@ def test_full_session_through_the_pages(
     assert response.status_code == 302, text(response)
     session = Session.objects.get()
     detail = reverse("committees:session_detail", args=[session.pk])
-    action = reverse("committees:session_action", args=[session.pk])
     assert ready_case.code in text(client.get(detail))
-    client.post(action, {"action": "add_case", "case": ready_case.pk, "presenter": secretary.pk})
+    client.post(
+        reverse("committees:agenda_add", args=[session.pk]),
+        {"case": ready_case.pk, "presenter": secretary.pk},
+    )
     assert Case.objects.get(pk=ready_case.pk).status == "scheduled"
-    client.post(action, {"action": "send_agenda", "expected_status": "planned"})
+    send = reverse("committees:session_transition", args=[session.pk, "send_agenda"])
+    client.post(send, {"expected_status": "planned"})
     members = {m.user_id: m.pk for m in committee.members.all()}
     client.post(
-        action,
+        reverse("committees:attendance", args=[session.pk]),
         {
-            "action": "attendance",
             f"member_{members[chair.pk]}": "present",
             f"member_{members[secretary.pk]}": "present",
             f"member_{members[committee_member.pk]}": "excused",
@@ -81,7 +83,8 @@ def test_full_session_through_the_pages(
     assert review.factors.get().comment == "Barrière de la langue."
 
     client.force_login(secretary)
-    client.post(action, {"action": "hold", "expected_status": "agenda_sent"})
+    hold = reverse("committees:session_transition", args=[session.pk, "hold"])
+    client.post(hold, {"expected_status": "agenda_sent"})
     minutes_url = reverse("committees:minutes", args=[session.pk])
     client.post(minutes_url, {"action": "draft"})
     minutes = session.minutes.get()
