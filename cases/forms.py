@@ -88,16 +88,16 @@ class IdentityForm(forms.ModelForm):
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=_("JJ/MM/AAAA HH:MM — chiffré, jamais montré au comité."),
-        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
         validators=[validate_plausible_date],
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
     )
     died_at = forms.DateTimeField(
         label=_("Date et heure du décès"),
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=_("JJ/MM/AAAA HH:MM — l'âge au décès est calculé à partir de ces dates."),
-        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
         validators=[validate_plausible_date],
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
     )
 
     class Meta:
@@ -212,10 +212,10 @@ class SummaryForm(forms.Form):
     summary = NormalisedCharField(
         label=_("Résumé anonymisé (montré au comité)"),
         required=False,
+        validators=[max_summary_length],
         widget=forms.Textarea(attrs={"rows": 14}),
     )
     validate = forms.BooleanField(
-        validators=[max_summary_length],
         label=_("Je certifie avoir relu ce résumé : il ne contient plus aucun identifiant."),
         required=False,
     )

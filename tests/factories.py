@@ -105,6 +105,20 @@ CANARY_IDENTITY = {
 }
 
 
+def canary_fragments(identity: dict = CANARY_IDENTITY) -> list[str]:
+    """What a leak of a canary would show: every value as written, each of its words of more
+    than four letters, and the digits of any number of 8 digits or more (a phone or a NIR
+    written with or without spaces, which a split into words would never find)."""
+    fragments = set()
+    for value in identity.values():
+        fragments.add(value)
+        fragments |= {word.strip(",.;:") for word in value.split() if len(word.strip(",.;:")) > 4}
+        digits = "".join(char for char in value if char.isdigit())
+        if len(digits) >= 8:
+            fragments.add(digits)
+    return sorted(fragments)
+
+
 class CaseFactory(DjangoModelFactory):
     """A case with complete facts and a canary identity, in any status (set directly: the
     factory builds a situation, the services under test move it)."""
