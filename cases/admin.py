@@ -18,8 +18,24 @@ class ReadOnlyAuditAdmin(ScopedAdmin):
         return False  # append-only: the admin shows, never edits or deletes
 
 
+class TransitionRecordAdminMixin:
+    """The labels of a workflow's audit record (transition, from, to) in the user's language."""
+
+    @admin.display(description=_("transition"))
+    def transition_label(self, obj):
+        return obj.transition_label
+
+    @admin.display(description=_("de"))
+    def source_label(self, obj):
+        return obj.source_label
+
+    @admin.display(description=_("vers"))
+    def target_label(self, obj):
+        return obj.target_label
+
+
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(ReadOnlyAuditAdmin):
+class CaseTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyAuditAdmin):
     list_display = ["at", "case", "transition_label", "source_label", "target_label", "actor_name"]
     list_filter = ["transition", "target"]
     search_fields = ["case__code", "actor_name"]
@@ -35,18 +51,6 @@ class CaseTransitionAdmin(ReadOnlyAuditAdmin):
         "comment",
     ]
     fields = readonly_fields
-
-    @admin.display(description=_("transition"))
-    def transition_label(self, obj):
-        return obj.transition_label
-
-    @admin.display(description=_("de"))
-    def source_label(self, obj):
-        return obj.source_label
-
-    @admin.display(description=_("vers"))
-    def target_label(self, obj):
-        return obj.target_label
 
 
 @admin.register(IdentityAccessLog)

@@ -21,6 +21,7 @@ from accounts.permissions import (
     users_managed_by,
 )
 from accounts.scope import organisation_ids_with_role
+from cases.admin import TransitionRecordAdminMixin
 from rmm.admin import ScopedAdmin
 
 from .models import (
@@ -278,7 +279,7 @@ class MinutesVersionAdmin(ReadOnlyCommitteeScopedAdmin):
 
 
 @admin.register(SessionTransition)
-class SessionTransitionAdmin(ReadOnlyCommitteeScopedAdmin):
+class SessionTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyCommitteeScopedAdmin):
     """Each move of a session (append-only): shown, never edited nor deleted."""
 
     committee_path = "session__committee"
@@ -296,15 +297,3 @@ class SessionTransitionAdmin(ReadOnlyCommitteeScopedAdmin):
         "comment",
     ]
     fields = readonly_fields
-
-    @admin.display(description=_("transition"))
-    def transition_label(self, obj):
-        return obj.transition_label
-
-    @admin.display(description=_("de"))
-    def source_label(self, obj):
-        return obj.source_label
-
-    @admin.display(description=_("vers"))
-    def target_label(self, obj):
-        return obj.target_label

@@ -1,4 +1,4 @@
-"""Append-only records: case transitions and views of the identity vault.
+"""Append-only records: workflow transitions and views of the identity vault.
 
 Rows are written by services in the same transaction as the change they record. The database
 refuses UPDATE and DELETE on these tables (triggers created by migration, on PostgreSQL and on
@@ -29,12 +29,13 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
 
 
-class CaseTransition(AppendOnlyModel):
-    """One move of a case through its workflow: who, when, from, to, why."""
+class TransitionRecord(AppendOnlyModel):
+    """One move of an object through its workflow (a case, a session...): who, when, from, to,
+    why. Concrete records name the object's foreign key `subject_field`, with
+    related_name="transitions": the workflow engine writes them there."""
 
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="transitions", verbose_name=_("cas")
-    )
+    subject_field = ""
+
     transition = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("de"), max_length=30)
     target = models.CharField(_("vers"), max_length=30)
@@ -47,44 +48,54 @@ class CaseTransition(AppendOnlyModel):
     # A copy: the audit trail keeps the name the actor had when they acted.
     actor_name = models.CharField(_("nom de l'auteur"), max_length=150)
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    # Read by the committee in the case history: stored in normal form like the summary.
+    # Read by the committee in the histories: stored in normal form like the summary.
     comment = ReviewTextField(_("commentaire"), blank=True, validators=[max_comment_length])
 
     class Meta:
-        verbose_name = _("transition de cas")
-        verbose_name_plural = _("transitions de cas")
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.case_id}: {self.source} → {self.target} ({self.transition})"
+        subject_id = getattr(self, f"{self.subject_field}_id")
+        return f"{subject_id}: {self.source} → {self.target} ({self.transition})"
+
+    @classmethod
+    def subject_model(cls):
+        return cls._meta.get_field(cls.subject_field).related_model
 
     @property
     def transition_label(self) -> str:
         from rmm.workflow import transition_meta
 
-        from .case import Case
-
         try:
-            return str(transition_meta(Case, self.transition).label)
+            return str(transition_meta(self.subject_model(), self.transition).label)
         except KeyError:  # a transition renamed since: its stored name
             return self.transition
 
     @property
     def source_label(self) -> str:
-        return _status_label(self.source)
+        return self._status_label(self.source)
 
     @property
     def target_label(self) -> str:
-        return _status_label(self.target)
+        return self._status_label(self.target)
+
+    def _status_label(self, value: str) -> str:
+        from rmm.workflow.engine import state_field
+
+        return str(dict(state_field(self.subject_model()).choices).get(value, value))
 
 
-def _status_label(value: str) -> str:
-    from ..status import CaseStatus
+class CaseTransition(TransitionRecord):
+    subject_field = "case"
 
-    try:
-        return str(CaseStatus(value).label)
-    except ValueError:
-        return value
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="transitions", verbose_name=_("cas")
+    )
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("transition de cas")
+        verbose_name_plural = _("transitions de cas")
 
 
 class IdentityAccessLog(AppendOnlyModel):

@@ -284,20 +284,6 @@ class Case(FSMModelMixin, ClinicalFacts):
         return vault.died_at or (vault.born_at if self.outcome == Outcome.STILLBIRTH else None)
 
     # --- What the workflow engine asks of every state machine -------------------------------
-    def record_transition(self, *, transition: str, source: str, target: str, by, comment: str):
-        """The append-only audit record of one move, written in the move's transaction."""
-        from .audit import CaseTransition
-
-        return CaseTransition.objects.create(
-            case=self,
-            transition=transition,
-            source=source,
-            target=target,
-            actor=by,
-            actor_name=by.get_full_name() or by.email,
-            comment=comment,
-        )
-
     def transition_comment_problems(self, comment: str) -> list[str]:
         """The history is read by the committee: a comment must stay as anonymous as the
         summary. It is checked, and stored (CaseTransition.comment), in normal form."""

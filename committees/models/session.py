@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
 from cases.fields import COMMENT_MAX_LENGTH, MaxTextLength, ReviewTextField
-from cases.models.audit import AppendOnlyModel
-from rmm.workflow import transition, transition_meta
+from cases.models.audit import TransitionRecord
+from rmm.workflow import transition
 
 from .. import conditions
 from .committee import Committee, CommitteeMember
@@ -133,17 +133,6 @@ class Session(FSMModelMixin, models.Model):
         self.cancellation_reason = reason
 
     # --- What the workflow engine asks of every state machine -------------------------------
-    def record_transition(self, *, transition: str, source: str, target: str, by, comment: str):
-        return SessionTransition.objects.create(
-            session=self,
-            transition=transition,
-            source=source,
-            target=target,
-            actor=by,
-            actor_name=by.get_full_name() or by.email,
-            comment=comment,
-        )
-
     def transition_comment_problems(self, comment: str) -> list[str]:
         """The session's history is read by every member: no identifier in a reason."""
         from cases.anonymisation import find_identifiers
@@ -153,55 +142,19 @@ class Session(FSMModelMixin, models.Model):
         return []
 
 
-class SessionTransition(AppendOnlyModel):
-    """One move of a session through its workflow: who, when, from, to, why (append-only;
-    on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE)."""
+class SessionTransition(TransitionRecord):
+    """One move of a session (append-only; on PostgreSQL a trigger refuses UPDATE, DELETE and
+    TRUNCATE)."""
+
+    subject_field = "session"
 
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("séance")
     )
-    transition = models.CharField(_("transition"), max_length=40)
-    source = models.CharField(_("de"), max_length=30)
-    target = models.CharField(_("vers"), max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("auteur"),
-    )
-    actor_name = models.CharField(_("nom de l'auteur"), max_length=150)
-    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    comment = ReviewTextField(_("commentaire"), blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("transition de séance")
         verbose_name_plural = _("historique des séances")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.session_id}: {self.source} → {self.target} ({self.transition})"
-
-    @property
-    def transition_label(self) -> str:
-        try:
-            return str(transition_meta(Session, self.transition).label)
-        except KeyError:
-            return self.transition
-
-    @property
-    def source_label(self) -> str:
-        return _status_label(self.source)
-
-    @property
-    def target_label(self) -> str:
-        return _status_label(self.target)
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(SessionStatus(value).label)
-    except ValueError:
-        return value
 
 
 class AgendaItem(models.Model):

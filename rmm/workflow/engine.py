@@ -113,8 +113,14 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
         target = getattr(instance, field.name)
         for effect in registered_effects(instance, name):
             effect(instance=instance, transition=name, source=source, by=by)
-        instance.record_transition(
-            transition=name, source=source, target=target, by=by, comment=comment
+        # The audit record: every state machine keeps its history as `transitions`.
+        instance.transitions.create(
+            transition=name,
+            source=source,
+            target=target,
+            actor=by,
+            actor_name=by.get_full_name() or by.email,
+            comment=comment,
         )
         transaction.on_commit(
             lambda: transitioned.send(

@@ -3,6 +3,8 @@ run on every route (case page, session page, shell service, even a direct call o
 transition method), each refusal explained in French and nothing changed. Sessions move
 through the same engine and leave an append-only history."""
 
+import html
+
 import pytest
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
@@ -261,3 +263,23 @@ def test_session_history_is_append_only_in_the_model(session, scheduled_case):
         record.save()
     with pytest.raises(AppendOnlyError):
         record.delete()
+
+
+def test_session_history_is_read_only_in_the_admin(
+    client, session, scheduled_case, administrator, other_administrator
+):
+    record = SessionTransition.objects.get(session=session, transition="send_agenda")
+    change = reverse("admin:committees_sessiontransition_change", args=[record.pk])
+    client.force_login(administrator)
+    listed = client.get(reverse("admin:committees_sessiontransition_changelist"))
+    assert record in listed.context["cl"].result_list
+    page = client.get(change)
+    assert page.status_code == 200
+    assert "Envoyer l'ordre du jour" in html.unescape(page.content.decode())
+    client.post(change, {"comment": "réécrit"})
+    delete = reverse("admin:committees_sessiontransition_delete", args=[record.pk])
+    assert client.post(delete, {"post": "yes"}).status_code in (302, 403)
+    assert SessionTransition.objects.get(pk=record.pk).comment == ""
+    client.force_login(other_administrator)
+    listed = client.get(reverse("admin:committees_sessiontransition_changelist"))
+    assert record not in listed.context["cl"].result_list
