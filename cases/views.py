@@ -190,6 +190,10 @@ class CaseEditView(LoginRequiredMixin, View):
                 "facts_form": facts_form,
                 "identity_form": identity_form,
                 "case": self.case,
+                "may_declare": any(
+                    t.name == "declare"
+                    for t in transitions_for(case=self.case, user=self.request.user)
+                ),
                 "forms_with_errors": [f for f in (facts_form, identity_form) if f is not None],
                 "erasing": erasing,
             },

@@ -51,6 +51,12 @@ def reviews_can_be_corrected_in(session) -> bool:
     return session.status in (S.AGENDA_SENT, S.HELD, S.MINUTES_VALIDATED) and has_begun(session)
 
 
+def minutes_can_be_drafted(session) -> bool:
+    """Minutes are written once the session is held; after validation, as a new version."""
+    S = _status_enum()
+    return session.status in (S.HELD, S.MINUTES_VALIDATED)
+
+
 def attendance_is_open(session) -> bool:
     S = _status_enum()
     return session.status in (S.PLANNED, S.AGENDA_SENT, S.HELD)

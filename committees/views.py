@@ -19,6 +19,7 @@ from rmm.forms import strict_id
 from . import selectors
 from .conditions import (
     agenda_is_open,
+    minutes_can_be_drafted,
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
 )
@@ -430,6 +431,7 @@ class MinutesView(SessionMixin, View):
                 "minutes": shown,
                 "is_planner": can_plan_session(request.user, self.session),
                 "is_chair": can_chair_session(request.user, self.session),
+                "may_draft": minutes_can_be_drafted(self.session),
             },
         )
 

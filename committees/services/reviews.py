@@ -16,6 +16,7 @@ from rmm import workflow
 
 from ..conditions import (
     awaits_review,
+    minutes_can_be_drafted,
     missing_for_review,
     quorum,
     reviews_can_be_corrected_in,
@@ -169,7 +170,7 @@ def minutes_draft(*, session: Session, by, correction_reason: str = "") -> Minut
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire rédigent le compte rendu."))
-    if session.status not in (SessionStatus.HELD, SessionStatus.MINUTES_VALIDATED):
+    if not minutes_can_be_drafted(session):
         raise TransitionConflict(_("Le compte rendu se rédige une fois la séance tenue."))
     correction_reason = correction_reason.strip()
     if session.status == SessionStatus.MINUTES_VALIDATED:
