@@ -18,6 +18,8 @@ class CommitteesConfig(AppConfig):
         # What committees add to the case workflow, whatever the route that moves a case.
         workflow.add_guard("cases.case", "schedule", conditions.on_an_open_agenda)
         workflow.add_guard("cases.case", "record_review", conditions.review_recorded_with_quorum)
+        for name in ("adopt_action_plan", "close"):
+            workflow.add_guard("cases.case", name, conditions.no_re_review_pending)
         for name in ("send_back", "postpone"):
             workflow.add_effect("cases.case", name, sessions.withdraw_from_agendas)
         workflow.add_effect("committees.session", "cancel", sessions.release_agenda)

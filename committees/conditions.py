@@ -209,3 +209,10 @@ def review_recorded_with_quorum(case) -> str | None:
     if missing := missing_for_review(review):
         reasons.append(_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)})
     return " ; ".join(reasons) or None
+
+
+def no_re_review_pending(case) -> str | None:
+    """`adopt_action_plan` and `close`: a case the chair reopened is reviewed again first."""
+    if awaits_re_review(case):
+        return _("le cas a été rouvert : il attend sa nouvelle revue en séance")
+    return None

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.anonymisation import find_identifiers
 from cases.fields import NormalisedCharField, max_comment_length
 from rmm.forms import IdsChoiceField, RowChoiceField
 from rmm.validators import validate_plausible_date
@@ -58,6 +59,15 @@ class SessionForm(forms.ModelForm):
         if abs(starts_at - timezone.now()) > timedelta(days=2 * 365):
             raise forms.ValidationError(_("La date doit être à moins de deux ans d'aujourd'hui."))
         return starts_at
+
+    def clean_place(self):
+        place = self.cleaned_data["place"]
+        # The place reaches the minutes and every member's calendar: no one's name or address.
+        if place and find_identifiers(place, []):
+            raise forms.ValidationError(
+                _("Le lieu contient un identifiant (nom, adresse, numéro) : indiquez une salle.")
+            )
+        return place
 
     def clean_duration_minutes(self):
         duration = self.cleaned_data["duration_minutes"]

@@ -12,7 +12,9 @@ from .models import SessionStatus
 def _escape(text: str) -> str:
     """An RFC 5545 TEXT value on one line: every line break (CR, LF or both) becomes the
     escaped "\\n", other control characters go (a bare CR would end the property)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    for line_break in ("\r", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c"):
+        text = text.replace(line_break, "\n")
     text = "".join(
         char for char in text if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf")
     )

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
-from cases.fields import COMMENT_MAX_LENGTH, MaxTextLength, ReviewTextField
+from cases.fields import COMMENT_MAX_LENGTH, MaxTextLength, ReviewCharField, ReviewTextField
 from cases.models.audit import TransitionRecord
 from rmm.workflow import transition
 
@@ -42,7 +42,8 @@ class Session(FSMModelMixin, models.Model):
     )
     starts_at = models.DateTimeField(_("date et heure"))
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=120)
-    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    # Shown to every member, in the minutes and the .ics: stored in normal form.
+    place = ReviewCharField(_("lieu"), max_length=200, blank=True)
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     status = FSMField(_("statut"), choices=S.choices, default=S.PLANNED, protected=True)
     cancellation_reason = ReviewTextField(

@@ -75,6 +75,10 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
             raise NotAllowed(_("Cet élément n'existe pas ou ne vous est pas accessible.")) from exc
         source = getattr(instance, field.name)
         status_label = getattr(instance, f"get_{field.name}_display")()
+        fsm = getattr(model, name)._django_fsm
+        # Someone who may never perform this transition is told so, whatever the status.
+        if not any(t.has_perm(instance, by) for t in fsm.transitions.values()):
+            raise NotAllowed(_("Votre rôle ne permet pas cette action."))
         if expected_status is not None and source != expected_status:
             raise TransitionConflict(
                 _(
@@ -83,7 +87,6 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
                 )
                 % {"status": status_label}
             )
-        fsm = getattr(model, name)._django_fsm
         if not fsm.has_transition(source):
             raise TransitionConflict(
                 _("Cette action n'est pas possible au statut « %(status)s ».")

@@ -48,3 +48,32 @@ def test_plain_text_agenda_email_has_no_html_entities(session, ready_case, secre
     assert "&#x27;" not in message.subject
     html = message.alternatives[0][0]
     assert "&lt;1er étage&gt;" in html  # the HTML part stays escaped
+
+
+def test_the_place_is_stored_in_normal_form_and_stays_on_one_ics_line(session):
+    session.place = "Salle B\u2028ATTENDEE:mailto:x@example.org\u00ad"
+    session.save()
+    session.refresh_from_db()
+    assert "\u2028" not in session.place and "\u00ad" not in session.place
+    lines = unfolded_lines(session_ics(session=session, case_codes=[], domain="t"))
+    assert not [line for line in lines if line.startswith("ATTENDEE")]
+
+
+def test_a_place_naming_someone_is_refused(client, committee, secretary):
+    from django.urls import reverse
+
+    from tests.committees.conftest import days_from_now
+
+    client.force_login(secretary)
+    response = client.post(
+        reverse("committees:session_create"),
+        {
+            "committee": committee.pk,
+            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
+            "duration_minutes": 120,
+            "place": "Domicile de Mme Dupont, 12 rue des Lilas",
+        },
+    )
+    assert response.status_code == 400
+    assert "Le lieu contient un identifiant" in response.content.decode().replace("&#x27;", "'")
+    assert not committee.sessions.exists()

@@ -283,3 +283,40 @@ def test_session_history_is_read_only_in_the_admin(
     client.force_login(other_administrator)
     listed = client.get(reverse("admin:committees_sessiontransition_changelist"))
     assert record not in listed.context["cl"].result_list
+
+
+@pytest.mark.parametrize("step", ["adopt_action_plan", "close"])
+def test_a_reopened_case_cannot_skip_its_new_review(
+    session, scheduled_case, secretary, chair, step
+):
+    all_present(session, secretary)
+    reviews.review_record(session=session, case=scheduled_case, by=chair, review=full_review())
+    case_transition(
+        case_id=scheduled_case.pk, name="close", by=chair, expected_status="reviewed", comment="R."
+    )
+    case_transition(
+        case_id=scheduled_case.pk, name="reopen", by=chair, expected_status="closed", comment="A."
+    )
+    with pytest.raises(TransitionRefused, match="il attend sa nouvelle revue"):
+        case_transition(
+            case_id=scheduled_case.pk,
+            name=step,
+            by=chair,
+            expected_status="reviewed",
+            comment="Sans nouvelle revue.",
+        )
+    assert Case.objects.get(pk=scheduled_case.pk).status == "reviewed"
+
+
+def test_a_member_is_told_about_their_role_before_the_status(
+    client, session, scheduled_case, committee_member
+):
+    Session.objects.filter(pk=session.pk).update(status="minutes_validated")
+    with pytest.raises(NotAllowed, match="Votre rôle ne permet pas"):
+        sessions.session_transition(
+            session=session,
+            name="cancel",
+            by=committee_member,
+            expected_status="agenda_sent",
+            reason="x",
+        )
