@@ -3,6 +3,7 @@
 import inspect
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
@@ -57,6 +58,19 @@ def available_transitions(instance, user) -> list[AvailableTransition]:
     return available
 
 
+def _comment_problems(instance, comment: str) -> list[str]:
+    """What the audit record's own field refuses (length...), then what the state machine
+    refuses in a comment its readers will see (identifiers...)."""
+    problems = []
+    try:
+        instance.transitions.model._meta.get_field("comment").run_validators(comment)
+    except ValidationError as error:
+        problems += error.messages
+    if hasattr(instance, "transition_comment_problems"):
+        problems += instance.transition_comment_problems(comment)
+    return problems
+
+
 def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
     """Apply transition `name` to the row `pk` of `model` as `by`: locked, compared with the
     status the user saw, permitted, guarded, audited in the same transaction, announced after
@@ -97,8 +111,8 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
         reasons = refusal_reasons(instance, name)
         if meta.reason_required and not comment:
             reasons.append(_("un motif est obligatoire"))
-        if comment and hasattr(instance, "transition_comment_problems"):
-            reasons += instance.transition_comment_problems(comment)
+        if comment:
+            reasons += _comment_problems(instance, comment)
         if reasons:
             raise TransitionRefused(reasons)
         method = getattr(instance, name)

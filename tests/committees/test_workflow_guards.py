@@ -320,3 +320,24 @@ def test_a_member_is_told_about_their_role_before_the_status(
             expected_status="agenda_sent",
             reason="x",
         )
+
+
+def test_an_overlong_comment_is_refused_on_every_state_machine(session, scheduled_case, chair):
+    with pytest.raises(TransitionRefused, match="ne doit pas dépasser"):
+        case_transition(
+            case_id=scheduled_case.pk,
+            name="send_back",
+            by=chair,
+            expected_status="scheduled",
+            comment="Chronologie à compléter. " * 5000,
+        )
+    with pytest.raises(TransitionRefused, match="ne doit pas dépasser"):
+        sessions.session_transition(
+            session=session,
+            name="cancel",
+            by=chair,
+            expected_status="agenda_sent",
+            reason="Salle indisponible. " * 5000,
+        )
+    assert Case.objects.get(pk=scheduled_case.pk).status == "scheduled"
+    assert Session.objects.get(pk=session.pk).status == "agenda_sent"
