@@ -26,17 +26,25 @@ from .models import Membership, Organisation, Role, SecurityEvent, User
 
 
 def announce_pending_grant(request, grant) -> None:
-    """Tell the administrator that the vault role they gave waits for a confirmation."""
+    """Tell the administrator that the sensitive role they gave waits for a confirmation."""
     if grant is None:
         return
-    messages.warning(
-        request,
-        gettext(
+    if grant.opens_vault:
+        message = gettext(
             "Le rôle « %(role)s » de %(user)s dans %(organisation)s ouvre l'identité des "
             "patients : il ne sera actif qu'après confirmation par un référent RMM de "
-            "l'organisation (ou, s'il n'y en a pas, par un second administrateur) sur la page "
-            "Habilitations."
+            "l'organisation (ou, s'il n'y en a pas, par un second administrateur indépendant) "
+            "sur la page Habilitations."
         )
+    else:
+        message = gettext(
+            "Le rôle « %(role)s » de %(user)s dans %(organisation)s est un rôle sensible : il "
+            "ne sera actif qu'après confirmation par un autre administrateur indépendant de "
+            "l'organisation (ou par l'opérateur de la plateforme) sur la page Habilitations."
+        )
+    messages.warning(
+        request,
+        message
         % {
             "role": grant.get_role_display(),
             "user": grant.user,
@@ -254,8 +262,8 @@ class UserAdmin(ScopedAdmin):
                 messages.warning(
                     request,
                     gettext(
-                        "Le mot de passe que vous avez choisi ne servira pas à ouvrir l'identité "
-                        "des patients : il sera désactivé dès la confirmation du rôle, et un lien "
+                        "Le mot de passe que vous avez choisi ne servira pas avec ce rôle "
+                        "sensible : il sera désactivé dès la confirmation du rôle, et un lien "
                         "pour choisir son propre mot de passe sera envoyé à %(email)s."
                     )
                     % {"email": obj.email},
@@ -280,12 +288,12 @@ class UserAdmin(ScopedAdmin):
             messages.warning(
                 request,
                 gettext(
-                    "Le compte de %(user)s est réactivé. Ses rôles qui n'ouvrent pas l'identité "
-                    "des patients sont actifs dès maintenant. Ses rôles qui l'ouvrent "
-                    "(%(roles)s) ne reviennent pas d'eux-mêmes : un compte resté inactif a pu "
-                    "changer de mains ou de fonction, ils attendent donc la confirmation d'un "
-                    "référent RMM de l'organisation (ou, s'il n'y en a pas, d'un second "
-                    "administrateur) sur la page Habilitations."
+                    "Le compte de %(user)s est réactivé. Ses autres rôles sont actifs dès "
+                    "maintenant. Ses rôles sensibles (%(roles)s) ne reviennent pas d'eux-mêmes : "
+                    "un compte resté inactif a pu changer de mains ou de fonction, ils attendent "
+                    "donc une confirmation sur la page Habilitations (un référent RMM de "
+                    "l'organisation pour un rôle qui ouvre l'identité des patients, sinon un "
+                    "second administrateur indépendant)."
                 )
                 % {
                     "user": user,
@@ -329,18 +337,19 @@ class UserAdmin(ScopedAdmin):
 
     def user_change_password(self, request, id):
         """Set a password the owner must change at next login. Refused for an account that
-        opens identity vaults: its owner receives a reset link at their own address instead."""
+        holds or awaits a sensitive role (vault or administrator): its owner uses a reset link
+        sent to their own address instead."""
         user = self.get_object(request, unquote(id))
         if user is None or not self.has_change_permission(request, user):
             return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
         change_url = reverse("admin:accounts_user_change", args=[user.pk])
-        if services.holds_vault_role(user):
+        if services.holds_sensitive_role(user):
             messages.error(
                 request,
                 gettext(
-                    "Ce compte ouvre l'identité des patients : un administrateur n'en choisit "
-                    "pas le mot de passe. Son titulaire utilise « Mot de passe oublié » depuis "
-                    "la page de connexion."
+                    "Ce compte a (ou attend) un rôle sensible, qui ouvre l'identité des patients "
+                    "ou l'administration : un administrateur n'en choisit pas le mot de passe. "
+                    "Son titulaire utilise « Mot de passe oublié » depuis la page de connexion."
                 ),
             )
             return HttpResponseRedirect(change_url)

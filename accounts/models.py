@@ -20,7 +20,8 @@ class EmailChangeNeedsConfirmation(PermissionDenied):
 
 
 class VaultRoleNeedsConfirmation(PermissionDenied):
-    """A role that opens identity vaults was given without the confirmation it needs."""
+    """A sensitive role (one that opens identity vaults, or administrator) was given without
+    the confirmation it needs."""
 
 
 class AppendOnlyError(PermissionDenied):
@@ -295,13 +296,17 @@ class Role(models.TextChoices):
 
 # Roles that open the identity vault of the organisation's cases (cases.permissions).
 VAULT_ROLES = frozenset({Role.CLINICIAN, Role.COORDINATOR})
+# Roles given only once a second person confirms (accounts.services): the vault roles, and the
+# administrator role, which manages accounts and counts as a confirmer when there is no
+# coordinator. Only the platform operator gives an administrator role directly.
+SENSITIVE_ROLES = VAULT_ROLES | {Role.ADMINISTRATOR}
 
 
 class MembershipQuerySet(models.QuerySet):
-    """Bulk writes cannot open a vault role: only the confirmation service can (see save())."""
+    """Bulk writes cannot give a sensitive role: only the confirmation service can (see save())."""
 
     def update(self, **kwargs):
-        opens = kwargs.get("is_active") is True or kwargs.get("role") in VAULT_ROLES
+        opens = kwargs.get("is_active") is True or kwargs.get("role") in SENSITIVE_ROLES
         if (opens or {"user", "user_id", "organisation", "organisation_id"} & set(kwargs)) and (
             not _direct_vault_grants.get()
         ):
@@ -312,9 +317,12 @@ class MembershipQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        if any(obj.opens_vault() for obj in objs) and not _direct_vault_grants.get():
+        if any(obj.needs_confirmation() for obj in objs) and not _direct_vault_grants.get():
             raise VaultRoleNeedsConfirmation(
-                _("Un rôle qui ouvre l'identité des patients attend une confirmation.")
+                _(
+                    "Un rôle sensible (identité des patients, administration) attend une "
+                    "confirmation."
+                )
             )
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -331,9 +339,10 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A user's role in one organisation. One user may hold several roles and organisations.
 
-    A row that would give a vault role (declarant, coordinator) it did not give before (new,
-    reactivated, role, user or organisation changed) refuses to save unless the confirmation
-    service allowed it: no admin page or shell call can skip the confirmation."""
+    A row that would give a sensitive role (declarant, coordinator, administrator) it did not
+    give before (new, reactivated, role, user or organisation changed) refuses to save unless
+    the confirmation service allowed it (or, for an administrator role, the platform operator
+    gave it): no admin page or shell call can skip the confirmation."""
 
     user = models.ForeignKey(
         User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="memberships"
@@ -376,19 +385,23 @@ class Membership(models.Model):
 
     def save(self, *args, **kwargs):
         if (
-            self.opens_vault()
-            and not getattr(self, "_vault_grant_confirmed", False)
+            self.needs_confirmation()
+            and not getattr(self, "_grant_confirmed", False)
             and not _direct_vault_grants.get()
         ):
-            raise VaultRoleNeedsConfirmation(
-                _(
+            if self.role in VAULT_ROLES:
+                message = _(
                     "Le rôle « %(role)s » ouvre l'identité des patients : il attend la "
                     "confirmation d'un référent RMM de l'organisation."
                 )
-                % {"role": self.get_role_display()}
-            )
+            else:
+                message = _(
+                    "Le rôle « %(role)s » attend la confirmation d'un autre administrateur de "
+                    "l'organisation ou de l'opérateur de la plateforme."
+                )
+            raise VaultRoleNeedsConfirmation(message % {"role": self.get_role_display()})
         super().save(*args, **kwargs)
-        self._vault_grant_confirmed = False
+        self._grant_confirmed = False
         self._remember_loaded_state()
 
     @classmethod
@@ -420,10 +433,16 @@ class Membership(models.Model):
     def opens_vault(self) -> bool:
         return self.role in VAULT_ROLES and self.gives_role()
 
+    def needs_confirmation(self) -> bool:
+        """Saving would give a sensitive role (vault or administrator) not given before."""
+        return self.role in SENSITIVE_ROLES and self.gives_role()
+
 
 class RoleGrantRequest(models.Model):
-    """A vault role (declarant, coordinator) asked for someone: it takes effect only once a
-    coordinator of the organisation (or, for its first one, a second administrator) confirms."""
+    """A sensitive role asked for someone. A vault role (declarant, coordinator) takes effect
+    only once a coordinator of the organisation (or, when it has none, a second independent
+    administrator) confirms; an administrator role once another independent administrator
+    managing the organisation, or the platform operator, confirms."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de confirmation")
@@ -470,6 +489,10 @@ class RoleGrantRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+    @property
+    def opens_vault(self) -> bool:
+        return self.role in VAULT_ROLES
 
 
 class EmailChangeRequest(models.Model):

@@ -11,7 +11,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Role, RoleGrantRequest, User
+from .models import VAULT_ROLES, Membership, Organisation, Role, RoleGrantRequest, User
 from .scope import (
     covered_organisation_ids,
     organisation_and_ancestor_ids,
@@ -129,9 +129,12 @@ def has_role(user, *roles: str) -> bool:
     return any(held & set(roles) for held in roles_by_organisation(user).values())
 
 
-# --- Confirming a role that opens identity vaults --------------------------------------------
+# --- Confirming a sensitive role (vault roles, administrator) ---------------------------------
 def coordinators_who_may_confirm(grant: RoleGrantRequest) -> set[int]:
-    """Active coordinators of the grant's organisation, other than the grantee and requester."""
+    """Active coordinators of the grant's organisation, other than the grantee and requester
+    (none for an administrator role: only administrators confirm those)."""
+    if grant.role not in VAULT_ROLES:
+        return set()
     return set(
         Membership.objects.filter(
             organisation_id=grant.organisation_id,
@@ -145,13 +148,58 @@ def coordinators_who_may_confirm(grant: RoleGrantRequest) -> set[int]:
     )
 
 
+def administrator_role_givers(user_id: int, organisation: Organisation) -> set[int]:
+    """Who gave `user_id` the administrator roles that let them manage `organisation` (in it or
+    in a territory above it): whoever granted each active membership and, for one confirmed
+    through a request, its requester and its confirmer."""
+    organisation_ids = organisation_and_ancestor_ids(organisation)
+    memberships = list(
+        Membership.objects.filter(
+            user_id=user_id,
+            role=Role.ADMINISTRATOR,
+            is_active=True,
+            organisation_id__in=organisation_ids,
+        ).values_list("organisation_id", "granted_by_id")
+    )
+    givers = {granted_by for _org, granted_by in memberships if granted_by}
+    for requested_by, decided_by in RoleGrantRequest.objects.filter(
+        user_id=user_id,
+        role=Role.ADMINISTRATOR,
+        status=RoleGrantRequest.Status.GRANTED,
+        organisation_id__in=[org for org, _granted_by in memberships],
+    ).values_list("requested_by_id", "decided_by_id"):
+        givers |= {requested_by, decided_by} - {None}
+    return givers
+
+
+def administrators_dependence_reason(confirmer, grant: RoleGrantRequest) -> str | None:
+    """Why the administrator `confirmer` is not independent of the grant's requester, or None.
+
+    Symmetric: the confirmer's administrator roles over the organisation were not given by the
+    requester, and the requester's were not given by the confirmer (otherwise one person could
+    make up a second administrator account and be both)."""
+    if confirmer.pk in administrator_role_givers(grant.requested_by_id, grant.organisation):
+        return _(
+            "Vous avez attribué son rôle d'administrateur à l'auteur de la demande : un autre "
+            "administrateur doit confirmer."
+        )
+    if grant.requested_by_id in administrator_role_givers(confirmer.pk, grant.organisation):
+        return _(
+            "Votre rôle d'administrateur vous a été attribué par l'auteur de la demande : "
+            "un autre administrateur doit confirmer."
+        )
+    return None
+
+
 def role_grant_refusal_reason(user, grant: RoleGrantRequest) -> str | None:
     """Why `user` may not confirm `grant` (in French), or None when they may.
 
-    A coordinator of the organisation confirms; when it has none (its first vault role), a
-    second administrator managing it confirms, the requester counting as the first. Nobody
-    confirms a role given to themselves or requested by themselves; an administrator whose own
-    role was given by the requester does not count (no accounts made up by the requester)."""
+    A vault role: a coordinator of the organisation confirms; when it has none, a second
+    administrator managing it confirms, the requester counting as the first. An administrator
+    role: another administrator managing the organisation, or the platform operator, confirms.
+    Nobody confirms a role given to themselves or requested by themselves. Two administrators
+    count as two only if neither gave the other their administrator role over the organisation
+    (no accounts made up by one of them); the platform operator is not asked this."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _("Connectez-vous pour confirmer une habilitation.")
     if grant.status != RoleGrantRequest.Status.PENDING:
@@ -167,41 +215,33 @@ def role_grant_refusal_reason(user, grant: RoleGrantRequest) -> str | None:
         return _("Seul un référent RMM de %(organisation)s peut confirmer ce rôle.") % {
             "organisation": grant.organisation.name
         }
-    # First vault role of the organisation: two administrators, the requester being the first.
+    # An administrator role, or a vault role where there is no coordinator: two independent
+    # administrators, the requester being the first (or the platform operator).
     if not can_manage_organisation(grant.requested_by, grant.organisation):
         return _("L'auteur de la demande n'administre plus cette organisation : refusez-la.")
     if not can_manage_organisation(user, grant.organisation):
+        if grant.role == Role.ADMINISTRATOR:
+            return _(
+                "Seul un autre administrateur de %(organisation)s, ou l'opérateur de la "
+                "plateforme, peut confirmer un rôle d'administrateur."
+            ) % {"organisation": grant.organisation.name}
         return _(
             "%(organisation)s n'a pas de référent RMM : seul un second administrateur de "
             "cette organisation peut confirmer."
         ) % {"organisation": grant.organisation.name}
     if not is_platform_operator(user):
-        independent = (
-            Membership.objects.filter(
-                user=user,
-                role=Role.ADMINISTRATOR,
-                is_active=True,
-                organisation_id__in=organisation_and_ancestor_ids(grant.organisation),
-            )
-            .exclude(granted_by_id=grant.requested_by_id)
-            .exists()
-        )
-        if not independent:
-            return _(
-                "Votre rôle d'administrateur vous a été attribué par l'auteur de la demande : "
-                "un autre administrateur doit confirmer."
-            )
+        return administrators_dependence_reason(user, grant)
     return None
 
 
 @rules.predicate
 def can_decide_role_grant(user, grant: RoleGrantRequest) -> bool:
-    """Confirm or refuse a pending vault role (see role_grant_refusal_reason)."""
+    """Confirm or refuse a pending sensitive role (see role_grant_refusal_reason)."""
     return role_grant_refusal_reason(user, grant) is None
 
 
 def role_grants_decidable_by(user) -> list[RoleGrantRequest]:
-    """Pending vault roles `user` may confirm: candidates from the user's coordinator and
+    """Pending sensitive roles `user` may confirm: candidates from the user's coordinator and
     administrator organisations, then the predicate (pending requests are few)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []

@@ -2,8 +2,12 @@
 passwords. No administrator becomes a reader of the vaults alone:
 
 - a vault role (declarant, coordinator) given through any route becomes a `RoleGrantRequest`,
-  effective once a coordinator of the organisation (or, for its first one, a second
+  effective once a coordinator of the organisation (or, when it has none, a second independent
   administrator) confirms it, never to oneself (`Membership.save` refuses any other way in);
+- so does an administrator role given by an administrator: another independent administrator
+  managing the organisation, or the platform operator, confirms it (only the platform operator
+  gives one directly, to bootstrap an installation);
+- removing the last active coordinator of an organisation stays immediate, and is logged so;
 - an e-mail change waits for a confirmation from the old address, which is told when it applies;
 - a password set by an administrator must be changed at the next login, and is disabled when a
   vault role is confirmed (its owner chooses one through a link sent to their own address);
@@ -28,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import (
+    SENSITIVE_ROLES,
     VAULT_ROLES,
     EmailChangeRequest,
     Membership,
@@ -43,6 +48,7 @@ from .permissions import (
     can_manage_organisation,
     can_manage_user,
     coordinators_who_may_confirm,
+    is_platform_operator,
     role_grant_refusal_reason,
 )
 from .scope import organisation_and_ancestor_ids
@@ -131,14 +137,47 @@ def membership_bootstrap(*, user: User, organisation: Organisation, role: str) -
     return membership
 
 
+def _gives_directly(membership: Membership, by) -> bool:
+    """The platform operator gives administrator roles at once (bootstrap of an installation),
+    never to themselves; every other sensitive role waits for a confirmation."""
+    return (
+        membership.role == Role.ADMINISTRATOR
+        and is_platform_operator(by)
+        and membership.user_id != by.pk
+    )
+
+
+def _last_coordinator_note(*, organisation_id: int, leaving_user_id: int) -> str:
+    """A note for the log when `leaving_user_id` was the organisation's last active coordinator:
+    its vault roles then need two independent administrators."""
+    remaining = (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            role=Role.COORDINATOR,
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user_id=leaving_user_id)
+        .exists()
+    )
+    if remaining:
+        return ""
+    return _(
+        "Dernier référent RMM actif de l'organisation : ses rôles qui ouvrent l'identité des "
+        "patients demandent désormais deux administrateurs indépendants."
+    )
+
+
 @transaction.atomic
 def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
-    """Save a membership as an administrator asked (admin form, inline, shell). A vault role it
-    would give becomes a pending request instead, and the row keeps what it gave before."""
+    """Save a membership as an administrator asked (admin form, inline, shell). A sensitive role
+    it would give becomes a pending request instead, and the row keeps what it gave before
+    (the platform operator alone gives an administrator role at once)."""
     if not can_manage_membership(by, membership):
         raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
     loaded = membership.loaded_state
-    if membership.opens_vault():
+    direct = membership.needs_confirmation() and _gives_directly(membership, by)
+    if membership.needs_confirmation() and not direct:
         grant = role_grant_request(
             user=membership.user,
             organisation=membership.organisation,
@@ -158,6 +197,7 @@ def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
     if membership.gives_role():
         membership.granted_by = by
         membership.granted_at = timezone.now()
+    membership._grant_confirmed = direct
     membership.save()
     before = (loaded[0], loaded[1], loaded[2]) if loaded and loaded[3] else None
     after = (
@@ -173,6 +213,11 @@ def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
                 target=User.objects.get(pk=before[0]),
                 organisation=Organisation.objects.get(pk=before[1]),
                 role=before[2],
+                detail=(
+                    _last_coordinator_note(organisation_id=before[1], leaving_user_id=before[0])
+                    if before[2] == Role.COORDINATOR
+                    else ""
+                ),
             )
         if after is not None:
             security_event_record(
@@ -181,23 +226,31 @@ def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
                 target=membership.user,
                 organisation=membership.organisation,
                 role=membership.role,
+                detail=_("Donné directement par l'opérateur de la plateforme") if direct else "",
             )
     return None
 
 
 @transaction.atomic
 def membership_delete(*, membership: Membership, by) -> None:
-    """Remove a role (taking a role away never needs a confirmation: it must be quick)."""
+    """Remove a role (taking a role away never needs a confirmation: it must be quick; the
+    last coordinator of an organisation leaving is logged as such)."""
     if not can_manage_membership(by, membership):
         raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
     if membership.is_active:
+        detail = _("Adhésion supprimée")
+        if membership.role == Role.COORDINATOR:
+            note = _last_coordinator_note(
+                organisation_id=membership.organisation_id, leaving_user_id=membership.user_id
+            )
+            detail = f"{detail}. {note}" if note else detail
         security_event_record(
             kind=Kind.ROLE_REVOKED,
             actor=by,
             target=membership.user,
             organisation=membership.organisation,
             role=membership.role,
-            detail=_("Adhésion supprimée"),
+            detail=detail,
         )
     membership.delete()
 
@@ -206,10 +259,12 @@ def membership_delete(*, membership: Membership, by) -> None:
 def role_grant_request(
     *, user: User, organisation: Organisation, role: str, by
 ) -> RoleGrantRequest | None:
-    """Ask for a vault role for `user`; None when they already hold it."""
-    if role not in VAULT_ROLES:
-        raise ValueError(f"{role} does not open the identity vault")
+    """Ask for a sensitive role (vault or administrator) for `user`; None when they hold it."""
+    if role not in SENSITIVE_ROLES:
+        raise ValueError(f"{role} is not given through a confirmation")
     if getattr(by, "pk", None) == user.pk:
+        if role == Role.ADMINISTRATOR:
+            raise NotAllowed(_("Personne ne s'attribue un rôle d'administrateur."))
         raise NotAllowed(_("Personne ne s'attribue un rôle qui ouvre l'identité des patients."))
     if not can_manage_organisation(by, organisation):
         raise NotAllowed(_("Vous n'administrez pas cette organisation."))
@@ -252,6 +307,10 @@ def _confirmer_emails(grant: RoleGrantRequest) -> list[str]:
             .exclude(pk__in=[grant.user_id, grant.requested_by_id])
             .distinct()
         )
+        # Only those who may confirm: not an administrator the requester made, nor its maker.
+        users = User.objects.filter(
+            pk__in=[user.pk for user in users if role_grant_refusal_reason(user, grant) is None]
+        )
     return sorted(users.values_list("email", flat=True))
 
 
@@ -261,7 +320,8 @@ def pending_role_grants_for(user: User):
 
 @transaction.atomic
 def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
-    """A coordinator of the organisation (or a second administrator) opens the vault role.
+    """A coordinator of the organisation (or a second independent administrator, or for an
+    administrator role the platform operator) makes the sensitive role effective.
 
     A password an administrator chose (or that someone who knew it replaced) stops working at
     once: the owner gets a reset link at their own address (`password_reset_sent` on the
@@ -274,12 +334,17 @@ def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
     reason = role_grant_refusal_reason(by, grant)
     if reason:
         raise NotAllowed(reason)
-    path = (
-        _("confirmé par un référent RMM de l'organisation")
-        if coordinators_who_may_confirm(grant)
-        else _("confirmé par deux administrateurs (%(first)s, %(second)s)")
-        % {"first": _label(grant.requested_by), "second": _label(by)}
-    )
+    if coordinators_who_may_confirm(grant):
+        path = _("confirmé par un référent RMM de l'organisation")
+    elif is_platform_operator(by):
+        path = _("confirmé par l'opérateur de la plateforme (%(operator)s)") % {
+            "operator": _label(by)
+        }
+    else:
+        path = _("confirmé par deux administrateurs (%(first)s, %(second)s)") % {
+            "first": _label(grant.requested_by),
+            "second": _label(by),
+        }
     membership, _created = Membership.objects.get_or_create(
         user=grant.user,
         organisation=grant.organisation,
@@ -289,7 +354,7 @@ def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
     membership.is_active = True
     membership.granted_by = by
     membership.granted_at = timezone.now()
-    membership._vault_grant_confirmed = True
+    membership._grant_confirmed = True
     membership.save()
     grant.status = RoleGrantRequest.Status.GRANTED
     grant.decided_by = by
@@ -312,7 +377,7 @@ def role_grant_confirm(*, grant: RoleGrantRequest, by) -> Membership:
 
 @transaction.atomic
 def role_grant_refuse(*, grant: RoleGrantRequest, by, comment: str = "") -> RoleGrantRequest:
-    """Someone who could confirm refuses, or the requester withdraws, a pending vault role."""
+    """Someone who could confirm refuses, or the requester withdraws, a pending sensitive role."""
     grant = (
         RoleGrantRequest.objects.select_for_update()
         .select_related("user", "organisation", "requested_by")
@@ -346,8 +411,9 @@ def role_grant_refuse(*, grant: RoleGrantRequest, by, comment: str = "") -> Role
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, by) -> list[RoleGrantRequest]:
     """Deactivate an account at once, or reactivate it. Its other roles come back with it; its
-    vault roles come back only as requests confirmed like any other (a coordinator of the
-    organisation, or a second administrator). Returns those requests; both moves are logged."""
+    sensitive roles (vault roles, and administrator roles unless the platform operator
+    reactivates) come back only as requests confirmed like any other. Returns those requests;
+    both moves are logged (a deactivated last coordinator as such)."""
     if getattr(by, "pk", None) == user.pk:
         raise NotAllowed(_("Personne ne désactive ni ne réactive son propre compte."))
     if not can_manage_user(by, user):
@@ -363,11 +429,35 @@ def user_set_active(*, user: User, active: bool, by) -> list[RoleGrantRequest]:
     user.is_active = active
     user._loaded_is_active = active
     if not active:
-        security_event_record(kind=Kind.ACCOUNT_DEACTIVATED, actor=by, target=locked)
+        last_of = [
+            str(membership.organisation)
+            for membership in Membership.objects.filter(
+                user=locked, role=Role.COORDINATOR, is_active=True
+            ).select_related("organisation")
+            if _last_coordinator_note(
+                organisation_id=membership.organisation_id, leaving_user_id=locked.pk
+            )
+        ]
+        security_event_record(
+            kind=Kind.ACCOUNT_DEACTIVATED,
+            actor=by,
+            target=locked,
+            detail=(
+                _(
+                    "Dernier référent RMM actif de : %(organisations)s ; leurs rôles qui ouvrent "
+                    "l'identité des patients demandent désormais deux administrateurs "
+                    "indépendants."
+                )
+                % {"organisations": ", ".join(last_of)}
+                if last_of
+                else ""
+            ),
+        )
         return []
+    gated_roles = VAULT_ROLES if is_platform_operator(by) else SENSITIVE_ROLES
     vault_memberships = list(
         Membership.objects.select_for_update()
-        .filter(user=locked, role__in=VAULT_ROLES, is_active=True)
+        .filter(user=locked, role__in=gated_roles, is_active=True)
         .select_related("organisation")
         .order_by("organisation__name", "role")
     )
@@ -377,8 +467,7 @@ def user_set_active(*, user: User, active: bool, by) -> list[RoleGrantRequest]:
         actor=by,
         target=locked,
         detail=(
-            _("Rôles ouvrant l'identité des patients remis à confirmation : %(roles)s")
-            % {"roles": roles}
+            _("Rôles sensibles remis à confirmation : %(roles)s") % {"roles": roles}
             if roles
             else ""
         ),
@@ -403,10 +492,12 @@ def user_set_active(*, user: User, active: bool, by) -> list[RoleGrantRequest]:
     return grants
 
 
-def holds_vault_role(user: User) -> bool:
-    """The account opens (or is about to open) identity vaults."""
+def holds_sensitive_role(user: User) -> bool:
+    """The account opens (or is about to open) identity vaults, or is (or is about to be) an
+    administrator: whoever knew its password could open a vault or confirm as a second
+    administrator."""
     return (
-        Membership.objects.filter(user=user, role__in=VAULT_ROLES, is_active=True).exists()
+        Membership.objects.filter(user=user, role__in=SENSITIVE_ROLES, is_active=True).exists()
         or pending_role_grants_for(user).exists()
     )
 

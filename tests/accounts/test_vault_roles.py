@@ -178,11 +178,15 @@ def test_first_coordinator_needs_a_second_distinct_administrator(
 def test_an_administrator_made_by_the_requester_does_not_count_as_the_second(
     client, administrator, maternity, network
 ):
-    """Otherwise an administrator could invent a colleague account and confirm with it."""
+    """Otherwise an administrator could invent a colleague account and confirm with it (even
+    once another administrator confirmed that colleague's administrator role)."""
     client.force_login(administrator)
     admin_user_add(client, network, Role.ADMINISTRATOR, email="complice@nord.test")
     accomplice = User.objects.get(email="complice@nord.test")
-    assert accomplice.memberships.get().is_active  # not a vault role: immediate
+    assert not accomplice.memberships.get().is_active  # an administrator role waits too
+    second = member(Role.ADMINISTRATOR, network, email="admin2@nord.test")
+    services.role_grant_confirm(grant=RoleGrantRequest.objects.get(user=accomplice), by=second)
+    assert accomplice.memberships.get().is_active
     grantee = UserFactory()
     grant = services.role_grant_request(
         user=grantee, organisation=maternity, role=Role.COORDINATOR, by=administrator
