@@ -367,12 +367,20 @@ def _plausible_nir(value: str) -> bool:
     return compact[5:7] != "00" and compact[7:10] != "000" and compact[10:13] != "000"
 
 
+def _corsican_nir(m: re.Match) -> bool:
+    """A NIR-shaped number with department 2A or 2B and plausible fields, with or without a
+    key, however grouped: no lab value or list of numbers holds "2A"/"2B" at that place, so
+    neither a keyword nor a valid key is needed (a mistyped key still identifies)."""
+    body = m.group()[: m.start("key") - m.start()] if m["key"] else m.group()
+    return not body.isdigit() and any(char in "ABab" for char in body) and _plausible_nir(body)
+
+
 def _find_nirs(text: str) -> Iterator[Finding]:
-    """NIRs with a valid key, any NIR-shaped number right after "NIR", "n° SS"..., and a
-    plausible 13-digit NIR written without its key."""
+    """NIRs with a valid key, any NIR-shaped number right after "NIR", "n° SS"..., a
+    plausible Corsican NIR (2A/2B), and a plausible 13-digit NIR written without its key."""
     for m in _NIR.finditer(text):
         after_keyword = bool(_NIR_KEYWORD_BEFORE.search(text[max(0, m.start() - 40) : m.start()]))
-        if after_keyword or (m["key"] and nir_key_is_valid(m.group())):
+        if after_keyword or (m["key"] and nir_key_is_valid(m.group())) or _corsican_nir(m):
             yield _finding(text, "nir", m.start(), m.end())
     for m in _NIR_WITHOUT_KEY.finditer(text):
         if _plausible_nir(m.group()) and not _after_score(text, m.start()):
@@ -486,6 +494,13 @@ _STREET_STRONG = (
 # Street words that are also common nouns in clinical prose ("mise en place", "au cours de",
 # "en route", "voie veineuse"): they need a capitalised street name after them.
 _STREET_WEAK = r"place|pl\.|cours|route|rte|passage|voie|mont[ée]e|domaine"
+# Abbreviations of street words, only after a house number ("12 r. des Lilas", "3 imp. des
+# Tilleuls"): alone, "r." or "all." could be anything, after a number they are an address.
+# "pl." stays a weak word ("3 pl. disponibles" is about beds): it needs a capitalised name.
+_STREET_ABBREVIATED = (
+    r"r\.|bd\.|bld\.|bvd\.?|boul\.|ave\.|imp\.|all\.|chem\.|che\.|rte\.?|sq\."
+    r"|r[ée]s\.|lot\.|fg\.?|fbg\.?|prom\.|esp\.|ham\.|qu\.|crs\.|pass\.|sent\.|mte\."
+)
 _HOUSE_NUMBER = rf"(?<![\w,.\-/])\d{{1,4}}(?:[A-Da-d]|{_SP}?(?i:bis|ter|quater))?(?!\w),?{_SP}+"
 _PARTICLE = rf"(?:(?:[Dd]e|[Dd]u|[Dd]es|[Ll]a|[Ll]e|[Ll]es){_SP}+|[dlDL]['’])"
 _PARTICLES = rf"{_PARTICLE}{{0,3}}"
@@ -498,7 +513,11 @@ _STREET_TAIL = (
     r"{0,4}"
 )
 _STREET_WITH_NUMBER = re.compile(
-    rf"{_HOUSE_NUMBER}(?i:{_STREET_STRONG})(?!\w){_SP}+{_PARTICLES}(?:{_CAP_WORD}|{_LOW_WORD})"
+    rf"{_HOUSE_NUMBER}(?:(?i:{_STREET_STRONG})(?!\w){_SP}+{_PARTICLES}(?:{_CAP_WORD}|{_LOW_WORD})"
+    # after an abbreviation, a street name in lower case needs its particle ("12 r. des
+    # lilas"), so that "3 r. en tout" stays
+    rf"|(?i:{_STREET_ABBREVIATED})(?![\w.]){_SP}+"
+    rf"(?:{_PARTICLES}{_CAP_WORD}|{_PARTICLE}{_PARTICLES}{_LOW_WORD}))"
     rf"{_STREET_TAIL}"
 )
 _STREET_NAMED = re.compile(
@@ -679,7 +698,9 @@ _COMMON_WORD_NAMES = _word_set(
     "rose claire blanche pierre france petit petite grand blanc noir roux brun long bon "
     "bonne gros marin olive prune ambre iris lune"
 )
-_STREET_WORD = re.compile(rf"(?<!\w)(?i:{_STREET_STRONG}|{_STREET_WEAK})(?!\w)")
+_STREET_WORD = re.compile(
+    rf"(?<!\w)(?i:{_STREET_STRONG}|{_STREET_WEAK}|{_STREET_ABBREVIATED})(?![\w.])"
+)
 _POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
 _PHONE_VALUE = re.compile(r"(?:\+|00)?[\d .\-()\u00a0]{8,}")
 _NIR_VALUE = re.compile(r"[1-478]\d{4}(?:2[AB]|\d{2})\d{6}(?:\d{2})?")

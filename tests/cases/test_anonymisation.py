@@ -107,6 +107,28 @@ def test_wrong_key_after_a_record_keyword_is_a_record_number():
     assert scrub("IPP 285037512345687.") == "IPP [N° DOSSIER]."
 
 
+@pytest.mark.parametrize(
+    "nir",
+    [
+        "2 85 05 2A 006 084 36",  # a key, not checked: "2A" is enough of a NIR
+        "2 85 05 2B 006 084",
+        "285052A006084",
+        "2.85.05.2B.006.084.12",
+        "2 85 05 2a 006084 36",
+        NIR_CORSICA_2B,
+    ],
+)
+def test_a_corsican_nir_is_found_without_the_word_nir(nir):
+    assert scrub(f"Mère assurée sous le {nir}, droits ouverts.") == (
+        "Mère assurée sous le [NIR], droits ouverts."
+    )
+
+
+def test_an_implausible_corsican_number_is_not_a_nir():
+    assert "nir" not in kinds("Série 2 85 05 2A 000 084 non datée.")  # commune 000
+    assert "nir" not in kinds("Série 2 85 13 2A 006 084 non datée.")  # month 13
+
+
 def test_wrong_key_right_after_nir_keyword_is_still_removed_as_nir():
     text = "n° de sécurité sociale : 2 84 10 69 123 007 85"
     assert scrub(text) == "n° de sécurité sociale : [NIR]"
@@ -187,6 +209,34 @@ def test_addresses_become_one_address_placeholder(address):
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "12 r. des Lilas",
+        "12 r. de la gare",
+        "4 bis r. Victor Hugo",
+        "12 bd des Lilas",
+        "12 bd. de la République",
+        "3 av. Jean Jaurès",
+        "2 pl. Bellecour",
+        "8 imp. des Tilleuls",
+        "5 all. Victor Hugo",
+        "7 chem. des Vignes",
+        "12 rte de Lyon",
+        "12 rte des lilas",
+        "12 r. des Lilas, bât. B, 94000 Créteil",
+    ],
+)
+def test_abbreviated_street_addresses_become_one_address_placeholder(address):
+    assert scrub(f"Domicile : {address}. Pas de véhicule.") == (
+        "Domicile : [ADRESSE]. Pas de véhicule."
+    )
+
+
+def test_a_known_abbreviated_address_is_typed_as_an_address():
+    assert scrub("vit 12 r. des Lilas", ["12 r. des Lilas"]) == "vit [ADRESSE]"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Mise en place d'une voie veineuse ombilicale, sur place, par le SMUR.",
@@ -194,6 +244,7 @@ def test_addresses_become_one_address_placeholder(address):
         "Pas de place en réanimation : transfert faute de place.",
         "Accouchement par voie basse, elle est allée de Créteil à Paris en bus.",
         "Maternité de niveau 3 ; le CH de Montauban ; 2 cours de préparation à la naissance.",
+        "Transfert entre 2 CH. Le SAMU arrive ; 3 r. en tout ; BAV 2 puis 3 pl. disponibles.",
     ],
 )
 def test_street_words_used_as_common_nouns_are_kept(text):

@@ -4,7 +4,9 @@ from the scrubber while the committee reads it. Every detector runs in linear ti
 
 import random
 import re
+import sys
 import time
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -120,6 +122,112 @@ def test_number_series_that_are_not_a_nir_stay(text):
     assert "nir" not in [finding.kind for finding in find_identifiers(text)]
 
 
+DASHES = {
+    "en dash": "\u2013",
+    "figure dash": "\u2012",
+    "minus sign": "\u2212",
+    "hyphen": "\u2010",
+    "non-breaking hyphen": "\u2011",  # NFKC makes it U+2010
+    "em dash": "\u2014",
+    "small hyphen-minus": "\ufe63",
+}
+
+
+@pytest.mark.parametrize("dash", DASHES.values(), ids=DASHES.keys())
+def test_a_phone_written_with_unicode_dashes_is_found_known_or_not(dash):
+    phone = dash.join(["06", "12", "34", "56", "78"])
+    assert scrub(f"Joignable au {phone} le soir.") == "Joignable au [TEL] le soir."
+    assert scrub(f"Joignable au {phone}.", ["06 12 34 56 78"]) == "Joignable au [TEL]."
+    assert scrub(f"Droits : 2{dash}85{dash}03{dash}75{dash}123{dash}456.") == "Droits : [NIR]."
+
+
+def test_every_unicode_dash_and_minus_sign_becomes_a_hyphen_minus():
+    dashes = [
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) == "Pd" and code != ord("-")
+    ]
+    assert len(dashes) > 20
+    for dash in [*dashes, "\u2212", "\u207b", "\u208b"]:  # minus, superscript, subscript minus
+        assert normalise_text(f"3{dash}4") == "3-4", repr(dash)
+
+
+def test_clinical_ranges_with_dashes_read_the_same_and_stay():
+    text = (
+        "Contractions 3\u20134/10 min, antibiothérapie J1\u2013J3, BE \u221214, "
+        "Apgar 1\u20134\u20137."
+    )
+    normal = "Contractions 3-4/10 min, antibiothérapie J1-J3, BE -14, Apgar 1-4-7."
+    assert normalise_text(text) == normal
+    assert scrub(text) == normal
+
+
+def test_every_unicode_decimal_digit_becomes_its_ascii_digit():
+    digits = [
+        chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Nd"
+    ]
+    assert len(digits) > 600
+    for digit in digits:
+        assert normalise_text(digit) == str(unicodedata.decimal(digit)), repr(digit)
+
+
+@pytest.mark.parametrize(
+    "zero_to_nine",
+    ["\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९"],
+    ids=["arabic-indic", "extended arabic-indic", "devanagari"],
+)
+def test_a_phone_or_nir_in_other_digits_is_found(zero_to_nine):
+    def written(number: str) -> str:
+        return number.translate(str.maketrans("0123456789", zero_to_nine))
+
+    assert scrub(f"Tél {written('06 12 34 56 78')}.") == "Tél [TEL]."
+    assert scrub(f"Tél {written('06 12 34 56 78')}.", ["0612345678"]) == "Tél [TEL]."
+    assert scrub(f"Droits : {written(NIR)}.") == "Droits : [NIR]."
+    assert scrub(f"Assurée {written('2 85 03 75 123 456')}.") == "Assurée [NIR]."
+
+
+HOSTILE_DUPONT = {
+    "latin small capitals": "ᴅᴜᴘᴏɴᴛ",
+    "armenian oh": "Dupօnt",
+    "lisu da": "ꓓupont",
+    "parenthesized letters": "⒟⒰⒫⒪⒩⒯",
+    "cherokee and small capitals": "ᎠUᴘONᎢ",
+    "modifier letters": "ᴰᵘᵖᵒⁿᵗ",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_DUPONT.values(), ids=HOSTILE_DUPONT.keys())
+def test_hostile_look_alikes_do_not_hide_a_known_name(name):
+    assert scrub(f"Appel de Mme {name} à J2.", ["Dupont"]) == "Appel de Mme [NOM] à J2."
+    assert scrub(f"Appel de {name} à J2.", ["Marie Dupont"]) == "Appel de [NOM] à J2."
+    assert normalise_text(name).lower() == "dupont"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ᴅᴜᴘᴏɴᴛ", "Dupօnt", "ꓓupont", "ᎠUᴘONᎢ"],
+    ids=["small caps", "armenian", "lisu", "cherokee"],
+)
+def test_hostile_look_alikes_after_a_civility_are_a_name(name):
+    # Small capitals and the capital-like Cherokee and Lisu letters fold to capitals, so
+    # "Mme ᴅᴜᴘᴏɴᴛ" is still a capitalised name. ("⒟⒰⒫⒪⒩⒯" folds to "dupont", lower case
+    # like "Mme dupont": only a known value finds it.)
+    assert scrub(f"Appel de Mme {name} à J2.") == "Appel de Mme [NOM] à J2."
+
+
+def test_confusable_letters_of_each_script_fold_to_latin():
+    cases = {
+        "Маrіа Сһеn": "Maria Chen",  # Cyrillic
+        "Κarim ΝΟΡΑ": "Karim NOPA",  # Greek capitals inside a Latin word, and a whole word
+        "Տօսlօ": "Soulo",  # Armenian
+        "ᏴᎬᎪ Ꮪmith": "BEA Smith",  # Cherokee
+        "ꓚꓳꓠꓔꓰ": "CONTE",  # Lisu
+        "ʙᴇʀᴛʀᴀɴᴅ": "BERTRAND",  # small capitals
+    }
+    for written, folded in cases.items():
+        assert normalise_text(written) == folded, written
+
+
 # --------------------------------------------------------------------------------------
 # The normal form
 # --------------------------------------------------------------------------------------
@@ -151,6 +259,7 @@ def test_normal_form_is_idempotent():
         *"aAeéE Dd-'’\n\t\r.,12",
         *INVISIBLE.values(),
         *"\u0301\u0323аоΑοＤµμ²³¨\u00a0\u2028…ﬁıبَन्😀½Ⅳ㎏ǅ",
+        *"–‒−‑—ᴅᴜօꓓ⒟⑴٣۴३ᎠꭰᶦՕ",
     ]
     rng = random.Random(7)
     for _ in range(5000):
@@ -209,6 +318,10 @@ ADVERSARIAL = {
     "soft hyphens": "Du\u00ad",
     "cyrillic": "Dupоnt ",
     "long digit groups": "+123456789012345678901234567890 ",
+    "hostile look-alikes": "Mme ᴅᴜᴘᴏɴᴛ Dupօnt ꓓupont ⒟⒰⒫⒪⒩⒯ ᎠUᴘONᎢ ",
+    "look-alike run": "ᴅօꓓ⒟Ꭰ",
+    "dashes and other digits": "٠٦–١٢−٣٤‑५६‒۷۸ ",
+    "corsican nir": "2 85 05 2A 006 084 ",
     "mixed": (
         "Mme DUPONT Marie, 12 rue des Lilas 75001 Paris, 06 12 34 56 78, NIR "
         "2850375123456 88, le 03/02/2025, Apgar 3/6/8 à 27 SA + 2 j. "
