@@ -199,7 +199,8 @@ def role_grant_refusal_reason(user, grant: RoleGrantRequest) -> str | None:
     role: another administrator managing the organisation, or the platform operator, confirms.
     Nobody confirms a role given to themselves or requested by themselves. Two administrators
     count as two only if neither gave the other their administrator role over the organisation
-    (no accounts made up by one of them); the platform operator is not asked this."""
+    (no accounts made up by one of them); the platform operator is asked this for vault roles
+    only."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _("Connectez-vous pour confirmer une habilitation.")
     if grant.status != RoleGrantRequest.Status.PENDING:
@@ -229,7 +230,10 @@ def role_grant_refusal_reason(user, grant: RoleGrantRequest) -> str | None:
             "%(organisation)s n'a pas de référent RMM : seul un second administrateur de "
             "cette organisation peut confirmer."
         ) % {"organisation": grant.organisation.name}
-    if not is_platform_operator(user):
+    # The platform operator bootstraps administrators without this check, but for a role that
+    # opens the vault it is an administrator like the others: it may not confirm the request of
+    # an administrator it made up itself.
+    if not is_platform_operator(user) or grant.role in VAULT_ROLES:
         return administrators_dependence_reason(user, grant)
     return None
 

@@ -273,7 +273,10 @@ class CaseTransitionView(LoginRequiredMixin, View):
         case = visible_case(request.user, pk)
         form = TransitionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Action invalide : rien n'a été changé."))
+            errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            messages.error(
+                request, _("Action refusée : %(errors)s Rien n'a été changé.") % {"errors": errors}
+            )
             return redirect("cases:detail", pk=case.pk)
         try:
             case = case_transition(

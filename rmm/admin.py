@@ -77,6 +77,13 @@ class BoundedFormSetMixin:
                 _("Au plus %(count)d nouvelles lignes à la fois. Rien n'a été enregistré.")
                 % {"count": self.max_new_forms}
             )
+        # A "new" row that carries the id of an existing one: the counts were lowered by hand
+        # (or the page is stale). Saved as new, it would duplicate the row it names.
+        pk_name = self.model._meta.pk.name
+        if any(form.data.get(form.add_prefix(pk_name)) for form in self.extra_forms):
+            raise ValidationError(
+                _("Page périmée ou altérée : rechargez-la. Rien n'a été enregistré.")
+            )
 
 
 class BoundedModelFormSet(BoundedFormSetMixin, BaseModelFormSet):

@@ -391,3 +391,27 @@ def test_deactivating_the_last_coordinator_is_immediate_and_logged(
     services.membership_save(membership=row, by=administrator)
     revoked = SecurityEvent.objects.get(kind=Kind.ROLE_REVOKED, target=second)
     assert "Dernier référent RMM" in revoked.detail
+
+
+def test_the_operator_cannot_confirm_a_vault_role_asked_by_an_administrator_it_made(
+    client, demo_site
+):
+    """Second security review: the operator made a puppet administrator at once, the puppet
+    removed the only coordinator and asked for a coordinator role for a third account; the
+    operator then confirmed it and the third account read a vault."""
+    operator = User.objects.create_superuser(
+        email="op@rmm.test", password=PUPPET_PASSWORD, full_name="Opérateur"
+    )
+    client.force_login(operator)
+    user_add(client, demo_site["south"], Role.ADMINISTRATOR, "puppet@evil.test")
+    puppet = User.objects.get(email="puppet@evil.test")
+    assert Membership.objects.get(user=puppet, role=Role.ADMINISTRATOR).is_active
+    remove_the_only_coordinator(client, {**demo_site, "admin": demo_site["admin"]})
+    mole = UserFactory(email="mole@evil.test")
+    grant = services.role_grant_request(
+        user=mole, organisation=demo_site["south"], role=Role.COORDINATOR, by=puppet
+    )
+    client.force_login(operator)
+    decide(client, grant)
+    assert RoleGrantRequest.objects.get(pk=grant.pk).status == RoleGrantRequest.Status.PENDING
+    assert not can_view_identity(fresh(mole), demo_site["case"])

@@ -405,3 +405,16 @@ def test_an_invalid_filter_is_reported_and_the_valid_ones_still_apply(
     )
     assert [case.pk for case in response.context["page"].cases] == [documenting.pk]
     assert "Filtre non appliqué (valeur invalide) : Du." in text(response)
+
+
+def test_an_overlong_transition_comment_is_explained(client, case_factory, coordinator):
+    case = case_factory(status="declared")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("cases:transition", args=[case.pk, "exclude"]),
+        {"expected_status": "declared", "comment": "Doublon. " * 20_000},
+        follow=True,
+    )
+    page = text(response)
+    assert "Le commentaire ne doit pas dépasser" in page and "Rien n'a été changé." in page
+    assert Case.objects.get(pk=case.pk).status == "declared"
