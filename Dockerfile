@@ -17,6 +17,7 @@ COPY rmm ./rmm
 COPY accounts ./accounts
 COPY cases ./cases
 COPY committees ./committees
+COPY actions ./actions
 COPY notifications ./notifications
 RUN pip install --no-cache-dir .
 COPY . .

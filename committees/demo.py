@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts.demo import NETWORK
 from accounts.models import Organisation, User
 from cases.models import Case
-from cases.services.transitions import case_transition
 
 from .models import (
     AlarmItem,
@@ -113,16 +112,5 @@ def load() -> dict[str, int]:
     )
     reviews.minutes_draft(session=held, by=secretary)
     reviews.minutes_validate(session=held, by=chair, version=1)
-    # One case goes to action follow-up, one is closed without action; one stays reviewed.
-    if len(reviewed) == 3:
-        case_transition(
-            case_id=reviewed[1].pk, name="adopt_action_plan", by=chair, expected_status="reviewed"
-        )
-        case_transition(
-            case_id=reviewed[2].pk,
-            name="close",
-            by=chair,
-            expected_status="reviewed",
-            comment="Le comité n'a retenu aucune action corrective.",
-        )
+    # The actions demo (actions/demo.py) takes two of the reviewed cases further.
     return {"committees": 1, "sessions": 2}

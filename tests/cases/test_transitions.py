@@ -68,6 +68,9 @@ def test_full_happy_path_writes_one_record_per_transition(
     session_transition(session=session, name="send_agenda", by=secretary, expected_status="planned")
     all_present(session, secretary)
     review_record(session=session, case=case, by=chair, review=full_review())
+    from actions.services import no_action_decide
+
+    no_action_decide(case=case, session=session, by=chair, reason="Prise en charge optimale.")
     move(case, "close", chair, comment="Aucune action nécessaire : prise en charge optimale.")
     move(case, "reopen", chair, comment="Résultats d'autopsie reçus.")
     case.refresh_from_db()

@@ -59,3 +59,15 @@ def all_present(session, by):
 
     members = session.committee.members.filter(is_active=True)
     attendance_record(session=session, by=by, statuses={m.pk: "present" for m in members})
+
+
+def close_without_actions(case, session, chair, reason="Aucune action nécessaire."):
+    """Close a reviewed case as a committee does when it decides that no action is needed
+    (recorded first: the actions app's guard on `close` asks for it)."""
+    from actions.services import no_action_decide
+    from cases.services.transitions import case_transition
+
+    no_action_decide(case=case, session=session, by=chair, reason=reason)
+    return case_transition(
+        case_id=case.pk, name="close", by=chair, expected_status="reviewed", comment=reason
+    )

@@ -8,7 +8,12 @@ from cases.models import Case
 from cases.services.transitions import case_transition
 from committees.models import AgendaItem, CaseReview, Session
 from committees.services import reviews, sessions
-from tests.committees.conftest import all_present, days_from_now, full_review
+from tests.committees.conftest import (
+    all_present,
+    close_without_actions,
+    days_from_now,
+    full_review,
+)
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,13 +85,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
     )
     all_present(session, secretary)
     reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
-    case_transition(
-        case_id=ready_case.pk,
-        name="close",
-        by=chair,
-        expected_status="reviewed",
-        comment="Aucune action.",
-    )
+    close_without_actions(ready_case, session, chair, reason="Aucune action.")
     with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
         case_transition(case_id=ready_case.pk, name="reopen", by=chair, expected_status="closed")
     case_transition(

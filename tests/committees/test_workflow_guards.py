@@ -15,7 +15,12 @@ from cases.models.audit import AppendOnlyError
 from cases.services.transitions import case_transition
 from committees.models import CaseReview, Session, SessionTransition
 from committees.services import reviews, sessions
-from tests.committees.conftest import all_present, days_from_now, full_review
+from tests.committees.conftest import (
+    all_present,
+    close_without_actions,
+    days_from_now,
+    full_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,9 +162,7 @@ def test_one_review_per_reopening_the_third_attempt_is_refused(
 ):
     all_present(session, secretary)
     reviews.review_record(session=session, case=scheduled_case, by=chair, review=full_review())
-    case_transition(
-        case_id=scheduled_case.pk, name="close", by=chair, expected_status="reviewed", comment="R."
-    )
+    close_without_actions(scheduled_case, session, chair)
     case_transition(
         case_id=scheduled_case.pk,
         name="reopen",
@@ -291,9 +294,7 @@ def test_a_reopened_case_cannot_skip_its_new_review(
 ):
     all_present(session, secretary)
     reviews.review_record(session=session, case=scheduled_case, by=chair, review=full_review())
-    case_transition(
-        case_id=scheduled_case.pk, name="close", by=chair, expected_status="reviewed", comment="R."
-    )
+    close_without_actions(scheduled_case, session, chair)
     case_transition(
         case_id=scheduled_case.pk, name="reopen", by=chair, expected_status="closed", comment="A."
     )

@@ -15,6 +15,7 @@ AUDIT_TABLES = [
     "cases_identityaccesslog",
     "committees_sessiontransition",
     "accounts_securityevent",
+    "actions_actiontransition",
 ]
 APP_ROLE = "rmm_app_audit_test"
 

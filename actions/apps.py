@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionsConfig(AppConfig):
+    """Corrective actions decided by committees and followed by their owners and the quality
+    team (DESIGN §6). Sits above `committees`: it adds its guards to the case transitions
+    `adopt_action_plan` and `close` through the workflow registry."""
+
+    name = "actions"
+    verbose_name = _("Actions correctives")
+
+    def ready(self):
+        from rmm import workflow
+
+        from . import conditions
+
+        workflow.add_guard("cases.case", "adopt_action_plan", conditions.action_plan_adopted)
+        workflow.add_guard("cases.case", "close", conditions.actions_finished)

@@ -1,0 +1,112 @@
+"""Demo corrective actions: on the cases the committee reviewed in its held session, one case
+gets an adopted action plan (actions in several states, one overdue), another is closed with a
+recorded reason for no action; the third stays reviewed."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Case
+from cases.services.transitions import case_transition
+from cases.status import CaseStatus
+from committees.demo import COMMITTEE_NAME
+from committees.models import ContributingFactor, Session, SessionStatus
+
+from .models import Barrier, CorrectiveAction, Nature, Priority
+from .services import action_propose, action_transition, no_action_decide, progress_note_add
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    if CorrectiveAction.objects.exists():
+        return {"actions": 0}
+    session = (
+        Session.objects.filter(
+            committee__name=COMMITTEE_NAME, status=SessionStatus.MINUTES_VALIDATED
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        return {"actions": 0}
+    reviewed = list(
+        Case.objects.filter(agenda_items__session=session, status=CaseStatus.REVIEWED).order_by(
+            "pk"
+        )
+    )
+    if len(reviewed) < 3:
+        return {"actions": 0}
+    users = {user.email: user for user in User.objects.filter(email__endswith="@rmm-demo.fr")}
+    chair, coordinator = users["president@rmm-demo.fr"], users["referent@rmm-demo.fr"]
+    today = timezone.localdate()
+    planned, waived = reviewed[1], reviewed[2]
+    factors = list(ContributingFactor.objects.filter(review__case=planned))
+
+    def propose(what, barrier, nature, due_in_days, **extra):
+        return action_propose(
+            session=session,
+            cases=[planned],
+            by=chair,
+            factors=factors[:1],
+            fields={
+                "what_changes": what,
+                "barrier": barrier,
+                "nature": nature,
+                "owner_organisation": planned.organisation,
+                "owner_function": extra.pop("owner_function", "Cadre de la salle de naissance"),
+                "due_date": today + timedelta(days=due_in_days),
+                "priority": extra.pop("priority", Priority.MEDIUM),
+                "indicator": extra.pop("indicator", "Audit trimestriel de 20 dossiers"),
+                "indicator_check_date": today + timedelta(days=due_in_days + 60),
+            },
+        )
+
+    interpreting = propose(
+        "Interprétariat téléphonique disponible 24 h/24 aux urgences obstétricales",
+        Barrier.PREVENTION,
+        Nature.PATHWAY,
+        45,
+        priority=Priority.HIGH,
+        indicator="Part des consultations allophones avec interprète (cible 90 %)",
+    )
+    protocol = propose(
+        "Protocole de transfert in utero révisé et affiché en salle de naissance",
+        Barrier.RECOVERY,
+        Nature.PROTOCOL,
+        5,
+    )
+    training = propose(
+        "Formation annuelle à la réanimation néonatale pour les équipes de garde",
+        Barrier.MITIGATION,
+        Nature.TRAINING,
+        90,
+    )
+    for action in (interpreting, protocol, training):
+        action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
+    action_transition(
+        action_id=protocol.pk, name="start", by=coordinator, expected_status="approved"
+    )
+    progress_note_add(
+        action=protocol, by=coordinator, text="Protocole rédigé, en relecture par les pédiatres."
+    )
+    # Made overdue for the demo: its due date has passed (the date is in the data, not a flag).
+    CorrectiveAction.objects.filter(pk=protocol.pk).update(due_date=today - timedelta(days=3))
+    case_transition(
+        case_id=planned.pk, name="adopt_action_plan", by=chair, expected_status="reviewed"
+    )
+    no_action_decide(
+        case=waived,
+        session=session,
+        by=chair,
+        reason="Prise en charge jugée optimale : aucune action corrective nécessaire.",
+    )
+    case_transition(
+        case_id=waived.pk,
+        name="close",
+        by=chair,
+        expected_status="reviewed",
+        comment="Le comité n'a retenu aucune action corrective.",
+    )
+    return {"actions": CorrectiveAction.objects.count()}

@@ -1,0 +1,63 @@
+"""Who may see and move corrective actions, each predicate with its queryset.
+
+- the committee that proposed an action (its chair and secretary) approves or cancels it;
+- its owner (the named person) and the coordinators and quality managers of the owning
+  organisation record its progress;
+- the quality managers of the owning organisation verify its effectiveness;
+- everyone who may see one of its cases sees it (pseudonymised, as the case).
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from accounts.scope import organisation_ids_with_role
+from cases.permissions import cases_visible_to
+from committees.permissions import PLANNERS, committee_ids
+
+from .models import CorrectiveAction
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_view_action(user, action: CorrectiveAction) -> bool:
+    return actions_visible_to(user).filter(pk=action.pk).exists()
+
+
+def actions_visible_to(user) -> QuerySet[CorrectiveAction]:
+    if not _active(user):
+        return CorrectiveAction.objects.none()
+    return CorrectiveAction.objects.filter(
+        Q(cases__in=cases_visible_to(user))
+        | Q(owner_person_id=user.pk)
+        | Q(owner_organisation_id__in=_followers_organisations(user))
+    ).distinct()
+
+
+def can_decide_action(user, action: CorrectiveAction) -> bool:
+    """Approve or cancel: the chair and secretary of the committee that proposed it."""
+    return _active(user) and action.session.committee_id in committee_ids(
+        user, *PLANNERS, charter=True
+    )
+
+
+def _followers_organisations(user) -> set[int]:
+    return organisation_ids_with_role(user, Role.COORDINATOR, Role.QUALITY_MANAGER)
+
+
+def can_follow_action(user, action: CorrectiveAction) -> bool:
+    """Start it, record progress, mark it done: its owner and the owning organisation's
+    coordinators and quality managers."""
+    if not _active(user):
+        return False
+    return action.owner_person_id == user.pk or (
+        action.owner_organisation_id in _followers_organisations(user)
+    )
+
+
+def can_verify_action(user, action: CorrectiveAction) -> bool:
+    """Measure its effectiveness: the owning organisation's quality team."""
+    return _active(user) and action.owner_organisation_id in organisation_ids_with_role(
+        user, Role.QUALITY_MANAGER
+    )
