@@ -39,6 +39,11 @@ def plan_required(case) -> bool:
 
 
 def _no_action_recorded(case) -> bool:
+    """The committee said no action is needed: on the latest review (its "aucune action
+    corrective nécessaire" box), or as a decision recorded afterwards."""
+    review = case.reviews.order_by("-recorded_at", "-pk").first()
+    if review is not None and review.no_action_needed:
+        return True
     return apps.get_model("actions", "NoActionDecision").objects.filter(case_id=case.pk).exists()
 
 

@@ -212,3 +212,20 @@ def test_overdue_is_derived_from_the_due_date(reviewed, chair):
     move(action, "approve", chair)
     move(action, "cancel", chair, comment="Abandonnée.")
     assert not CorrectiveAction.objects.overdue().exists()
+
+
+def test_the_review_form_box_no_action_needed_lets_the_case_close(
+    session, ready_case, secretary, chair
+):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    all_present(session, secretary)
+    reviews.review_record(
+        session=session, case=ready_case, by=chair, review=full_review(no_action_needed=True)
+    )
+    case_transition(
+        case_id=ready_case.pk, name="close", by=chair, expected_status="reviewed", comment="x"
+    )
+    assert Case.objects.get(pk=ready_case.pk).status == "closed"
