@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cas/", include("cases.urls")),
     path("seances/", include("committees.urls")),
+    path("actions/", include("actions.urls")),
     path("", include("accounts.urls")),
 ]
 

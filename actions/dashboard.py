@@ -1,0 +1,3 @@
+"""Pages of the actions app (dashboard): to be built."""
+
+urlpatterns: list = []

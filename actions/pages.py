@@ -1,0 +1,3 @@
+"""Pages of the actions app (pages): to be built."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the actions app (proposal): to be built."""
+
+urlpatterns: list = []
