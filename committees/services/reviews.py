@@ -154,12 +154,30 @@ def review_update(
     review.save()
     review.delays.set(delays)
     review.pathway_breaks.set(pathway_breaks)
-    review.factors.all().delete()
-    ContributingFactor.objects.bulk_create(
-        ContributingFactor(review=review, item=item, comment=comment, recovery_barrier=barrier)
-        for item, comment, barrier in factors
-    )
+    factors_update(review=review, factors=factors)
     return review
+
+
+def factors_update(*, review: CaseReview, factors) -> None:
+    """Update the review's ALARM factors in place, by item: kept items keep their row (so the
+    corrective actions linked to them hold), new ones are added, only removed ones go."""
+    existing = {factor.item_id: factor for factor in review.factors.all()}
+    wanted = {item.pk for item, _comment, _barrier in factors}
+    review.factors.exclude(item_id__in=wanted).delete()
+    changed, created = [], []
+    for item, comment, barrier in factors:
+        factor = existing.get(item.pk)
+        if factor is None:
+            created.append(
+                ContributingFactor(
+                    review=review, item=item, comment=comment, recovery_barrier=barrier
+                )
+            )
+        elif (factor.comment, factor.recovery_barrier) != (comment, barrier):
+            factor.comment, factor.recovery_barrier = comment, barrier
+            changed.append(factor)
+    ContributingFactor.objects.bulk_update(changed, ["comment", "recovery_barrier"])
+    ContributingFactor.objects.bulk_create(created)
 
 
 @transaction.atomic
