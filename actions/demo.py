@@ -1,6 +1,7 @@
 """Demo corrective actions: on the cases the committee reviewed in its held session, one case
-gets an adopted action plan (actions in several states, one overdue), another is closed with a
-recorded reason for no action; the third stays reviewed."""
+gets an adopted action plan with actions in every state (one overdue, one shared with another
+case, one handed over to the maternity's quality programme), another is closed with a recorded
+reason for no action; the third stays reviewed."""
 
 from datetime import timedelta
 
@@ -15,7 +16,13 @@ from committees.demo import COMMITTEE_NAME
 from committees.models import ContributingFactor, Session, SessionStatus
 
 from .models import Barrier, CorrectiveAction, Nature, Priority
-from .services import action_propose, action_transition, no_action_decide, progress_note_add
+from .services import (
+    action_propose,
+    action_transition,
+    effectiveness_record,
+    no_action_decide,
+    progress_note_add,
+)
 
 
 @transaction.atomic
@@ -77,20 +84,72 @@ def load() -> dict[str, int]:
         Nature.PROTOCOL,
         5,
     )
-    training = propose(
+    propose(  # a training, still proposed: the committee has not decided on it yet
         "Formation annuelle à la réanimation néonatale pour les équipes de garde",
         Barrier.MITIGATION,
         Nature.TRAINING,
         90,
     )
-    for action in (interpreting, protocol, training):
-        action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
-    action_transition(
-        action_id=protocol.pk, name="start", by=coordinator, expected_status="approved"
+    checklist = propose(
+        "Check-list de sortie de maternité incluant l'orientation vers la PMI",
+        Barrier.PREVENTION,
+        Nature.ORGANISATION,
+        20,
     )
+    audit = propose(
+        "Audit des appels au pédiatre de garde en salle de naissance",
+        Barrier.RECOVERY,
+        Nature.ORGANISATION,
+        60,
+    )
+    duplicate = propose(
+        "Affiche sur la barrière de la langue en salle d'attente",
+        Barrier.PREVENTION,
+        Nature.SOCIAL,
+        30,
+    )
+    shared = propose(
+        "Staff mensuel commun maternité-néonatologie sur les transferts",
+        Barrier.RECOVERY,
+        Nature.PATHWAY,
+        75,
+    )
+    shared.cases.add(reviewed[0])  # one problem that recurs: one action answers both cases
+    for action in (interpreting, protocol, checklist, audit, duplicate, shared):
+        action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
+    for action in (interpreting, protocol, checklist):
+        action_transition(
+            action_id=action.pk, name="start", by=coordinator, expected_status="approved"
+        )
     progress_note_add(
         action=protocol, by=coordinator, text="Protocole rédigé, en relecture par les pédiatres."
     )
+    progress_note_add(
+        action=checklist, by=coordinator, text="Check-list diffusée à toutes les sages-femmes."
+    )
+    progress_note_add(
+        action=interpreting,
+        by=coordinator,
+        text="Convention signée avec le service d'interprétariat.",
+    )
+    for action in (checklist, interpreting):
+        action_transition(
+            action_id=action.pk, name="complete", by=coordinator, expected_status="in_progress"
+        )
+    quality = users["qualite@rmm-demo.fr"]
+    effectiveness_record(
+        action=checklist, by=quality, result="Orientation PMI tracée dans 18 sorties sur 20."
+    )
+    action_transition(action_id=checklist.pk, name="verify", by=quality, expected_status="done")
+    action_transition(
+        action_id=duplicate.pk,
+        name="cancel",
+        by=chair,
+        expected_status="approved",
+        comment="Redondante avec l'interprétariat téléphonique.",
+    )
+    # Handed over to the maternity's quality programme (PAQSS), which follows it from now on.
+    CorrectiveAction.objects.filter(pk=audit.pk).update(paqss_reference="PAQSS maternité, fiche 14")
     # Made overdue for the demo: its due date has passed (the date is in the data, not a flag).
     CorrectiveAction.objects.filter(pk=protocol.pk).update(due_date=today - timedelta(days=3))
     case_transition(

@@ -229,3 +229,17 @@ def test_the_review_form_box_no_action_needed_lets_the_case_close(
         case_id=ready_case.pk, name="close", by=chair, expected_status="reviewed", comment="x"
     )
     assert Case.objects.get(pk=ready_case.pk).status == "closed"
+
+
+def test_the_demo_has_actions_in_every_state_one_overdue_one_shared_one_handed_over():
+    from django.core.management import call_command
+
+    from actions.models import ActionStatus
+
+    call_command("load_demo")
+    assert set(CorrectiveAction.objects.values_list("status", flat=True)) == set(
+        ActionStatus.values
+    )
+    assert CorrectiveAction.objects.overdue().count() == 1
+    assert CorrectiveAction.objects.exclude(paqss_reference="").count() == 1
+    assert any(action.cases.count() == 2 for action in CorrectiveAction.objects.all())
