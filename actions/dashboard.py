@@ -1,3 +1,232 @@
-"""Pages of the actions app (dashboard): to be built."""
+"""The quality dashboard: counts, on-time share, a chart of the last twelve months drawn as
+inline SVG on the server (hospitals have no internet: no JavaScript library, no CDN), the
+filtered list and its CSV export (no person's name or identity, ever: it is made for sharing)."""
 
-urlpatterns: list = []
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from accounts.models import Organisation, Role
+from accounts.scope import organisation_ids_with_role
+from committees.models import Committee
+
+from . import selectors
+from .filters import ActionFilterForm
+from .permissions import actions_visible_to
+
+MAX_PAGE = 10_000  # beyond, a typed URL: offsets that deep would only cost the database
+
+
+def may_see_dashboard(user) -> bool:
+    """The quality managers and coordinators (référents RMM) of an organisation."""
+    return bool(organisation_ids_with_role(user, Role.QUALITY_MANAGER, Role.COORDINATOR))
+
+
+class DashboardAccessMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_see_dashboard(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def filtered_actions(self):
+        """The filter form (bound to the query string) and the actions it selects."""
+        visible = actions_visible_to(self.request.user).order_by().values("pk")
+        form = ActionFilterForm(
+            self.request.GET or None,
+            organisations=Organisation.objects.filter(
+                pk__in=visible.values("owner_organisation_id")
+            ).order_by("name"),
+            committees=Committee.objects.filter(
+                pk__in=visible.values("session__committee_id")
+            ).order_by("name"),
+        )
+        filters = form.filters()
+        if rejected := form.rejected_filters():
+            messages.warning(
+                self.request,
+                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
+                % {"filters": ", ".join(rejected)},
+            )
+        return form, selectors.dashboard_actions(user=self.request.user, filters=filters)
+
+
+def _page_number(value: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@method_decorator(never_cache, name="dispatch")
+class DashboardView(DashboardAccessMixin, View):
+    def get(self, request):
+        form, actions = self.filtered_actions()
+        page = _page_number(request.GET.get("page", "1"))
+        size = selectors.DASHBOARD_PAGE_SIZE
+        rows = selectors.dashboard_rows(actions=actions, offset=(page - 1) * size, limit=size + 1)
+        months = selectors.dashboard_monthly(actions=actions)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "actions/dashboard/dashboard.html",
+            {
+                "form": form,
+                "counts": selectors.dashboard_counts(actions=actions),
+                "months": [
+                    {"label": _month_label(row.month), "opened": row.opened, "closed": row.closed}
+                    for row in months
+                ],
+                "chart": chart_svg(months),
+                "rows": rows[:size],
+                "page": page,
+                "has_previous": page > 1,
+                "has_next": len(rows) > size and page < MAX_PAGE,
+                "query": query.urlencode(),
+            },
+        )
+
+
+# --- Chart ------------------------------------------------------------------------------------
+def _month_label(month) -> str:
+    return date_format(month, "M Y")
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    width: int = 720
+    height: int = 260
+    left: int = 40
+    right: int = 10
+    top: int = 30
+    bottom: int = 50
+
+
+OPENED_COLOUR = "#0d6efd"  # Bootstrap primary
+CLOSED_COLOUR = "#198754"  # Bootstrap success
+
+
+def chart_svg(months: list[selectors.MonthCount]) -> SafeString:
+    """Grouped bars (opened, closed) per month; every text escaped, no external reference."""
+    g = _Geometry()
+    peak = max([1, *(row.opened for row in months), *(row.closed for row in months)])
+    plot_width = g.width - g.left - g.right
+    plot_height = g.height - g.top - g.bottom
+    slot = plot_width / max(len(months), 1)
+    bar = slot * 0.35
+    title = escape(_("Actions ouvertes et clôturées par mois, sur 12 mois"))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {g.width} {g.height}" '
+        f'class="w-100" role="img" aria-labelledby="chart-title" style="max-height:20rem">',
+        f'<title id="chart-title">{title}</title>',
+        f'<line x1="{g.left}" y1="{g.top + plot_height}" x2="{g.width - g.right}" '
+        f'y2="{g.top + plot_height}" stroke="#6c757d"/>',
+        f'<text x="{g.left - 6}" y="{g.top + 4}" text-anchor="end" font-size="11">{peak}</text>',
+        f'<text x="{g.left - 6}" y="{g.top + plot_height}" text-anchor="end" '
+        f'font-size="11">0</text>',
+    ]
+    for index, row in enumerate(months):
+        x = g.left + index * slot + slot * 0.15
+        label = escape(_month_label(row.month))
+        for offset, value, colour, name in (
+            (0, row.opened, OPENED_COLOUR, _("ouvertes")),
+            (bar, row.closed, CLOSED_COLOUR, _("clôturées")),
+        ):
+            height = plot_height * value / peak
+            parts.append(
+                f'<rect x="{x + offset:.1f}" y="{g.top + plot_height - height:.1f}" '
+                f'width="{bar:.1f}" height="{height:.1f}" fill="{colour}">'
+                f"<title>{label} : {value} {escape(name)}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + bar:.1f}" y="{g.top + plot_height + 16}" text-anchor="middle" '
+            f'font-size="11">{label}</text>'
+        )
+    legend_y = g.height - 12
+    for position, colour, name in (
+        (g.left, OPENED_COLOUR, _("Ouvertes (proposées)")),
+        (g.left + 220, CLOSED_COLOUR, _("Clôturées (réalisées ou annulées)")),
+    ):
+        parts.append(
+            f'<rect x="{position}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{position + 18}" y="{legend_y}" font-size="12">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+# --- CSV export -------------------------------------------------------------------------------
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A spreadsheet must never run a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@method_decorator(never_cache, name="dispatch")
+class DashboardExportView(DashboardAccessMixin, View):
+    def get(self, request):
+        _form, actions = self.filtered_actions()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="actions-correctives.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 only with its byte order mark
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("Identifiant"),
+                _("Ce qui va changer"),
+                _("Type de barrière"),
+                _("Nature"),
+                _("Organisation responsable"),
+                _("Fonction responsable"),
+                _("Échéance"),
+                _("Statut"),
+                _("En retard"),
+                _("Cas"),
+                _("Séance"),
+            ]
+        )
+        yes, no = _("oui"), _("non")
+        for row in selectors.dashboard_rows(actions=actions):
+            writer.writerow(
+                csv_cell(value)
+                for value in (
+                    row.id,
+                    row.what_changes,
+                    row.barrier,
+                    row.nature,
+                    row.organisation,
+                    row.function,
+                    _date(row.due_date),
+                    row.status_label,
+                    yes if row.overdue else no,
+                    ", ".join(row.case_codes),
+                    _date(row.session_date),
+                )
+            )
+        return response
+
+
+urlpatterns = [
+    path("tableau-de-bord/", DashboardView.as_view(), name="dashboard"),
+    path("tableau-de-bord/export.csv", DashboardExportView.as_view(), name="dashboard_export"),
+]

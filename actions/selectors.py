@@ -1,0 +1,532 @@
+"""Reading corrective actions for the pages: scoped to the user, labels and links built here,
+a bounded number of queries whatever the number of actions."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import organisation_ids_with_role
+from cases.models import Case
+from cases.permissions import cases_visible_to
+from committees.permissions import PLANNERS, committee_ids
+
+from .models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    ActionTransition,
+    Barrier,
+    CorrectiveAction,
+    Nature,
+    ProgressNote,
+)
+from .permissions import actions_visible_to, can_follow_action, can_verify_action
+
+DUE_SOON_DAYS = 30
+EVIDENCE_STALE_DAYS = 30
+
+
+def action_visible(*, user, pk: int) -> CorrectiveAction | None:
+    """The action `pk` if the user may see it, with what its page shows; None otherwise."""
+    return (
+        actions_visible_to(user)
+        .select_related("owner_organisation", "owner_person", "session__committee")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def may_see_evidence(*, user, note: ProgressNote, action: CorrectiveAction) -> bool:
+    """Evidence is shown to those who follow or verify the action; to the committee only when
+    the note's author marked it pseudonymised."""
+    if can_follow_action(user, action) or can_verify_action(user, action):
+        return True
+    return note.evidence_pseudonymised and action.session.committee_id in committee_ids(user)
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    code: str
+    url: str  # empty when the user may not open the case
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    text: str
+    at: object
+    author: str
+    evidence_name: str
+    evidence_url: str  # empty when there is none or the user may not open it
+    pseudonymised: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: object
+    actor: str
+    transition: str
+    source: str
+    target: str
+    comment: str
+
+
+@dataclass
+class ActionPage:
+    action: CorrectiveAction
+    cases: list[CaseLink] = field(default_factory=list)
+    factors: list[str] = field(default_factory=list)
+    notes: list[NoteRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    may_follow: bool = False
+    may_verify: bool = False
+
+
+def _person(user, *, show_name: bool) -> str:
+    if user is None:
+        return ""
+    if show_name:
+        return user.get_full_name() or user.email
+    return user.job_title or _("professionnel")
+
+
+def action_page(*, action: CorrectiveAction, user) -> ActionPage:
+    """Everything the action page shows, labels and links built."""
+    may_follow = can_follow_action(user, action)
+    may_verify = can_verify_action(user, action)
+    visible_cases = set(cases_visible_to(user).values_list("pk", flat=True))
+    page = ActionPage(action=action, may_follow=may_follow, may_verify=may_verify)
+    for case in action.cases.order_by("code").only("pk", "code"):
+        url = reverse("cases:detail", args=[case.pk]) if case.pk in visible_cases else ""
+        page.cases.append(CaseLink(code=case.code, url=url))
+    for factor in action.factors.select_related("item").order_by("item__pk"):
+        page.factors.append(str(factor))
+    for note in action.progress_notes.select_related("author"):
+        url = ""
+        if note.evidence and may_see_evidence(user=user, note=note, action=action):
+            url = reverse("actions:evidence", args=[action.pk, note.pk])
+        page.notes.append(
+            NoteRow(
+                text=note.text,
+                at=note.created_at,
+                author=_person(note.author, show_name=may_follow),
+                evidence_name=note.evidence.name.rsplit("/", 1)[-1] if note.evidence else "",
+                evidence_url=url,
+                pseudonymised=note.evidence_pseudonymised,
+            )
+        )
+    for entry in action.transitions.select_related("actor").order_by("at", "pk"):
+        page.history.append(
+            HistoryRow(
+                at=entry.at,
+                actor=entry.actor_name if may_follow else _person(entry.actor, show_name=False),
+                transition=entry.transition_label,
+                source=entry.source_label,
+                target=entry.target_label,
+                comment=entry.comment,
+            )
+        )
+    return page
+
+
+# --- "Mes actions" ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MyActionRow:
+    pk: int
+    url: str
+    title: str
+    status: str
+    due_date: date
+    overdue: bool
+    owner: str
+    organisation: str
+    case_codes: str
+
+
+@dataclass
+class MyActionGroup:
+    key: str
+    title: str
+    rows: list[MyActionRow] = field(default_factory=list)
+
+
+def _group_titles() -> list[tuple[str, str]]:
+    return [
+        ("overdue", _("En retard")),
+        ("due_soon", _("Échéance dans les 30 jours")),
+        ("evidence", _("En attente de preuves (aucune note depuis 30 jours)")),
+        ("to_approve", _("À approuver par le comité")),
+        ("to_verify", _("Efficacité à vérifier")),
+        ("others", _("Autres actions")),
+    ]
+
+
+def _my_actions_queryset(user):
+    followed = organisation_ids_with_role(user, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    planned = committee_ids(user, *PLANNERS, charter=True)
+    return (
+        CorrectiveAction.objects.filter(
+            Q(owner_person_id=user.pk)
+            | Q(owner_organisation_id__in=followed)
+            | Q(session__committee_id__in=planned, status=ActionStatus.PROPOSED)
+        )
+        .select_related("owner_organisation", "owner_person", "session")
+        .annotate(last_note_at=Max("progress_notes__created_at"))
+        .prefetch_related(Prefetch("cases", queryset=Case.objects.only("pk", "code")))
+        .order_by("due_date", "pk")
+    )
+
+
+def _group_of(action, *, today, verifying: set[int], planned: set[int]) -> str:
+    if action.status in OPEN_STATUSES:
+        if action.due_date < today:
+            return "overdue"
+        if action.status == ActionStatus.PROPOSED and action.session.committee_id in planned:
+            return "to_approve"
+        if action.due_date <= today + timedelta(days=DUE_SOON_DAYS):
+            return "due_soon"
+        stale = timezone.now() - timedelta(days=EVIDENCE_STALE_DAYS)
+        if action.status == ActionStatus.IN_PROGRESS and (
+            action.last_note_at is None or action.last_note_at < stale
+        ):
+            return "evidence"
+    if action.status == ActionStatus.DONE and action.owner_organisation_id in verifying:
+        return "to_verify"
+    return "others"
+
+
+def my_actions(*, user) -> list[MyActionGroup]:
+    """The actions the user owns or follows (and, for a committee's planners, those waiting for
+    approval), grouped by what they ask for now; empty groups left out."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    today = timezone.localdate()
+    verifying = organisation_ids_with_role(user, Role.QUALITY_MANAGER)
+    planned = committee_ids(user, *PLANNERS, charter=True)
+    groups = {key: MyActionGroup(key=key, title=title) for key, title in _group_titles()}
+    for action in _my_actions_queryset(user):
+        key = _group_of(action, today=today, verifying=verifying, planned=planned)
+        groups[key].rows.append(
+            MyActionRow(
+                pk=action.pk,
+                url=reverse("actions:detail", args=[action.pk]),
+                title=action.what_changes[:120],
+                status=action.get_status_display(),
+                due_date=action.due_date,
+                overdue=action.is_overdue,
+                owner=action.owner_function,
+                organisation=action.owner_organisation.name,
+                case_codes=", ".join(case.code for case in action.cases.all()),
+            )
+        )
+    return [group for group in groups.values() if group.rows]
+
+
+# --- Home page counts ------------------------------------------------------------------------
+def actions_to_approve(user):
+    """Proposed actions of the committees the user chairs or is secretary of."""
+    planned = committee_ids(user, *PLANNERS, charter=True)
+    if not planned:
+        return CorrectiveAction.objects.none()
+    return CorrectiveAction.objects.filter(
+        session__committee_id__in=planned, status=ActionStatus.PROPOSED
+    )
+
+
+def actions_to_report_on(user):
+    """The actions the user owns that are in progress or overdue."""
+    return CorrectiveAction.objects.filter(owner_person_id=user.pk).filter(
+        Q(status=ActionStatus.IN_PROGRESS)
+        | Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    )
+
+
+def actions_to_verify(user):
+    """Done actions of the organisations where the user is a quality manager."""
+    verifying = organisation_ids_with_role(user, Role.QUALITY_MANAGER)
+    if not verifying:
+        return CorrectiveAction.objects.none()
+    return CorrectiveAction.objects.filter(
+        owner_organisation_id__in=verifying, status=ActionStatus.DONE
+    )
+
+
+def pending_items(user) -> list:
+    """What waits for the user on the home page: actions to approve, to report on, to verify
+    (three counting queries at most)."""
+    from django.utils.translation import ngettext
+
+    from accounts.home import PendingItem
+
+    if not (user.is_authenticated and user.is_active):
+        return []
+    mine = reverse("actions:mine")
+    items = []
+    wanted = [
+        (
+            actions_to_approve(user),
+            lambda n: ngettext(
+                "%(n)s action corrective à approuver",
+                "%(n)s actions correctives à approuver",
+                n,
+            ),
+        ),
+        (
+            actions_to_report_on(user),
+            lambda n: ngettext(
+                "%(n)s action dont vous devez rendre compte",
+                "%(n)s actions dont vous devez rendre compte",
+                n,
+            ),
+        ),
+        (
+            actions_to_verify(user),
+            lambda n: ngettext(
+                "%(n)s action dont l'efficacité est à vérifier",
+                "%(n)s actions dont l'efficacité est à vérifier",
+                n,
+            ),
+        ),
+    ]
+    for queryset, title in wanted:
+        count = queryset.count()
+        if count:
+            items.append(PendingItem(title=title(count) % {"n": count}, url=mine, count=count))
+    return items
+
+
+def sees_actions(user) -> bool:
+    """The "Actions" section of the navigation: coordinators and quality managers, and anyone
+    who may see at least one action."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if organisation_ids_with_role(user, Role.COORDINATOR, Role.QUALITY_MANAGER):
+        return True
+    return actions_visible_to(user).exists()
+
+
+# --- Quality dashboard ------------------------------------------------------------------------
+DASHBOARD_PAGE_SIZE = 50
+CHART_MONTHS = 12
+COMPLETED_STATUSES = (ActionStatus.DONE, ActionStatus.VERIFIED)
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    status: str = ""
+    organisation_id: int | None = None
+    committee_id: int | None = None
+    overdue_only: bool = False
+    due_from: date | None = None
+    due_to: date | None = None
+    barrier: str = ""
+    nature: str = ""
+
+
+def dashboard_actions(*, user, filters: ActionFilters = ActionFilters()) -> QuerySet:
+    """The actions the user may see, narrowed by the dashboard's filters.
+
+    Visibility is applied as `pk IN (...)` so that counts are not multiplied by the joins
+    (cases, organisations) that decide it."""
+    actions = CorrectiveAction.objects.filter(pk__in=actions_visible_to(user).values("pk"))
+    if filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.organisation_id:
+        actions = actions.filter(owner_organisation_id=filters.organisation_id)
+    if filters.committee_id:
+        actions = actions.filter(session__committee_id=filters.committee_id)
+    if filters.overdue_only:
+        actions = actions.overdue()
+    if filters.due_from:
+        actions = actions.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        actions = actions.filter(due_date__lte=filters.due_to)
+    if filters.barrier:
+        actions = actions.filter(barrier=filters.barrier)
+    if filters.nature:
+        actions = actions.filter(nature=filters.nature)
+    return actions
+
+
+def _completed_at():
+    """When the action was marked done (its latest `complete` transition)."""
+    return Subquery(
+        ActionTransition.objects.filter(action=OuterRef("pk"), transition="complete")
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    by_status: list[StatusCount]
+    total: int
+    overdue: int
+    completed: int  # done or verified
+    completed_on_time: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.completed:
+            return None
+        return round(100 * self.completed_on_time / self.completed)
+
+
+def dashboard_counts(*, actions: QuerySet) -> DashboardCounts:
+    """Counts by status, overdue, and completed on time (completion date, from the history, on
+    or before the due date): one query."""
+    today = timezone.localdate()
+    by_status = {
+        f"n_{status}": Count("pk", filter=Q(status=status)) for status in ActionStatus.values
+    }
+    row = (
+        actions.order_by()
+        .alias(completed_on=TruncDate(_completed_at()))
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+            completed=Count("pk", filter=Q(status__in=COMPLETED_STATUSES)),
+            on_time=Count(
+                "pk",
+                filter=Q(status__in=COMPLETED_STATUSES, completed_on__lte=F("due_date")),
+            ),
+            **by_status,
+        )
+    )
+    return DashboardCounts(
+        by_status=[
+            StatusCount(status=value, label=str(label), count=row[f"n_{value}"])
+            for value, label in ActionStatus.choices
+        ],
+        total=row["total"],
+        overdue=row["overdue"],
+        completed=row["completed"],
+        completed_on_time=row["on_time"],
+    )
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date  # first day of the month
+    opened: int
+    closed: int
+
+
+def _months_back(today: date, count: int) -> list[date]:
+    months = []
+    year, month = today.year, today.month
+    for _index in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def dashboard_monthly(*, actions: QuerySet, months: int = CHART_MONTHS) -> list[MonthCount]:
+    """Per month over the last `months` months (this one included): actions opened (proposed)
+    and actions closed (marked done, or cancelled). Two queries."""
+    calendar = _months_back(timezone.localdate(), months)
+    start = calendar[0]
+    opened = {
+        (row["y"], row["m"]): row["n"]
+        for row in actions.order_by()
+        .filter(created_at__date__gte=start)
+        .values(y=ExtractYear("created_at"), m=ExtractMonth("created_at"))
+        .annotate(n=Count("pk"))
+    }
+    closed = {
+        (row["y"], row["m"]): row["n"]
+        for row in ActionTransition.objects.filter(
+            action__in=actions.order_by().values("pk"),
+            target__in=[ActionStatus.DONE, ActionStatus.CANCELLED],
+            at__date__gte=start,
+        )
+        .order_by()
+        .values(y=ExtractYear("at"), m=ExtractMonth("at"))
+        .annotate(n=Count("action_id", distinct=True))
+    }
+    return [
+        MonthCount(
+            month=month,
+            opened=opened.get((month.year, month.month), 0),
+            closed=closed.get((month.year, month.month), 0),
+        )
+        for month in calendar
+    ]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One line of the dashboard list and of its CSV export: no person, ever."""
+
+    id: int
+    what_changes: str
+    barrier: str
+    nature: str
+    organisation: str
+    function: str
+    due_date: date
+    status: str
+    status_label: str
+    overdue: bool
+    case_codes: list[str]
+    session_date: date | None
+
+
+DASHBOARD_COLUMNS = [
+    "id",
+    "what_changes",
+    "barrier",
+    "nature",
+    "owner_organisation__name",
+    "owner_function",
+    "due_date",
+    "status",
+    "session__starts_at",
+]
+
+
+def dashboard_rows(*, actions: QuerySet, offset: int = 0, limit: int | None = None):
+    """Rows with their labels built once (no get_*_display per row): two queries."""
+    barriers, natures = dict(Barrier.choices), dict(Nature.choices)
+    statuses = dict(ActionStatus.choices)
+    today = timezone.localdate()
+    selected = (
+        actions.select_related("owner_organisation", "session")
+        .only(*DASHBOARD_COLUMNS)
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.only("id", "code").order_by("code"))
+        )
+        .order_by("due_date", "pk")
+    )
+    selected = selected[offset : offset + limit] if limit is not None else selected[offset:]
+    rows = []
+    for action in selected:
+        starts_at = action.session.starts_at
+        rows.append(
+            ActionRow(
+                id=action.pk,
+                what_changes=action.what_changes,
+                barrier=str(barriers.get(action.barrier, action.barrier)),
+                nature=str(natures.get(action.nature, action.nature)),
+                organisation=action.owner_organisation.name,
+                function=action.owner_function,
+                due_date=action.due_date,
+                status=action.status,
+                status_label=str(statuses.get(action.status, action.status)),
+                overdue=action.status in OPEN_STATUSES and action.due_date < today,
+                case_codes=[case.code for case in action.cases.all()],
+                session_date=timezone.localdate(starts_at) if starts_at else None,
+            )
+        )
+    return rows
