@@ -1,3 +1,260 @@
-"""Pages of the actions app (proposal): to be built."""
+"""The action plan in session: the actions panel of the review screen, the proposal page
+(chair and secretary, once the case's review is recorded), approving a proposed action or
+recording why none is needed; and what the actions add to the minutes and the session page
+(each reviewed case's actions, the "Suivi des actions" section). Registered in apps.py into
+the committees registries: committees never imports actions."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from committees.models import Session, SessionStatus
+from committees.permissions import (
+    can_plan_session,
+    can_review_case_in_session,
+    sessions_visible_to,
+)
+from rmm.errors import UserError
+
+from .forms import ActionProposalForm, NoActionForm, refusal_message
+from .models import OPEN_STATUSES, ActionStatus, CorrectiveAction, NoActionDecision
+from .services import action_propose, action_transition, no_action_decide
+
+
+# --- Reads ---------------------------------------------------------------------------------
+def case_actions(*, case) -> list[CorrectiveAction]:
+    """Every action answering the case, whatever the session that decided it."""
+    return list(
+        CorrectiveAction.objects.filter(cases=case)
+        .select_related("owner_organisation", "session")
+        .prefetch_related("factors__item")
+        .order_by("due_date", "pk")
+    )
+
+
+def session_case_actions(*, session, case_ids: list[int]) -> dict[int, list[CorrectiveAction]]:
+    """{case id: actions decided in this session for it}, in one query."""
+    links = (
+        CorrectiveAction.cases.through.objects.filter(
+            case_id__in=case_ids, correctiveaction__session=session
+        )
+        .exclude(correctiveaction__status=ActionStatus.CANCELLED)
+        .select_related("correctiveaction__owner_organisation")
+        .order_by("correctiveaction__due_date", "correctiveaction_id")
+    )
+    found: dict[int, list[CorrectiveAction]] = {}
+    for link in links:
+        found.setdefault(link.case_id, []).append(link.correctiveaction)
+    return found
+
+
+def session_date(session):
+    return timezone.localtime(session.starts_at).date()
+
+
+def follow_up_of(*, session) -> list[CorrectiveAction]:
+    """ "Suivi des actions" (derived, never stored): the actions the committee decided in
+    earlier sessions that are overdue at this session's date, or came due since the previous
+    session (HAS method)."""
+    day = session_date(session)
+    previous = (
+        Session.objects.filter(committee_id=session.committee_id, starts_at__lt=session.starts_at)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    came_due = Q(pk__in=[])
+    if previous is not None:
+        came_due = Q(due_date__gt=timezone.localtime(previous).date(), due_date__lte=day)
+    return list(
+        CorrectiveAction.objects.filter(
+            session__committee_id=session.committee_id, session__starts_at__lt=session.starts_at
+        )
+        .exclude(status__in=(ActionStatus.PROPOSED, ActionStatus.CANCELLED))
+        .filter(Q(status__in=OPEN_STATUSES, due_date__lt=day) | came_due)
+        .select_related("owner_organisation")
+        .prefetch_related("cases")
+        .order_by("due_date", "pk")
+    )
+
+
+# --- What the actions add to the committees pages (registered in apps.py) ------------------
+def minutes_case_actions(session, case_ids) -> dict[int, str]:
+    """Under each reviewed case of the minutes: its actions (function, never a name)."""
+    return {
+        case_id: render_to_string("actions/proposal/_minutes_actions.html", {"actions": actions})
+        for case_id, actions in session_case_actions(session=session, case_ids=case_ids).items()
+    }
+
+
+def follow_up_section(session) -> tuple[str, str]:
+    """The "Suivi des actions" section of the session page and the minutes."""
+    day = session_date(session)
+    actions = follow_up_of(session=session)
+    for action in actions:
+        action.late = action.status in OPEN_STATUSES and action.due_date < day
+    html = render_to_string(
+        "actions/proposal/_follow_up.html", {"actions": actions, "reference_date": day}
+    )
+    return _("Suivi des actions"), html
+
+
+def review_panel(request, session, case, review) -> tuple[str, str] | None:
+    """The case's actions on the review screen; the chair and secretary propose, approve, or
+    record why no action is needed, once the review is recorded."""
+    planner = can_plan_session(request.user, session)
+    actions = case_actions(case=case)
+    for action in actions:
+        action.may_approve = (
+            planner
+            and action.status == ActionStatus.PROPOSED
+            and action.session.committee_id == session.committee_id
+        )
+    decision = NoActionDecision.objects.filter(case=case).first()
+    html = render_to_string(
+        "actions/proposal/_review_panel.html",
+        {
+            "session": session,
+            "case": case,
+            "actions": actions,
+            "may_plan": planner and review is not None,
+            "decision": decision,
+            "no_action_form": NoActionForm(),
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    return _("Plan d'actions"), html
+
+
+# --- Pages -----------------------------------------------------------------------------------
+class PlanningMixin(LoginRequiredMixin):
+    """The chair or secretary of the session, for a case on its agenda whose review is
+    recorded in it; 404 for anyone else (never a 403 that confirms it exists)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_object_or_404(
+            sessions_visible_to(request.user).select_related("committee"), pk=kwargs["session_pk"]
+        )
+        if not can_plan_session(request.user, self.session):
+            raise Http404
+        item = get_object_or_404(
+            self.session.agenda.select_related("case__organisation"), case_id=kwargs["case_pk"]
+        )
+        self.case = item.case
+        if not can_review_case_in_session(request.user, self.session, self.case):
+            raise Http404
+        self.review = self.session.reviews.filter(case=self.case).first()
+        if self.review is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def review_url(self) -> str:
+        return reverse("committees:review", args=[self.session.pk, self.case.pk])
+
+
+class ProposeView(PlanningMixin, View):
+    def render(self, form, status=200):
+        return render(
+            self.request,
+            "actions/proposal/propose.html",
+            {"session": self.session, "case": self.case, "form": form},
+            status=status,
+        )
+
+    def get(self, request, session_pk, case_pk):
+        return self.render(ActionProposalForm(session=self.session, case=self.case))
+
+    def post(self, request, session_pk, case_pk):
+        form = ActionProposalForm(request.POST, session=self.session, case=self.case)
+        if not form.is_valid():
+            messages.error(request, refusal_message(form))
+            return self.render(form, status=400)
+        cases = [self.case, *form.cleaned_data["extra_cases"]]
+        try:
+            action = action_propose(
+                session=self.session,
+                cases=cases,
+                by=request.user,
+                fields=form.action_fields(),
+                factors=list(form.cleaned_data["factors"]),
+            )
+        except UserError as error:
+            messages.error(request, error.message)
+            return self.render(form, status=400)
+        messages.success(
+            request,
+            _("Action A%(pk)s proposée : approuvez-la pour l'inscrire au plan d'actions.")
+            % {"pk": action.pk},
+        )
+        return redirect(self.review_url())
+
+
+class ApproveView(PlanningMixin, View):
+    def post(self, request, session_pk, case_pk, action_pk):
+        action = get_object_or_404(CorrectiveAction.objects.filter(cases=self.case), pk=action_pk)
+        try:
+            action_transition(
+                action_id=action.pk,
+                name="approve",
+                by=request.user,
+                expected_status=ActionStatus.PROPOSED,
+            )
+        except UserError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Action A%(pk)s approuvée.") % {"pk": action.pk})
+        return redirect(self.review_url())
+
+
+class NoActionView(PlanningMixin, View):
+    def post(self, request, session_pk, case_pk):
+        form = NoActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, refusal_message(form))
+            return redirect(self.review_url())
+        try:
+            no_action_decide(
+                case=self.case,
+                session=self.session,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except UserError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Motif enregistré : aucune action corrective n'est nécessaire pour %(code)s.")
+                % {"code": self.case.code},
+            )
+        return redirect(self.review_url())
+
+
+urlpatterns = [
+    path(
+        "proposer/<int:session_pk>/<int:case_pk>/",
+        ProposeView.as_view(),
+        name="propose",
+    ),
+    path(
+        "proposer/<int:session_pk>/<int:case_pk>/approuver/<int:action_pk>/",
+        ApproveView.as_view(),
+        name="approve",
+    ),
+    path(
+        "proposer/<int:session_pk>/<int:case_pk>/aucune-action/",
+        NoActionView.as_view(),
+        name="no_action",
+    ),
+]

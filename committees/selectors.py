@@ -6,6 +6,7 @@ from accounts.scope import with_covered_organisations
 from cases.models import Case
 from cases.status import CaseStatus
 
+from . import minutes_sections
 from .conditions import agenda_is_open, cases_awaiting_re_review
 from .models import AgendaItem, Attendance, CaseReview, Session
 from .permissions import sessions_visible_to
@@ -68,10 +69,17 @@ def minutes_context(*, session: Session) -> dict:
     attendance = session.attendance.select_related("member").order_by(
         "member__role", "member__specialty"
     )
+    reviews = list(reviews_of(session=session))
+    extras = minutes_sections.case_sections(
+        session=session, case_ids=[review.case_id for review in reviews]
+    )
+    for review in reviews:
+        review.extra_sections = extras[review.case_id]
     return {
         "session": session,
         "agenda": agenda_of(session=session),
-        "reviews": list(reviews_of(session=session)),
+        "reviews": reviews,
+        "sections": minutes_sections.session_sections(session=session),
         "present": [a.member for a in attendance if a.status == Attendance.Status.PRESENT],
         "excused": [a.member for a in attendance if a.status == Attendance.Status.EXCUSED],
         "quorum": session.committee.quorum,

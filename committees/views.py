@@ -16,7 +16,7 @@ from cases.models import Case
 from rmm import workflow
 from rmm.forms import strict_id
 
-from . import selectors
+from . import minutes_sections, review_panels, selectors
 from .conditions import (
     agenda_is_open,
     minutes_can_be_drafted,
@@ -144,6 +144,7 @@ class SessionDetailView(SessionMixin, View):
                 "reviewed_case_ids": set(session.reviews.values_list("case_id", flat=True)),
                 "agenda_open": agenda_is_open(session),
                 "history": list(session.transitions.all()),
+                "sections": minutes_sections.session_sections(session=session),
             },
         )
 
@@ -344,6 +345,7 @@ class ReviewView(SessionMixin, View):
         return self.session.reviews.filter(case=case).first()
 
     def render(self, case, form, status=200):
+        existing = self.existing_review(case)
         return render(
             self.request,
             "committees/review.html",
@@ -353,12 +355,15 @@ class ReviewView(SessionMixin, View):
                 "form": form,
                 "events": list(case.care_events.order_by("position", "pk")),
                 "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
-                "existing": self.existing_review(case),
+                "existing": existing,
                 "can_record": can_plan_session(self.request.user, self.session)
                 and (
                     reviews_can_be_recorded_in(self.session)
-                    if self.existing_review(case) is None
+                    if existing is None
                     else reviews_can_be_corrected_in(self.session)
+                ),
+                "panels": review_panels.review_panels(
+                    request=self.request, session=self.session, case=case, review=existing
                 ),
             },
             status=status,

@@ -6,14 +6,19 @@ section of every session."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import CorrectiveAction
-from actions.services import action_propose
+from actions.models import CorrectiveAction, NoActionDecision
+from actions.services import action_propose, action_transition
 from cases.models import Case
-from committees.models import AlarmItem, ContributingFactor
+from committees.models import AlarmItem, ContributingFactor, Session
+from committees.selectors import minutes_context
 from committees.services import reviews, sessions
-from tests.committees.conftest import all_present, full_review
+from tests.committees.conftest import all_present, days_from_now, full_review
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +84,245 @@ def test_a_review_correction_keeps_the_factors_rows_and_the_actions_links(
     assert factors[alarm_items[0].pk].recovery_barrier is True
     assert not ContributingFactor.objects.filter(pk=removed.pk).exists()
     assert list(CorrectiveAction.objects.get(pk=action.pk).factors.all()) == [kept]
+
+
+# --- The proposal page ------------------------------------------------------------------------
+def propose_url(session, case):
+    return reverse("actions:propose", args=[session.pk, case.pk])
+
+
+def review_url(session, case):
+    return reverse("committees:review", args=[session.pk, case.pk])
+
+
+def posted(case, factors=(), extra_cases=(), **overrides):
+    today = timezone.localdate()
+    data = {
+        "what_changes": "Check-list de transfert in utero intégrée au dossier obstétrical",
+        "barrier": "prevention",
+        "nature": "protocol",
+        "owner_organisation": case.organisation_id,
+        "owner_function": "Cadre de la salle de naissance",
+        "owner_person": "",
+        "due_date": (today + timedelta(days=60)).strftime("%d/%m/%Y"),
+        "priority": "high",
+        "indicator": "100 % des transferts tracés (audit de 20 dossiers)",
+        "indicator_check_date": (today + timedelta(days=120)).strftime("%d/%m/%Y"),
+        "factors": [factor.pk for factor in factors],
+        "extra_cases": [other.pk for other in extra_cases],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_chair_proposes_an_action_linked_to_the_review_factors_and_approves_it(
+    client, reviewed, chair, secretary, maternity, clinician
+):
+    session, case = reviewed
+    other = CaseFactory(
+        organisation=maternity, territory=maternity.parent, declared_by=clinician, status="ready"
+    )
+    sessions.agenda_add(session=session, case=other, by=secretary)
+    factor = session.reviews.get(case=case).factors.first()
+    client.force_login(chair)
+    page = client.get(review_url(session, case)).content.decode()
+    assert "Plan d&#x27;actions" in page or "Plan d'actions" in page
+    assert propose_url(session, case) in page
+    form_page = client.get(propose_url(session, case)).content.decode()
+    assert "jamais une personne" in form_page
+    assert factor.item.code in form_page and other.code in form_page
+    response = client.post(
+        propose_url(session, case), posted(case, factors=[factor], extra_cases=[other])
+    )
+    assert response.status_code == 302
+    action = CorrectiveAction.objects.get()
+    assert action.status == "proposed" and action.priority == "high"
+    assert set(action.cases.all()) == {case, other}
+    assert list(action.factors.all()) == [factor]
+    assert action.session == session and action.created_by == chair
+    page = client.get(review_url(session, case)).content.decode()
+    assert "Check-list de transfert" in page
+    client.post(reverse("actions:approve", args=[session.pk, case.pk, action.pk]))
+    assert CorrectiveAction.objects.get(pk=action.pk).status == "approved"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"due_date": "01/01/2020"}, "dans le passé"),
+        ({"due_date": "2030-01-01"}, "JJ/MM/AAAA"),
+        ({"what_changes": ""}, "Dites ce qui va changer"),
+    ],
+)
+def test_bad_input_is_refused_in_french_and_nothing_is_saved(
+    client, reviewed, chair, change, message
+):
+    session, case = reviewed
+    client.force_login(chair)
+    response = client.post(propose_url(session, case), posted(case, **change), follow=False)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "Rien n&#x27;a été enregistré" in response.content.decode()
+    assert not CorrectiveAction.objects.exists()
+
+
+def test_owner_outside_the_case_organisation_and_foreign_factors_are_refused(
+    client, reviewed, chair, other_maternity
+):
+    session, case = reviewed
+    client.force_login(chair)
+    response = client.post(
+        propose_url(session, case), posted(case, owner_organisation=other_maternity.pk)
+    )
+    assert response.status_code == 400
+    assert "organisation responsable doit être celle du cas" in response.content.decode()
+    response = client.post(
+        propose_url(session, case), posted(case, factors=[]) | {"factors": [999999]}
+    )
+    assert response.status_code == 400
+    assert not CorrectiveAction.objects.exists()
+
+
+def test_only_the_sessions_chair_and_secretary_may_plan_once_the_review_is_recorded(
+    client, session, ready_case, secretary, chair, committee_member, quality_manager, outsider
+):
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    client.force_login(chair)
+    assert client.get(propose_url(session, ready_case)).status_code == 404  # no review yet
+    all_present(session, secretary)
+    reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
+    assert client.get(propose_url(session, ready_case)).status_code == 200
+    for user in (committee_member, quality_manager, outsider):
+        client.force_login(user)
+        assert client.get(propose_url(session, ready_case)).status_code == 404
+        response = client.post(propose_url(session, ready_case), posted(ready_case))
+        assert response.status_code == 404
+        no_action = reverse("actions:no_action", args=[session.pk, ready_case.pk])
+        assert client.post(no_action, {"reason": "Aucune."}).status_code == 404
+    assert not CorrectiveAction.objects.exists()
+    assert not NoActionDecision.objects.exists()
+    client.force_login(committee_member)
+    page = client.get(review_url(session, ready_case)).content.decode()
+    assert "Aucune action corrective pour ce cas" in page
+    assert propose_url(session, ready_case) not in page
+
+
+def test_no_action_needed_is_recorded_with_its_reason(client, reviewed, chair):
+    session, case = reviewed
+    client.force_login(chair)
+    url = reverse("actions:no_action", args=[session.pk, case.pk])
+    client.post(url, {"reason": ""})
+    assert not NoActionDecision.objects.exists()
+    client.post(url, {"reason": "Décès inévitable, prise en charge optimale."})
+    assert NoActionDecision.objects.get(case=case).reason.startswith("Décès inévitable")
+    assert "Décès inévitable" in client.get(review_url(session, case)).content.decode()
+
+
+# --- Minutes and "Suivi des actions" --------------------------------------------------------
+def test_the_minutes_show_each_case_actions_by_function_never_by_name(
+    client, reviewed, chair, quality_manager
+):
+    session, case = reviewed
+    action = action_propose(
+        session=session,
+        cases=[case],
+        by=chair,
+        fields=action_fields(case, owner_person=quality_manager),
+    )
+    sessions.session_transition(
+        session=session, name="hold", by=chair, expected_status="agenda_sent"
+    )
+    minutes = reviews.minutes_draft(session=session, by=chair)
+    body = minutes.body_html
+    assert f"A{action.pk} — Protocole de transfert in utero" in body
+    assert "Cadre de la salle de naissance" in body
+    assert action.due_date.strftime("%d/%m/%Y") in body
+    assert "Récupération / Protocole" in body
+    assert quality_manager.full_name not in body
+    assert "Suivi des actions" in body
+
+
+def later_session(committee, secretary, days):
+    return Session.objects.create(
+        committee=committee, starts_at=days_from_now(days), place="Salle", created_by=secretary
+    )
+
+
+def test_follow_up_lists_earlier_actions_overdue_or_come_due_since_the_previous_session(
+    client, reviewed, chair, secretary, committee
+):
+    session, case = reviewed
+    overdue = action_propose(session=session, cases=[case], by=chair, fields=action_fields(case))
+    came_due = action_propose(
+        session=session,
+        cases=[case],
+        by=chair,
+        fields=action_fields(case, what_changes="Interprétariat disponible 24 h/24"),
+    )
+    not_yet = action_propose(
+        session=session,
+        cases=[case],
+        by=chair,
+        fields=action_fields(case, what_changes="Staff mensuel de morbidité"),
+    )
+    proposed_only = action_propose(
+        session=session,
+        cases=[case],
+        by=chair,
+        fields=action_fields(case, what_changes="Action seulement proposée"),
+    )
+    for action in (overdue, came_due, not_yet):
+        action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
+    today = timezone.localdate()
+    CorrectiveAction.objects.filter(pk=overdue.pk).update(due_date=today - timedelta(days=2))
+    CorrectiveAction.objects.filter(pk=came_due.pk).update(due_date=today + timedelta(days=5))
+    CorrectiveAction.objects.filter(pk=proposed_only.pk).update(due_date=today - timedelta(days=2))
+    next_session = later_session(committee, secretary, 10)
+    client.force_login(secretary)
+    page = client.get(reverse("committees:session_detail", args=[next_session.pk]))
+    html = page.content.decode()
+    assert "Suivi des actions" in html
+    assert f"A{overdue.pk} —" in html and f"A{came_due.pk} —" in html
+    assert f"A{not_yet.pk} —" not in html and f"A{proposed_only.pk} —" not in html
+    assert case.code in html
+    # The session that decided them does not follow itself up.
+    html = client.get(reverse("committees:session_detail", args=[session.pk])).content.decode()
+    assert f"A{overdue.pk} —" not in html
+    assert "Aucune action en retard" in html
+
+
+def make_actions(session, case, chair, count):
+    for number in range(count):
+        action_propose(
+            session=session,
+            cases=[case],
+            by=chair,
+            fields=action_fields(case, what_changes=f"Changement de système n° {number}"),
+        )
+
+
+def count_queries(function):
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+def test_minutes_and_follow_up_query_counts_are_constant(
+    client, reviewed, chair, secretary, committee
+):
+    session, case = reviewed
+    next_session = later_session(committee, secretary, 400)
+    make_actions(session, case, chair, 1)
+    CorrectiveAction.objects.update(status="approved")
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[next_session.pk])
+    few_minutes = count_queries(lambda: minutes_context(session=session))
+    few_page = count_queries(lambda: client.get(url))
+    make_actions(session, case, chair, 12)
+    CorrectiveAction.objects.update(status="approved")
+    assert count_queries(lambda: minutes_context(session=session)) == few_minutes
+    assert count_queries(lambda: client.get(url)) == few_page
+    assert "Changement de système n° 11" in client.get(url).content.decode()
