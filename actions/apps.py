@@ -11,12 +11,16 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Actions correctives")
 
     def ready(self):
+        from accounts.home import register_pending_provider
+        from accounts.navigation import register_section
         from rmm import workflow
 
-        from . import conditions
+        from . import conditions, selectors
 
         workflow.add_guard("cases.case", "adopt_action_plan", conditions.action_plan_adopted)
         workflow.add_guard("cases.case", "close", conditions.actions_finished)
+        register_section(_("Actions"), "actions:mine", selectors.sees_actions)
+        register_pending_provider(selectors.pending_items)
 
         from committees.minutes_sections import register_case_section, register_session_section
         from committees.review_panels import register_review_panel
