@@ -387,3 +387,17 @@ def test_query_count_does_not_grow_with_actions(
     assert with_ten == with_thousand
     with django_assert_max_num_queries(with_ten):
         client.get(url, {"overdue": "on", "organisation": ready_case.organisation_id})
+
+
+HOSTILE = ["a\x00b", "١٢", "-1", "99999999999999999999", "x" * 10_000, "<script>", "31/12/9999"]
+FILTER_NAMES = ["status", "organisation", "committee", "overdue", "due_from", "due_to", "barrier"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_filters_never_answer_a_server_error(client, quality_manager, world, value):
+    client.force_login(quality_manager)
+    params = dict.fromkeys([*FILTER_NAMES, "nature", "page"], value)
+    for url in (URL, EXPORT):
+        assert client.get(url, params).status_code == 200
+    page = client.get(URL, params).content.decode()
+    assert "<script>" not in page
