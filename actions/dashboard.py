@@ -130,7 +130,7 @@ def chart_svg(months: list[selectors.MonthCount]) -> SafeString:
     title = escape(_("Actions ouvertes et clôturées par mois, sur 12 mois"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {g.width} {g.height}" '
-        f'class="w-100" role="img" aria-labelledby="chart-title" style="max-height:20rem">',
+        f'class="w-100 h-auto" role="img" aria-labelledby="chart-title">',
         f'<title id="chart-title">{title}</title>',
         f'<line x1="{g.left}" y1="{g.top + plot_height}" x2="{g.width - g.right}" '
         f'y2="{g.top + plot_height}" stroke="#6c757d"/>',

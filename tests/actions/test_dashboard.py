@@ -222,6 +222,7 @@ def test_chart_is_inline_svg_with_its_accessible_table(client, quality_manager, 
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert "<rect" in svg and "<title" in svg
     assert "href" not in svg and "<script" not in svg
+    assert "style=" not in svg  # the CSP forbids inline styles (style-src 'self')
     # the only URL is the SVG namespace, never a fetched resource
     assert svg.count("http") == 1 and 'xmlns="http://www.w3.org/2000/svg"' in svg
     table = html[html.index('id="chart-table"') : html.index("</table>", html.index("chart-table"))]
