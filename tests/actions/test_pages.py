@@ -406,3 +406,26 @@ def test_admin_is_read_only_and_scoped(client, action, administrator, other_admi
     response = client.get(reverse("admin:actions_correctiveaction_changelist"))
     assert "Protocole de transfert" not in text(response)
     assert client.get(reverse("admin:actions_actiontransition_changelist")).status_code == 200
+
+
+def test_my_actions_for_every_role(client, action, every_role, outsider, other_coordinator):
+    """Everyone gets the page; each sees only what they own, follow or must approve."""
+    expected = {
+        Role.CLINICIAN: [action.pk],  # the named owner
+        Role.COORDINATOR: [action.pk],
+        Role.QUALITY_MANAGER: [action.pk],
+        Role.COMMITTEE_MEMBER: [],
+        Role.COMMITTEE_CHAIR: [],  # approved already: nothing to approve
+        Role.COMMITTEE_SECRETARY: [],
+        Role.ADMINISTRATOR: [],
+    }
+    users = {**every_role, "outsider": outsider, "other_coordinator": other_coordinator}
+    for role, user in users.items():
+        client.force_login(user)
+        shown = [pk for pks in groups_of(client).values() for pk in pks]
+        assert shown == expected.get(role, []), role
+
+
+def test_administrator_has_no_actions_menu(client, action, administrator):
+    client.force_login(administrator)
+    assert f'href="{reverse("actions:mine")}"' not in text(client.get(reverse("home")))
