@@ -190,7 +190,7 @@ def test_transition_button_posts_and_reports_in_french(client, case_factory, coo
         {"expected_status": "n'importe"},
         follow=True,
     )
-    assert "Action invalide" in text(tampered)
+    assert "Action refusée" in text(tampered) and "Rien n'a été changé." in text(tampered)
     unknown = client.post(
         reverse("cases:transition", args=[case.pk, "teleport"]),
         {"expected_status": "documenting"},
