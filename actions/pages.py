@@ -149,8 +149,15 @@ class EvidenceDownloadView(ActionMixin, View):
 @method_decorator(never_cache, name="dispatch")
 class MyActionsView(LoginRequiredMixin, View):
     def get(self, request):
+        from .dashboard import may_see_dashboard
+
         return render(
-            request, "actions/my_actions.html", {"groups": selectors.my_actions(user=request.user)}
+            request,
+            "actions/my_actions.html",
+            {
+                "groups": selectors.my_actions(user=request.user),
+                "may_see_dashboard": may_see_dashboard(request.user),
+            },
         )
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionTransition, CorrectiveAction
@@ -402,3 +403,12 @@ def test_hostile_filters_never_answer_a_server_error(client, quality_manager, wo
         assert client.get(url, params).status_code == 200
     page = client.get(URL, params).content.decode()
     assert "<script>" not in page
+
+
+def test_my_actions_links_to_the_dashboard_for_those_who_may_open_it(
+    client, quality_manager, committee_member
+):
+    client.force_login(quality_manager)
+    assert reverse("actions:dashboard") in client.get(reverse("actions:mine")).content.decode()
+    client.force_login(committee_member)
+    assert reverse("actions:dashboard") not in client.get(reverse("actions:mine")).content.decode()
