@@ -58,6 +58,16 @@ class EffectivenessForm(forms.Form):
     )
 
 
+class HandOverForm(forms.Form):
+    """The reference of the action in the organisation's quality programme (PAQSS)."""
+
+    reference = NormalisedCharField(
+        label=_("Référence dans le programme qualité (PAQSS)"),
+        max_length=200,
+        error_messages={"required": _("Indiquez la référence dans le programme qualité (PAQSS).")},
+    )
+
+
 def refusal_message(form: forms.Form) -> str:
     """Every error of a refused form, and that nothing was saved."""
     errors = " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -15,8 +15,14 @@ from rmm import workflow
 from rmm.errors import UserError
 
 from . import selectors, services
-from .forms import ActionTransitionForm, EffectivenessForm, ProgressNoteForm, refusal_message
-from .models import CorrectiveAction
+from .forms import (
+    ActionTransitionForm,
+    EffectivenessForm,
+    HandOverForm,
+    ProgressNoteForm,
+    refusal_message,
+)
+from .models import ActionStatus, CorrectiveAction
 
 
 def visible_action(user, pk) -> CorrectiveAction:
@@ -48,6 +54,13 @@ class ActionDetailView(ActionMixin, View):
                 "effectiveness_form": (
                     EffectivenessForm(initial={"result": self.action.effectiveness_result})
                     if page.may_verify
+                    else None
+                ),
+                "hand_over_form": (
+                    HandOverForm()
+                    if page.may_verify
+                    and not self.action.paqss_reference
+                    and self.action.status in (ActionStatus.APPROVED, ActionStatus.IN_PROGRESS)
                     else None
                 ),
             },
@@ -125,6 +138,16 @@ class EffectivenessRecordView(ActionChangeView):
         return _("Résultat de la mesure d'efficacité enregistré.")
 
 
+class HandOverView(ActionChangeView):
+    form_class = HandOverForm
+
+    def perform(self, form):
+        services.action_hand_over(
+            action=self.action, by=self.request.user, reference=form.cleaned_data["reference"]
+        )
+        return _("Action confiée au programme qualité de l'établissement.")
+
+
 @method_decorator(never_cache, name="dispatch")
 class EvidenceDownloadView(ActionMixin, View):
     """A progress note's evidence, to those who follow or verify the action (and to the
@@ -167,6 +190,7 @@ urlpatterns = [
     path("<int:pk>/transition/<slug:name>/", ActionTransitionView.as_view(), name="transition"),
     path("<int:pk>/avancement/", ProgressNoteAddView.as_view(), name="progress_note_add"),
     path("<int:pk>/efficacite/", EffectivenessRecordView.as_view(), name="effectiveness_record"),
+    path("<int:pk>/paqss/", HandOverView.as_view(), name="hand_over"),
     path(
         "<int:pk>/avancement/<int:note_pk>/piece/",
         EvidenceDownloadView.as_view(),

@@ -11,9 +11,9 @@ from cases.models import Case
 from committees.models import ContributingFactor, Session
 from committees.permissions import can_plan_session
 from rmm import workflow
-from rmm.errors import InvalidInput, NotAllowed, TransitionRefused
+from rmm.errors import InvalidInput, NotAllowed, TransitionConflict, TransitionRefused
 
-from .models import CorrectiveAction, NoActionDecision, ProgressNote
+from .models import OPEN_STATUSES, ActionStatus, CorrectiveAction, NoActionDecision, ProgressNote
 from .permissions import can_follow_action, can_verify_action
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".xlsx", ".ods", ".csv"}
@@ -140,6 +140,36 @@ def effectiveness_record(*, action: CorrectiveAction, by, result: str) -> Correc
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages)) from error
     action.save(update_fields=["effectiveness_result"])
+    return action
+
+
+@transaction.atomic
+def action_hand_over(*, action: CorrectiveAction, by, reference: str) -> CorrectiveAction:
+    """The quality team hands an open action over to the organisation's quality programme
+    (PAQSS), which follows it from then on: the case may close. A progress note records it."""
+    action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+    if not can_verify_action(by, action):
+        raise NotAllowed(_("Seule l'équipe qualité confie une action au programme qualité."))
+    if action.status not in OPEN_STATUSES or action.status == ActionStatus.PROPOSED:
+        raise TransitionConflict(
+            _("Seule une action approuvée ou en cours se confie au programme qualité.")
+        )
+    reference = reference.strip()
+    if not reference:
+        raise InvalidInput(_("Indiquez la référence dans le programme qualité (PAQSS)."))
+    _refuse_identifiers([(_("la référence"), reference)])
+    action.paqss_reference = reference
+    try:
+        action.full_clean(exclude=["status"])
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    action.save(update_fields=["paqss_reference"])
+    ProgressNote.objects.create(
+        action=action,
+        author=by,
+        text=_("Confiée au programme qualité de l'établissement (PAQSS) : %(ref)s")
+        % {"ref": reference},
+    )
     return action
 
 

@@ -429,3 +429,38 @@ def test_my_actions_for_every_role(client, action, every_role, outsider, other_c
 def test_administrator_has_no_actions_menu(client, action, administrator):
     client.force_login(administrator)
     assert f'href="{reverse("actions:mine")}"' not in text(client.get(reverse("home")))
+
+
+def test_the_quality_team_hands_an_action_over_to_the_quality_programme(
+    client, action, quality_manager, coordinator
+):
+    from actions.models import CorrectiveAction
+
+    url = reverse("actions:hand_over", args=[action.pk])
+    client.force_login(coordinator)  # follows the action, but is not the quality team
+    client.post(url, {"reference": "PAQSS fiche 3"})
+    assert CorrectiveAction.objects.get(pk=action.pk).paqss_reference == ""
+    client.force_login(quality_manager)
+    page = client.get(reverse("actions:detail", args=[action.pk])).content.decode()
+    assert url in page
+    refused = client.post(url, {"reference": "Mme Dupont s'en charge"}, follow=True)
+    assert "identifiants" in refused.content.decode()
+    assert CorrectiveAction.objects.get(pk=action.pk).paqss_reference == ""
+    client.post(url, {"reference": "PAQSS maternité, fiche 3"})
+    action.refresh_from_db()
+    assert action.paqss_reference == "PAQSS maternité, fiche 3"
+    assert action.progress_notes.filter(text__contains="fiche 3").exists()
+
+
+@pytest.mark.parametrize("status", ["proposed", "done", "verified", "cancelled"])
+def test_only_an_approved_or_running_action_is_handed_over(
+    session, ready_case, chair, quality_manager, status
+):
+    from actions.services import action_hand_over
+    from cases.exceptions import TransitionConflict
+
+    finished = make_action(session, ready_case, chair, status=status)
+    with pytest.raises(TransitionConflict):
+        action_hand_over(action=finished, by=quality_manager, reference="PAQSS fiche 9")
+    finished.refresh_from_db()
+    assert finished.paqss_reference == ""
