@@ -177,7 +177,16 @@ class CorrectiveAction(FSMModelMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in OPEN_STATUSES and self.due_date < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, day) -> bool:
+        """Still open after its due date, on `day` (derived, never stored)."""
+        return self.status in OPEN_STATUSES and self.due_date < day
+
+    @property
+    def may_be_handed_over(self) -> bool:
+        """An approved or running action can be handed over to the quality programme, once."""
+        return self.status in (S.APPROVED, S.IN_PROGRESS) and not self.paqss_reference
 
     @property
     def is_handed_over(self) -> bool:
@@ -241,11 +250,10 @@ class CorrectiveAction(FSMModelMixin, models.Model):
         self.cancellation_reason = reason
 
     def transition_comment_problems(self, comment: str) -> list[str]:
-        from cases.anonymisation import find_identifiers
+        """Its history is read by every member of the committee: no identifier in a reason."""
+        from cases.conditions import identifiers_in_comment
 
-        if find_identifiers(comment, []):
-            return [_("le commentaire contient un identifiant (nom, date, numéro...)")]
-        return []
+        return identifiers_in_comment(comment)
 
 
 class ActionTransition(TransitionRecord):

@@ -22,7 +22,7 @@ from .forms import (
     ProgressNoteForm,
     refusal_message,
 )
-from .models import ActionStatus, CorrectiveAction
+from .models import CorrectiveAction
 
 
 def visible_action(user, pk) -> CorrectiveAction:
@@ -57,11 +57,7 @@ class ActionDetailView(ActionMixin, View):
                     else None
                 ),
                 "hand_over_form": (
-                    HandOverForm()
-                    if page.may_verify
-                    and not self.action.paqss_reference
-                    and self.action.status in (ActionStatus.APPROVED, ActionStatus.IN_PROGRESS)
-                    else None
+                    HandOverForm() if page.may_verify and self.action.may_be_handed_over else None
                 ),
             },
         )

@@ -100,7 +100,7 @@ def follow_up_section(session) -> tuple[str, str]:
     day = session_date(session)
     actions = follow_up_of(session=session)
     for action in actions:
-        action.late = action.status in OPEN_STATUSES and action.due_date < day
+        action.late = action.is_overdue_on(day)
     html = render_to_string(
         "actions/proposal/_follow_up.html", {"actions": actions, "reference_date": day}
     )

@@ -13,7 +13,7 @@ from committees.permissions import can_plan_session
 from rmm import workflow
 from rmm.errors import InvalidInput, NotAllowed, TransitionConflict, TransitionRefused
 
-from .models import OPEN_STATUSES, ActionStatus, CorrectiveAction, NoActionDecision, ProgressNote
+from .models import CorrectiveAction, NoActionDecision, ProgressNote
 from .permissions import can_follow_action, can_verify_action
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".xlsx", ".ods", ".csv"}
@@ -150,9 +150,12 @@ def action_hand_over(*, action: CorrectiveAction, by, reference: str) -> Correct
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if not can_verify_action(by, action):
         raise NotAllowed(_("Seule l'équipe qualité confie une action au programme qualité."))
-    if action.status not in OPEN_STATUSES or action.status == ActionStatus.PROPOSED:
+    if not action.may_be_handed_over:
         raise TransitionConflict(
-            _("Seule une action approuvée ou en cours se confie au programme qualité.")
+            _(
+                "Seule une action approuvée ou en cours, pas encore confiée, se confie au "
+                "programme qualité."
+            )
         )
     reference = reference.strip()
     if not reference:

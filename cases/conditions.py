@@ -88,3 +88,13 @@ def summary_validated(case) -> str | None:
     if case.summary_validated_at is None:
         return _("l'anonymisation n'a pas été validée par le référent")
     return None
+
+
+def identifiers_in_comment(comment: str, *, reason: bool = False) -> list[str]:
+    """For a history its readers share (sessions, corrective actions): the French refusal when
+    a comment (or a reason) holds an identifier, with no case vault to compare with."""
+    if not find_identifiers(comment, []):
+        return []
+    if reason:
+        return [_("le motif contient un identifiant (nom, date, numéro...)")]
+    return [_("le commentaire contient un identifiant (nom, date, numéro...)")]

@@ -135,12 +135,10 @@ class Session(FSMModelMixin, models.Model):
 
     # --- What the workflow engine asks of every state machine -------------------------------
     def transition_comment_problems(self, comment: str) -> list[str]:
-        """The session's history is read by every member: no identifier in a reason."""
-        from cases.anonymisation import find_identifiers
+        """Its history is read by every member of the committee: no identifier in a reason."""
+        from cases.conditions import identifiers_in_comment
 
-        if find_identifiers(comment, []):
-            return [_("le motif contient un identifiant (nom, date, numéro...)")]
-        return []
+        return identifiers_in_comment(comment, reason=True)
 
 
 class SessionTransition(TransitionRecord):

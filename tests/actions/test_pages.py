@@ -464,3 +464,15 @@ def test_only_an_approved_or_running_action_is_handed_over(
         action_hand_over(action=finished, by=quality_manager, reference="PAQSS fiche 9")
     finished.refresh_from_db()
     assert finished.paqss_reference == ""
+
+
+def test_an_action_is_handed_over_once(action, quality_manager):
+    from actions.services import action_hand_over
+    from cases.exceptions import TransitionConflict
+
+    action_hand_over(action=action, by=quality_manager, reference="PAQSS fiche 3")
+    with pytest.raises(TransitionConflict):
+        action_hand_over(action=action, by=quality_manager, reference="PAQSS fiche 4")
+    action.refresh_from_db()
+    assert action.paqss_reference == "PAQSS fiche 3"
+    assert action.progress_notes.count() == 1
