@@ -9,7 +9,7 @@ from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
 from cases.status import CaseStatus
 
-from .models import CaseReview, Committee, Session, SessionStatus
+from .models import CaseReview, Committee, MinutesCaseExtract, Session, SessionStatus
 from .permissions import (
     PLANNERS,
     charter_accepted_committees,
@@ -101,4 +101,21 @@ def case_reviews_panel(case, user):
     )
     if not reviews:
         return None
-    return "committees/partials/_case_reviews.html", {"reviews": reviews}
+    return "committees/partials/_case_reviews.html", {
+        "reviews": reviews,
+        "decisions": validated_minutes_extracts(case),
+    }
+
+
+def validated_minutes_extracts(case) -> list[MinutesCaseExtract]:
+    """The case's part of the latest validated minutes of each session that reviewed it: what
+    the declaring organisation's quality team reads of the committee's decisions (never the
+    whole minutes, which may tell other organisations' cases)."""
+    latest: dict[int, MinutesCaseExtract] = {}
+    for extract in (
+        MinutesCaseExtract.objects.filter(case=case, minutes__validated_at__isnull=False)
+        .select_related("minutes__session__committee")
+        .order_by("minutes__session__starts_at", "minutes__version")
+    ):
+        latest[extract.minutes.session_id] = extract
+    return list(latest.values())

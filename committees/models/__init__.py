@@ -1,5 +1,5 @@
 from .committee import CHARTER_VERSION, CharterAcceptance, Committee, CommitteeMember, CommitteeRole
-from .minutes import MinutesVersion
+from .minutes import MinutesCaseExtract, MinutesVersion
 from .reference import AlarmCategory, AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .review import Avoidability, CareGrade, CaseReview, ContributingFactor
 from .session import AgendaItem, Attendance, Session, SessionStatus, SessionTransition
@@ -21,6 +21,7 @@ __all__ = [
     "Delay",
     "IcdPmGroup",
     "MaternalCondition",
+    "MinutesCaseExtract",
     "MinutesVersion",
     "PathwayStage",
     "Session",

@@ -48,3 +48,30 @@ class MinutesVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.validated_at is not None
+
+
+class MinutesCaseExtract(models.Model):
+    """One case's part of a minutes version (its review and decisions), frozen with it. The
+    organisation that declared the case reads this, never the whole minutes of a territorial
+    committee, which also tell other organisations' cases."""
+
+    minutes = models.ForeignKey(
+        MinutesVersion,
+        on_delete=models.CASCADE,
+        related_name="case_extracts",
+        verbose_name=_("compte rendu"),
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("cas")
+    )
+    body_html = models.TextField(_("extrait (HTML figé)"))
+
+    class Meta:
+        verbose_name = _("extrait de compte rendu")
+        verbose_name_plural = _("extraits de comptes rendus")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "case"], name="minutes_extract_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} — {self.case_id}"

@@ -22,7 +22,14 @@ from ..conditions import (
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
 )
-from ..models import CaseReview, ContributingFactor, MinutesVersion, Session, SessionStatus
+from ..models import (
+    CaseReview,
+    ContributingFactor,
+    MinutesCaseExtract,
+    MinutesVersion,
+    Session,
+    SessionStatus,
+)
 from ..permissions import can_chair_session, can_plan_session
 from ..selectors import minutes_context
 
@@ -209,19 +216,39 @@ def minutes_draft(*, session: Session, by, correction_reason: str = "") -> Minut
             expected_status=SessionStatus.MINUTES_VALIDATED,
             comment=correction_reason,
         )
-    body = render_to_string("committees/minutes_body.html", minutes_context(session=session))
+    context = minutes_context(session=session)
+    body = render_to_string("committees/minutes_body.html", context)
     latest = session.minutes.order_by("-version").first()
     if latest is not None and not latest.is_frozen:
         latest.body_html = body
         latest.save(update_fields=["body_html"])
-        return latest
-    version = (session.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
-    return MinutesVersion.objects.create(
-        session=session,
-        version=version,
-        created_by=by,
-        correction_reason=correction_reason,
-        body_html=body,
+        minutes = latest
+    else:
+        version = (session.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
+        minutes = MinutesVersion.objects.create(
+            session=session,
+            version=version,
+            created_by=by,
+            correction_reason=correction_reason,
+            body_html=body,
+        )
+    _store_case_extracts(minutes, context)
+    return minutes
+
+
+def _store_case_extracts(minutes: MinutesVersion, context: dict) -> None:
+    """Each case's part of the minutes, rendered from the same template and frozen with the
+    version, for the organisation that declared it (a draft's extracts are simply redone)."""
+    minutes.case_extracts.all().delete()
+    MinutesCaseExtract.objects.bulk_create(
+        MinutesCaseExtract(
+            minutes=minutes,
+            case_id=review.case_id,
+            body_html=render_to_string(
+                "committees/partials/_minutes_case.html", {**context, "review": review}
+            ),
+        )
+        for review in context["reviews"]
     )
 
 
