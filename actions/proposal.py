@@ -15,17 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from cases.forms import TransitionForm
+from cases.services.transitions import case_transition
 from committees.models import Session, SessionStatus
 from committees.permissions import (
     can_plan_session,
     can_review_case_in_session,
     sessions_visible_to,
 )
+from rmm import workflow
 from rmm.errors import UserError
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
 from .models import OPEN_STATUSES, ActionStatus, CorrectiveAction, NoActionDecision
 from .services import action_propose, action_transition, no_action_decide
+
+ADOPT = "adopt_action_plan"
 
 
 # --- Reads ---------------------------------------------------------------------------------
@@ -113,12 +118,20 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
     planner = can_plan_session(request.user, session)
     actions = case_actions(case=case)
     for action in actions:
-        action.may_approve = (
-            planner
-            and action.status == ActionStatus.PROPOSED
-            and action.session.committee_id == session.committee_id
+        # The engine says who may approve (the proposing committee's chair and secretary).
+        action.may_approve = action.status == ActionStatus.PROPOSED and any(
+            transition.name == "approve"
+            for transition in workflow.available_transitions(action, request.user)
         )
     decision = NoActionDecision.objects.filter(case=case).first()
+    adoption = next(
+        (
+            transition
+            for transition in workflow.available_transitions(case, request.user)
+            if transition.name == ADOPT
+        ),
+        None,
+    )
     html = render_to_string(
         "actions/proposal/_review_panel.html",
         {
@@ -128,6 +141,7 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             "may_plan": planner and review is not None,
             "decision": decision,
             "no_action_form": NoActionForm(),
+            "adoption": adoption if planner and review is not None else None,
             "today": timezone.localdate(),
         },
         request=request,
@@ -241,6 +255,34 @@ class NoActionView(PlanningMixin, View):
         return redirect(self.review_url())
 
 
+class AdoptPlanView(PlanningMixin, View):
+    """Adopting the case's action plan from the review screen, where the plan was just built:
+    the case's own transition, through the engine (its guards say what is missing)."""
+
+    def post(self, request, session_pk, case_pk):
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, refusal_message(form))
+            return redirect(self.review_url())
+        try:
+            case = case_transition(
+                case_id=self.case.pk,
+                name=ADOPT,
+                by=request.user,
+                expected_status=form.cleaned_data["expected_status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except UserError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Plan d'actions adopté : le cas %(code)s passe au suivi des actions.")
+                % {"code": case.code},
+            )
+        return redirect(self.review_url())
+
+
 urlpatterns = [
     path(
         "proposer/<int:session_pk>/<int:case_pk>/",
@@ -256,5 +298,10 @@ urlpatterns = [
         "proposer/<int:session_pk>/<int:case_pk>/aucune-action/",
         NoActionView.as_view(),
         name="no_action",
+    ),
+    path(
+        "proposer/<int:session_pk>/<int:case_pk>/adopter/",
+        AdoptPlanView.as_view(),
+        name="adopt_plan",
     ),
 ]

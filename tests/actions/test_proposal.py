@@ -221,6 +221,54 @@ def test_no_action_needed_is_recorded_with_its_reason(client, reviewed, chair):
     assert "Décès inévitable" in client.get(review_url(session, case)).content.decode()
 
 
+def test_the_plan_is_adopted_from_the_review_screen_through_the_case_guards(
+    client, reviewed, chair, secretary
+):
+    session, case = reviewed
+    adopt = reverse("actions:adopt_plan", args=[session.pk, case.pk])
+    client.force_login(secretary)
+    page = client.get(review_url(session, case)).content.decode()
+    assert adopt in page
+    assert "aucune action n&#x27;est approuvée" in page  # the guard's reason, before trying
+    response = client.post(adopt, {"expected_status": "reviewed"}, follow=True)
+    assert "aucune action n&#x27;est approuvée" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "reviewed"
+
+    action = action_propose(session=session, cases=[case], by=chair, fields=action_fields(case))
+    page = client.get(review_url(session, case)).content.decode()
+    assert reverse("actions:approve", args=[session.pk, case.pk, action.pk]) in page
+    client.post(reverse("actions:approve", args=[session.pk, case.pk, action.pk]))
+    response = client.post(adopt, {"expected_status": "reviewed", "comment": "Plan adopté."})
+    assert response.status_code == 302 and response.url == review_url(session, case)
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == "action_follow_up"
+    record = case.transitions.get(transition="adopt_action_plan")
+    assert record.actor == secretary and record.comment == "Plan adopté."
+    # A stale page (the plan was adopted meanwhile) is a conflict, never a second move.
+    response = client.post(adopt, {"expected_status": "reviewed"}, follow=True)
+    assert case.transitions.filter(transition="adopt_action_plan").count() == 1
+    page = client.get(review_url(session, case))
+    assert page.status_code == 200 and adopt not in page.content.decode()
+
+
+def test_only_the_planners_see_and_use_the_adoption_on_the_review_screen(
+    client, reviewed, chair, committee_member, quality_manager, coordinator, outsider
+):
+    session, case = reviewed
+    action = action_propose(session=session, cases=[case], by=chair, fields=action_fields(case))
+    action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
+    adopt = reverse("actions:adopt_plan", args=[session.pk, case.pk])
+    approve = reverse("actions:approve", args=[session.pk, case.pk, action.pk])
+    client.force_login(committee_member)
+    page = client.get(review_url(session, case))
+    assert page.status_code == 200
+    assert adopt not in page.content.decode() and approve not in page.content.decode()
+    for user in (committee_member, quality_manager, coordinator, outsider):
+        client.force_login(user)
+        assert client.post(adopt, {"expected_status": "reviewed"}).status_code == 404
+    assert Case.objects.get(pk=case.pk).status == "reviewed"
+
+
 # --- Minutes and "Suivi des actions" --------------------------------------------------------
 def test_the_minutes_show_each_case_actions_by_function_never_by_name(
     client, reviewed, chair, quality_manager
