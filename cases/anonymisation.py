@@ -20,22 +20,31 @@ and texts longer than MAX_TEXT_LENGTH are refused rather than scanned.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
+from .first_names import AMBIGUOUS_FIRST_NAMES, FIRST_NAMES
 from .text import normalise_text
 
 __all__ = [
     "MAX_TEXT_LENGTH",
     "PLACEHOLDERS",
+    "SIGNALS",
     "Finding",
+    "Recogniser",
     "TextTooLong",
+    "clear_cache",
     "find_identifiers",
     "has_identifiers",
     "nir_key_is_valid",
     "normalise_text",
+    "replace_findings",
     "scrub",
 ]
 
@@ -60,21 +69,36 @@ PLACEHOLDERS = {
     "email": "[EMAIL]",
     "address": "[ADRESSE]",
     "record": "[N° DOSSIER]",
+    "place": "[LIEU]",
 }
 
 # When two candidate findings of the same length overlap, the more specific kind wins
 # (a 15-digit string with a valid key is a NIR before being a record number).
-_PRIORITY = {"email": 0, "nir": 1, "record": 2, "phone": 3, "date": 4, "address": 5, "name": 6}
+_PRIORITY = {
+    "email": 0,
+    "nir": 1,
+    "record": 2,
+    "phone": 3,
+    "date": 4,
+    "address": 5,
+    "place": 6,
+    "name": 7,
+}
+# Which signal found a finding: the rules of this module, the case's own identity values
+# (never rejectable), or the statistical model (cases.ner).
+SIGNALS = ("rule", "known", "model")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One identifier found in a text: its kind, its span and the original characters."""
+    """One identifier found in a text: its kind, its span, the original characters and the
+    signal that found it ("rule", "known" or "model")."""
 
     kind: str
     start: int
     end: int
     text: str
+    signal: str = "rule"
 
     @property
     def length(self) -> int:
@@ -167,7 +191,63 @@ _NOT_A_NAME = _word_set(
     frere soeur nom prenom prenoms
     celestene syntocinon curosurf spasfon doliprane adalate loxen tractocile nalador
     augmentin amoxicilline clamoxyl gentamicine cefotaxime claforan vitamine
+    plaquettes leucocytes hematies pnn lymphocytes cellule qualite compte rendu objet date
+    bonjour bonsoir cordialement merci salutations signe signature envoye message transfere
+    cadre coordinatrice coordinateur secretaire directrice directeur chef cheffe ph cca
+    aide-soignante auxiliaire praticien praticienne equipe garde astreinte liberale liberal
+    staff chronologie resume transcription releve dpi relecture pas rdv cr tel mail courriel
     """
+)
+# Clinical vocabulary that a name detector (rule or model) must never take for a person or a
+# place: eponyms of scores, signs, tests and diseases, drugs, germs, units and hospital
+# functions. Folded (lower case, no accents).
+_CLINICAL_TERMS = _word_set(
+    """
+    apgar silverman kleihauer guthrie hirschsprung potter doppler bishop coombs sarnat
+    betke fallot wilms beckwith wiedemann noonan rett duchenne fanconi patau apert crouzon
+    prader willi chiari pierre-robin kasabach werdnig hellp rhesus rh mcroberts mac-roberts
+    jacquemier mauriceau lovset bracht couvelaire hegar mantoux ortolani babinski brazelton
+    finnegan lubchenco audipog dubowitz prechtl pfannenstiel joel-cohen misgav ladach
+    bakri foley cook seldinger guedel magill trendelenburg valsalva glasgow betadine
+    kawasaki listeria kernig gram ziehl giemsa mcburney
+    amoxicilline ampicilline gentamicine cefotaxime ceftriaxone vancomycine amikacine
+    metronidazole clindamycine erythromycine azithromycine aciclovir valaciclovir
+    oxytocine syntocinon carbetocine misoprostol sulprostone nalador dinoprostone propess
+    prostine mifepristone nifedipine adalate atosiban tractocile labetalol trandate
+    nicardipine loxen magnesium celestene betamethasone dexamethasone insuline metformine
+    heparine enoxaparine lovenox tinzaparine innohep aspirine kardegic paracetamol doliprane
+    morphine nalbuphine nubain sufentanil remifentanil ketamine propofol midazolam
+    phenobarbital gardenal levetiracetam keppra caffeine surfactant curosurf poractant
+    adrenaline noradrenaline dobutamine dopamine milrinone vitamine fer ferinject
+    spasfon phloroglucinol salbutamol terbutaline exacyl acide tranexamique fibrinogene
+    clottafact immunoglobulines rhophylac
+    streptocoque streptococcus agalactiae staphylocoque staphylococcus aureus epidermidis
+    escherichia coli klebsiella enterocoque enterococcus listeria monocytogenes
+    candida albicans pseudomonas proteus serratia haemophilus chlamydia trachomatis
+    mycoplasma ureaplasma gonocoque treponema pallidum toxoplasma toxoplasmose rubeole
+    cytomegalovirus cmv herpes hsv parvovirus zika varicelle covid sars-cov-2 vrs
+    sa semaines jours heures minutes grammes litres mmhg mmol ui cm mm kg mg ml
+    urgences maternite neonatologie reanimation pediatrie obstetrique gynecologie bloc
+    salle naissance travail suites couches samu smur pmi camsp siao caf cpam ars has
+    """
+)
+_NOT_A_NAME = _NOT_A_NAME | _CLINICAL_TERMS
+# A capitalised word after these is an eponym ("maladie de Hirschsprung", "test de
+# Kleihauer", "séquence de Potter"), never a person of the case.
+_EPONYM_BEFORE = re.compile(
+    r"(?:maladie|syndrome|signe|test|score|man(?:oe|œ)uvre|s[ée]quence|classification"
+    r"|[ée]chelle|sonde|ballon|pince|m[ée]thode|technique|protocole|crit[èe]res|t[ée]tralogie"
+    r"|anomalie|kyste|canal|loi|op[ée]ration|incision|position|r[ée]flexe|courbes?|abaques?"
+    r"|tables?|grille|formule|index|indice|r[ée]action|coloration|culture|d[ée]roulement)"
+    r"\s+(?:de\s+|d['’]\s*)\Z",
+    re.IGNORECASE,
+)
+# Endings of French clinical words ("corticothérapie", "chorioamniotite", "hémorragie"...):
+# a single word with one of them is not a person, whatever a model says.
+_CLINICAL_SUFFIX = re.compile(
+    r"(?:therapie|ites?|oses?|emies?|uries?|ectomie|tomie|scopie|graphie|pathie|plasie"
+    r"|algies?|rragies?|cilline|mycine|azole|prazole|olol|parine|cycline|floxacine|logie"
+    r"|isme|ations?|ements?)$"
 )
 _PARTICLE_WORDS = _word_set(
     "de du des la le les van von der den ben bin ibn el al da di dos das del della d l"
@@ -266,6 +346,47 @@ _MONTH_AND_YEAR = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_AND_DAY = re.compile(rf"(?<!\w)(?:{_WEEKDAY_RE}){_SP}+{_DAY_RE}(?!\w)", re.IGNORECASE)
+# ISO date-times as exported by hospital software: "2025-03-14T08:30", "2025-06-02 14:05:00".
+_ISO_DATETIME = re.compile(
+    r"(?<![\w/.,\-])(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?:T|[ \u00a0])[0-2]?\d[:h][0-5]\d"
+    r"(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:Z|[+\-][01]\d:?[0-5]\d)?(?!\w)"
+)
+# Day and month without a year, "12/03" or "5/4". Two-digit pairs are dates unless a measure
+# comes before them ("TA 12/08", "EVA 08/10"); a one-digit part may be a fraction ("au 1/3
+# inférieur", "2/3 des cas"), so it needs a dating word before it and no fraction word after.
+_DAY_MONTH = re.compile(
+    r"(?<![\w/.,\-+])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/]|[.,\-]\d|[ \u00a0]?%)"
+)
+_DATING_WORD_BEFORE = re.compile(
+    r"(?:\b(?:le|du|depuis|d[èe]s|jusqu['’]au|et\s+le|vers\s+le|avant\s+le|apr[èe]s\s+le"
+    r"|entre\s+le|ce|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+|^|\n)\Z",
+    re.IGNORECASE,
+)
+_MEASURE_BEFORE = re.compile(
+    r"(?:\b(?:ta|pa|pas|pad|tension|eva|en|fc|rcf|note|apgar|score|silverman|glasgow|bishop"
+    r"|tcd|ratio|rapport|dilatation|col|soit|sur|parit[ée]|gestit[ée])\b[^\n.;]{0,12})\Z",
+    re.IGNORECASE,
+)
+_FRACTION_AFTER = re.compile(
+    r"[ \u00a0]*(?:inf[ée]rieur|sup[ée]rieur|moyen|des\b|de\b|du\b|d['’]|du\s)", re.IGNORECASE
+)
+_NUMBER_WORDS = (
+    "premier|1er|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    "|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt(?:[ -]et[ -]un|-deux|-trois|-quatre"
+    "|-cinq|-six|-sept|-huit|-neuf)?|trente(?:[ -]et[ -]un)?"
+)
+_FULL_MONTH_RE = "|".join(_accent_tolerant(forms[0]) for forms in _MONTHS)
+# "le trois mars", "premier avril", "vingt-deux juin 2024".
+_WORDED_DATE = re.compile(
+    rf"(?<!\w)(?:{_NUMBER_WORDS}){_SP}+(?:{_FULL_MONTH_RE})(?!\w)(?:{_SP}+(?:19|20)\d{{2}}(?!\d))?",
+    re.IGNORECASE,
+)
+# "du 3 au 4 mars", "les 16 et 18 mars", "3-4 mai": the whole range is one date.
+_DATE_RANGE = re.compile(
+    rf"(?<![\w/.,])({_DAY_RE}){_SP}*(?:au|et|à|-){_SP}*(?:le{_SP}+)?{_DAY_RE}{_SP}+"
+    rf"(?:{_MONTH_RE})(?!\w)(?:{_SP}+(?:19|20)\d{{2}}(?!\d))?",
+    re.IGNORECASE,
+)
 _NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC = (
     _starting_with(_DIGITS, regex) for regex in (_NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC)
 )
@@ -273,6 +394,10 @@ _DAY_MONTH_AFTER_WORD = _starting_with("ldamjvs", _DAY_MONTH_AFTER_WORD)
 _WRITTEN_DATE = _starting_with(_DIGITS + "lmjvsd", _WRITTEN_DATE)
 _MONTH_AND_YEAR = _starting_with("jfmasond" + _VOWELS_ACCENTED, _MONTH_AND_YEAR)
 _WEEKDAY_AND_DAY = _starting_with("lmjvsd", _WEEKDAY_AND_DAY)
+_ISO_DATETIME = _starting_with("12", _ISO_DATETIME)
+_DAY_MONTH = _starting_with(_DIGITS, _DAY_MONTH)
+_WORDED_DATE = _starting_with("pdtqcshnovu1", _WORDED_DATE)
+_DATE_RANGE = _starting_with(_DIGITS, _DATE_RANGE)
 
 
 def _plausible_day_month(day: str, month: str, year: str | None = None) -> bool:
@@ -304,6 +429,24 @@ def _find_dates(text: str) -> Iterator[Finding]:
     for m in _WEEKDAY_AND_DAY.finditer(text):
         if not _UNIT_AFTER.match(text, m.end()):
             yield _finding(text, "date", m.start(), m.end())
+    for regex in (_ISO_DATETIME, _WORDED_DATE, _DATE_RANGE):
+        for m in regex.finditer(text):
+            yield _finding(text, "date", m.start(), m.end())
+    for m in _DAY_MONTH.finditer(text):
+        if _day_month_is_a_date(text, m):
+            yield _finding(text, "date", m.start(), m.end())
+
+
+def _day_month_is_a_date(text: str, m: re.Match) -> bool:
+    """ "12/03" after no measure word, or "le 5/4" not followed by a fraction's noun."""
+    if not _plausible_day_month(m["d"], m["m"]) or _after_score(text, m.start()):
+        return False
+    before = text[max(0, m.start() - 24) : m.start()]
+    if _MEASURE_BEFORE.search(before):
+        return False
+    if len(m["d"]) == 2 and len(m["m"]) == 2:
+        return True
+    return bool(_DATING_WORD_BEFORE.search(before)) and not _FRACTION_AFTER.match(text, m.end())
 
 
 # --------------------------------------------------------------------------------------
@@ -432,6 +575,10 @@ _RECORD = re.compile(
     r"|num[ée]ro\s+(?:de\s+|d['’]\s*)?(?:dossier|s[ée]jour|patient|admission|venue)"
     r"|n[°o]\.?\s*(?:d['’]\s*)?allocataire|num[ée]ro\s+d['’]\s*allocataire|allocataire"
     r"|dossier(?:\s+(?:m[ée]dical|patient|obst[ée]trical|n[ée]onatal))?)(?!\w)"
+    # whose record: "IPP mère :", "NDA enfant :", "IPP de la mère", "NDA J1"
+    r"(?:[ \t\u00a0]+(?i:(?:de[ \t\u00a0]+la[ \t\u00a0]+|du[ \t\u00a0]+|de[ \t\u00a0]+l['’])?"
+    r"(?:m[eè]re|enfant|b[ée]b[ée]|nouveau-n[ée]e?|nn|maman|p[eè]re|patiente?|jumeau|jumelle"
+    r"|j\d|accouchement|naissance|s[ée]jour)(?:[ \t\u00a0]*\d)?)(?!\w))?"
     # the issuing body may sit in between: "allocataire CAF n° ...", "dossier PMI : ..."
     r"(?:[ \t\u00a0]+[A-Z][A-Z\-]{1,6}(?=[ \t\u00a0]*(?:n[°o]|:)))?"
     r"[ \t\u00a0]*(?i:n[°o]\.?|num(?:[ée]ro)?\.?|#)?[ \t\u00a0]*[:=]?[ \t\u00a0]*"
@@ -461,6 +608,29 @@ def _find_records(text: str) -> Iterator[Finding]:
         # Too short to identify anyone, or a bare year ("le dossier 2024 de la patiente").
         if len(found.replace(" ", "")) >= 3 and not _YEAR.fullmatch(found):
             yield _finding(text, "record", start, end)
+    yield from _find_digit_runs(text)
+
+
+# A long run of digits (seven or more, possibly with a few letters) that no measure follows:
+# record, file, invoice or case numbers copied without their keyword ("Numéro 0145678901234",
+# "réf. 2025A004411").
+_DIGIT_RUN = _starting_with(
+    _DIGITS + "A-Za-z",
+    re.compile(r"(?<![\w.,/+\-])[A-Za-z0-9]{7,40}+(?![\w/]|[.,]\d)"),
+)
+_RUN_UNIT_AFTER = re.compile(r"[ \u00a0]*(?:/|mg|g\b|µg|mcg|ml|ui|u/|mmol|kg|cp|%|€|euros?)", re.I)
+_PHONE_LIKE = re.compile(r"(?:0[1-9]\d{8}|0033\d{9}|33\d{9})")
+
+
+def _find_digit_runs(text: str) -> Iterator[Finding]:
+    for m in _DIGIT_RUN.finditer(text):
+        token = m.group()
+        digits = sum(c.isdigit() for c in token)
+        if digits < 7 or (digits < len(token) - 4) or _PHONE_LIKE.fullmatch(token):
+            continue
+        if _RUN_UNIT_AFTER.match(text, m.end()) or _after_score(text, m.start()):
+            continue
+        yield _finding(text, "record", m.start(), m.end())
 
 
 def _looks_like_dose(text: str, ident: str, end: int) -> bool:
@@ -586,12 +756,83 @@ def _find_addresses(text: str) -> Iterator[Finding]:
         yield _finding(text, "address", m.start(), m.end())
     for m in _POSTCODE_CITY.finditer(text):
         if _looks_like_city(m["city"]):
-            yield _finding(text, "address", m.start(), _trim_stopwords(text, m.start(), m.end()))
+            # A town with its postcode; one [ADRESSE] with the street when it follows one.
+            yield _finding(text, "place", m.start(), _trim_stopwords(text, m.start(), m.end()))
     for m in _CITY_POSTCODE.finditer(text):
-        # A place after a locative word ("à Villejuif (94270)"), not "Plaquettes (10000)".
-        locative = _LOCATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start())
-        if _looks_like_city(m["city"]) and locative:
-            yield _finding(text, "address", m.start(), m.end())
+        # "Villejuif (94270)", "Le Kremlin-Bicêtre (94270)": the town of residence, even with no
+        # locative word before it; "Plaquettes (10000)" is a lab value (clinical vocabulary).
+        if _looks_like_city(m["city"]) and not _is_protected_place(m.group()):
+            yield _finding(text, "place", m.start(), m.end())
+
+
+# --------------------------------------------------------------------------------------
+# Places that identify a family: shelters, schools, employers, town of residence
+# --------------------------------------------------------------------------------------
+
+# The kind of place stays readable (the committee needs "hébergée à l'hôtel via le 115"), its
+# proper name does not: "l'hôtel [LIEU]", "l'école [LIEU]", "la caserne [LIEU]".
+_ESTABLISHMENT = (
+    r"h[ôo]tel|foyer|r[ée]sidence\s+sociale|centre\s+d['’]h[ée]bergement|chrs|cada|huda"
+    r"|[ée]cole(?:\s+maternelle|\s+primaire|\s+[ée]l[ée]mentaire)?|coll[èe]ge|lyc[ée]e"
+    r"|cr[èe]che|halte-garderie|micro-cr[èe]che|assistante\s+maternelle|caserne|quartier"
+    r"|base\s+a[ée]rienne|r[ée]giment|entreprise|soci[ée]t[ée]|restaurant|magasin|usine"
+    r"|supermarch[ée]|boulangerie|camping|squat|campement|gymnase|association|paroisse"
+    r"|mosqu[ée]e|[ée]glise|temple|salon|garage|boutique|agence|cabinet|pharmacie"
+)
+_PLACE_WORD = rf"(?:[{_UP}][\w'’]*+(?:-[\w'’]++){{0,4}}|\d{{1,4}})"
+_PLACE_NAME = (
+    rf"[«\"“]?{_SP}*(?:{_PARTICLE})?(?P<name>{_PLACE_WORD}"
+    rf"(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|l['’]|et|&|sur|sous|en){_SP}*)?{_PLACE_WORD}){{0,5}})"
+)
+_ESTABLISHMENT_NAME = _starting_with(
+    "hfrcéeélqbesumgaptd",
+    re.compile(rf"(?<!\w)(?i:{_ESTABLISHMENT})(?!\w){_SP}+{_PLACE_NAME}"),
+)
+# "travaille chez Derichebourg", "employée à la Société Générale", "intérimaire pour Adecco".
+_EMPLOYER = _starting_with(
+    "tesia",
+    re.compile(
+        rf"(?<!\w)(?i:travaill\w*|employ[ée]e?s?|salari[ée]e?s?|embauch[ée]e?s?|int[ée]rim\w*"
+        rf"|stagiaire|apprentie?|serveuse|serveur|vendeuse|vendeur)"
+        rf"(?:{_SP}+[{_LO}]+){{0,2}}?{_SP}+(?i:chez|pour|à|au|aux|dans)"
+        rf"(?:{_SP}+(?i:la|le|les|l['’]|une?))?{_SP}*{_PLACE_NAME}"
+    ),
+)
+# "vit avec sa belle-mère à Saint-Denis", "domiciliée à Montreuil", "hébergés sur Évry".
+_RESIDENCE = _starting_with(
+    "hvdrséoiaqe",
+    re.compile(
+        rf"(?<!\w)(?i:habit\w*|vit|vivent|vivant|domicili[ée]e?s?|r[ée]sid\w*|demeur\w*"
+        rf"|h[ée]berg[ée]e?s?|originaires?|install[ée]e?s?|log[ée]e?s?|h[ée]bergement)"
+        rf"(?:{_SP}+[\w'’\-]+){{0,4}}?{_SP}+(?i:à|a|au|sur|dans)"
+        rf"{_SP}+(?P<name>{_CAP_WORD}(?:{_SP}+(?:-|sur|sous|en|l[eèa]s?|de|d['’])?{_SP}*{_CAP_WORD}){{0,2}})"
+    ),
+)
+# A hyphenated town after a locative word: "à Villeneuve-Saint-Georges", "de Kremlin-Bicêtre".
+_COMPOUND_TOWN = _starting_with(
+    "àadvs",
+    re.compile(
+        rf"(?<!\w)(?i:à|au|de|du|vers|depuis|sur){_SP}+(?:(?:Le|La|Les|L['’]){_SP}*)?"
+        rf"(?P<name>[{_UP}][{_LO}]+(?:-(?:[{_UP}][{_LO}]+|sur|sous|en|l[eèa]s?|de|d['’]|du|aux?))+"
+        rf"(?:-[{_UP}][{_LO}]+)*)(?![\w\-])"
+    ),
+)
+
+
+def _is_protected_place(words: str) -> bool:
+    """A place name made only of clinical or function words ("Hôtel-Dieu" is a hospital)."""
+    parts = re.findall(r"[^\W\d_]+", words)
+    return not parts or all(_is_stopword(part) for part in parts)
+
+
+def _find_places(text: str) -> Iterator[Finding]:
+    """Proper names of the places where a family lives, studies or works."""
+    for regex in (_ESTABLISHMENT_NAME, _EMPLOYER, _RESIDENCE, _COMPOUND_TOWN):
+        for m in regex.finditer(text):
+            start, end = m.span("name")
+            end = _trim_stopwords(text, start, end)
+            if end > start and not _is_protected_place(text[start:end]):
+                yield _finding(text, "place", start, end)
 
 
 # --------------------------------------------------------------------------------------
@@ -610,34 +851,32 @@ _NAME_GAP = re.compile(rf"{_SP}+")
 
 # Civilities, kinship and professional roles that introduce a person's name in clinical
 # notes. Lower-case words are matched case-insensitively; "M", "SF" and "IDE" only in
-# capitals, because "m" and "sf" are units or abbreviations in lower case.
+# capitals, because "m" and "sf" are units or abbreviations in lower case. Only abbreviations
+# may be followed by a full stop ("Dr. Roux", "M. Konaté"): after a full word, a full stop
+# ends the sentence ("Pas d'interprète. Corticothérapie débutée").
+_TRIGGER_SEPARATOR = r"(?:[ \t\u00a0]*[:,(][ \t\u00a0]*|[ \t\u00a0]+)"
 _NAME_TRIGGER = re.compile(
     r"(?<![\w.])(?:"
-    r"(?i:madame|mme|mademoiselle|mlle|monsieur|docteur|dr|professeur|pr"
-    r"|n[ée]e|[ée]pouse|[ée]p|veuve|b[ée]b[ée]|enfant|nouveau-n[ée]"
+    r"(?:(?i:mme|mlle|dr|pr|[ée]p|mr)|Mr|MM|M|SF|IDE|IPDE|AS)(?!\w)(?:\.[ \t\u00a0]*|"
+    + _TRIGGER_SEPARATOR
+    + r")"
+    r"|(?i:madame|mademoiselle|monsieur|docteur|professeur"
+    r"|n[ée]e|[ée]pouse|veuve|b[ée]b[ée]|enfant|nouveau-n[ée]"
     r"|sage-femme|interne|externe|p[ée]diatre|n[ée]onatologue|gyn[ée]cologue"
     r"|gyn[ée]co-obst[ée]tricien(?:ne)?|obst[ée]tricien(?:ne)?|anesth[ée]siste|m[ée]decin"
     r"|infirmi[eè]re?|pu[ée]ricultrice|psychologue|assistante?\s+sociale?|interpr[eè]te"
-    r"|patiente?|p[eè]re|m[eè]re|mari|conjoint|compagnon|fils|fille|fr[eè]re|s[œo]e?ur"
+    r"|patiente?|p[eè]re|m[eè]re|maman|papa|mari|conjointe?|compagnon|compagne|fils|fille"
+    r"|fr[eè]re|s[œo]e?ur|tante|oncle|cousine?|grand-m[eè]re|grand-p[eè]re|belle-m[eè]re"
+    r"|beau-p[eè]re|belle-s[œo]e?ur|beau-fr[eè]re|amie?|voisine?|a[îi]n[ée]e?|cadet(?:te)?"
+    r"|cadre|coordinat(?:rice|eur)|secr[ée]taire|aide-soignante?|auxiliaire|praticien(?:ne)?"
+    r"|chef(?:fe)?\s+de\s+(?:service|clinique)|sign[ée]|signature|r[ée]dig[ée]\s+par"
+    r"|relu\s+par|valid[ée]\s+par|transmis\s+par|envoy[ée]\s+par|exp[ée]diteur|auteur"
     r"|pr[ée]noms?|nom(?:\s+de\s+naissance|\s+d['’]usage|\s+de\s+jeune\s+fille)?)"
-    r"|Mr|MM|M|SF|IDE|IPDE"
-    r")(?!\w)(?:\.[ \t\u00a0]*|[ \t\u00a0]*[:,][ \t\u00a0]*|[ \t\u00a0]+)"
+    r"(?!\w)" + _TRIGGER_SEPARATOR + r")"
 )
-_NAME_TRIGGER = _starting_with("mdpnevbsigaofcé", _NAME_TRIGGER)
+_NAME_TRIGGER = _starting_with("mdpnevbsigaofcéértcl", _NAME_TRIGGER)
 _ALLCAPS = rf"[{_UP}]{{2,}}+(?:[-'’][{_UP}]{{2,}}+){{0,4}}"
 _CAPITALISED = rf"[{_UP}][{_LO}]++(?:-[{_UP}][{_LO}]++){{0,4}}"
-# Hospital convention "DIALLO Aminata" (and its mirror "Aminata DIALLO"), with no civility.
-# Two separate searches so that both readings of "Appel DIALLO Aminata" compete.
-_SURNAME_FIRSTNAME = (
-    _starting_with(
-        _UP,
-        re.compile(rf"(?<![\w\[])(?P<caps>{_ALLCAPS}){_SP}+(?P<cap>{_CAPITALISED})(?![\w\]])"),
-    ),
-    _starting_with(
-        _UP,
-        re.compile(rf"(?<![\w\[])(?P<cap>{_CAPITALISED}){_SP}+(?P<caps>{_ALLCAPS})(?![\w\]])"),
-    ),
-)
 
 
 def _scan_name(text: str, pos: int, max_words: int = 3) -> int | None:
@@ -676,16 +915,227 @@ def _looks_like_surname_in_capitals(word: str) -> bool:
     return len(letters) >= 3 and any(c in _VOWELS for c in letters) and not _is_stopword(word)
 
 
+_WORD_TOKEN = re.compile(r"[^\W\d_]+")
+_CAP_TOKEN = _starting_with(
+    _UP, re.compile(rf"(?<![\w'’\-])[{_UP}][{_LO}{_UP}]*+(?:-[{_UP}][{_LO}{_UP}]*+){{0,3}}(?![\w])")
+)
+# A family name after a given name: capitalised, in capitals, or an initial ("Sarah B.").
+_SURNAME_AFTER = re.compile(
+    rf"{_SP}+(?:{_NAME_PARTICLE})?(?:[{_UP}][{_LO}{_UP}'’]++(?:-[{_UP}][{_LO}{_UP}'’]++){{0,3}}"
+    rf"|[{_UP}]\.)(?![\w])"
+)
+_INITIAL_SURNAME = _starting_with(
+    _UP,
+    re.compile(
+        rf"(?<![\w.'’])[{_UP}]\.(?:-[{_UP}]\.)?{_SP}?(?P<surname>{_CAPITALISED}|{_ALLCAPS})(?!\w)"
+    ),
+)
+_ROLE_AFTER = (
+    r"cadre|sage-femme|sages-femmes|sf|ide|ipde|iade|ibode|interne|externe|p[ée]diatre"
+    r"|n[ée]onatologue|m[ée]decin|ph|cca|chef(?:fe)?|pu[ée]ricultrice|assistante?\s+sociale?"
+    r"|as|psychologue|gyn[ée]cologue|obst[ée]tricien(?:ne)?|anesth[ée]siste|coordinat(?:rice|eur)"
+    r"|secr[ée]taire|direct(?:rice|eur)|aide-soignante?|auxiliaire|praticien(?:ne)?|docteure?"
+    r"|infirmi[eè]re?|interpr[eè]te|[ée]tudiante?|m[ée]diat(?:rice|eur)|responsable|r[ée]f[ée]rente?"
+    r"|conseill[eè]re|[ée]ducat(?:rice|eur)|technicienne?|manipulat(?:rice|eur)|kin[ée]"
+)
+# "Julie Martin, cadre", "Emilie Roche (cadre)", "DURAND, SF de nuit".
+_NAME_THEN_ROLE = _starting_with(
+    _UP,
+    re.compile(
+        rf"(?<![\w'’\-])(?P<name>[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+){{0,3}}"
+        rf"(?:{_SP}+(?:{_NAME_PARTICLE})?(?:[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+){{0,3}}"
+        rf"|[{_UP}]\.)){{0,2}})"
+        rf"{_SP}*(?:,|\(|-{_SP}){_SP}*(?i:{_ROLE_AFTER})(?!\w)"
+    ),
+)
+# Mail headers and signatures: "De : Sophie Lebrun <s.lebrun@...>", "Signé : Marc Olivier".
+_HEADER_LINE = re.compile(
+    r"(?im)^[ \t>]*(?:de|from|exp[ée]diteur|envoy[ée]\s+par|[àa]|to|cc|cci|bcc|sign[ée]"
+    r"|signature|r[ée]dig[ée]\s+par|r[ée]dacteur|r[ée]dactrice|auteur|relu\s+par"
+    r"|valid[ée]\s+par)[ \t]*:[ \t]*(?P<rest>[^\n]{0,300})"
+)
+_NAME_RUN = _starting_with(
+    _UP,
+    re.compile(
+        rf"(?<![\w'’\-])(?:[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+){{0,3}}|[{_UP}]\.)"
+        rf"(?:{_SP}+(?:{_NAME_PARTICLE})?(?:[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+){{0,3}}"
+        rf"|[{_UP}]\.)){{0,3}}"
+    ),
+)
+# The line after a closing formula is a signature: "Bien cordialement,\nClaire Vasseur".
+_CLOSING_LINE = re.compile(
+    r"(?im)^[ \t>]*(?:bien[ \t]+)?(?:cordialement|sinc[èe]rement|amicalement|confraternellement"
+    r"|bien[ \t]+[àa][ \t]+(?:vous|toi)|salutations[^\n]{0,40}|merci[^\n]{0,40}|bonne[ \t]+"
+    r"(?:journ[ée]e|soir[ée]e)|--)[ \t,.!]*\n(?P<line>[^\n]{1,80})"
+)
+_NAME_BEFORE_EMAIL = _starting_with(
+    _UP,
+    re.compile(
+        rf"(?<![\w'’\-])(?P<name>[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+)?"
+        rf"(?:{_SP}+[{_UP}][{_LO}{_UP}'’]*+(?:-[{_UP}][{_LO}{_UP}'’]*+)?){{0,3}}){_SP}*[<(\[]"
+        r"[^<>()\[\]\n]{0,100}@"
+    ),
+)
+_CAPS_GROUP = rf"{_ALLCAPS}(?:{_SP}+{_ALLCAPS}){{0,2}}"
+_CAP_GROUP = rf"{_CAPITALISED}(?:{_SP}+{_CAPITALISED}){{0,2}}"
+# Hospital convention "DIALLO Aminata", "NGUYEN Thi Lan", "DA SILVA SANTOS Maria" and its
+# mirror "Aminata DIALLO", "Thi Hoa TRAN", with no civility.
+_SURNAME_FIRSTNAME = (
+    _starting_with(
+        _UP,
+        re.compile(rf"(?<![\w\[])(?P<caps>{_CAPS_GROUP}){_SP}+(?P<cap>{_CAP_GROUP})(?![\w\]])"),
+    ),
+    _starting_with(
+        _UP,
+        re.compile(rf"(?<![\w\[])(?P<cap>{_CAP_GROUP}){_SP}+(?P<caps>{_CAPS_GROUP})(?![\w\]])"),
+    ),
+)
+
+
+def _is_eponym(text: str, start: int) -> bool:
+    """A capitalised word right after "maladie de", "test de", "séquence de"..."""
+    return bool(_EPONYM_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def _not_a_name_part(word: str) -> bool:
+    return _is_stopword(word) or _fold(word) in _PARTICLE_WORDS
+
+
+def _name_words_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without the clinical or function words at either end ("Relecture Julie
+    Martin" -> "Julie Martin"), or None when nothing but such words is left."""
+    words = list(_WORD_TOKEN.finditer(text, start, end))
+    while words and _not_a_name_part(words[0].group()):
+        words.pop(0)
+    while words and _not_a_name_part(words[-1].group()):
+        words.pop()
+    if not words:
+        return None
+    last_end = words[-1].end()
+    if last_end < end and text[last_end] == "." and last_end - words[-1].start() == 1:
+        last_end += 1  # keep the dot of a final initial "B."
+    return words[0].start(), last_end
+
+
+def _not_a_name_part(word: str) -> bool:
+    return _is_stopword(word) or _fold(word) in _PARTICLE_WORDS
+
+
+def _caps_group_is_surname(group: str) -> bool:
+    words = group.split()
+    surnames = [w for w in words if _fold(w) not in _PARTICLE_WORDS]
+    return bool(surnames) and all(_looks_like_surname_in_capitals(w) for w in surnames)
+
+
+def _find_surname_firstname(text: str) -> Iterator[Finding]:
+    for caps_first, regex in zip((True, False), _SURNAME_FIRSTNAME, strict=True):
+        for m in regex.finditer(text):
+            if not _caps_group_is_surname(m["caps"]):
+                continue
+            cap = _name_words_span(text, m.start("cap"), m.end("cap"))
+            if cap is None:
+                continue
+            if caps_first and cap[0] != m.start("cap"):
+                continue  # "DIALLO Transfert": no given name after the capitals
+            if not caps_first and cap[1] != m.end("cap"):
+                continue
+            start, end = (m.start(), cap[1]) if caps_first else (cap[0], m.end())
+            yield _finding(text, "name", start, end)
+
+
+def _is_given_name(word: str) -> bool:
+    folded = _fold(word)
+    return folded in FIRST_NAMES or (
+        "-" in folded and all(part in FIRST_NAMES for part in folded.split("-"))
+    )
+
+
+def _find_given_names(text: str) -> Iterator[Finding]:
+    """A known given name ("Yasmine", "Thomas Garnier", "Sarah B."), with the family name
+    that follows it; a given name that is also a common word needs that family name."""
+    for m in _CAP_TOKEN.finditer(text):
+        word = m.group()
+        folded = _fold(word)
+        ambiguous = folded in AMBIGUOUS_FIRST_NAMES
+        if not (ambiguous or _is_given_name(word)) or _is_eponym(text, m.start()):
+            continue
+        end = m.end()
+        for _extra in range(2):
+            after = _SURNAME_AFTER.match(text, end)
+            if after is None:
+                break
+            last = _WORD_TOKEN.findall(after.group())
+            if last and _is_stopword(last[-1]) and not after.group().endswith("."):
+                break
+            end = after.end()
+        if ambiguous and end == m.end():
+            continue
+        yield _finding(text, "name", m.start(), end)
+
+
+def _find_names_in_line(text: str, start: int, end: int) -> Iterator[Finding]:
+    for run in _NAME_RUN.finditer(text, start, end):
+        span = _name_words_span(text, run.start(), run.end())
+        if span is not None and not _is_eponym(text, span[0]):
+            yield _finding(text, "name", *span)
+
+
 def _find_names(text: str) -> Iterator[Finding]:
-    """Names introduced by a civility, role or label, and "NOM Prénom" pairs."""
+    """Names introduced by a civility, role or label; "NOM Prénom" pairs; given names of the
+    gazetteer with their family name; names before a role ("Julie Martin, cadre") or an
+    e-mail address; names in mail headers and signatures; initial + family name."""
     for m in _NAME_TRIGGER.finditer(text):
         end = _scan_name(text, m.end())
         if end is not None:
             yield _finding(text, "name", m.end(), end)
-    for regex in _SURNAME_FIRSTNAME:
+    yield from _find_surname_firstname(text)
+    yield from _find_given_names(text)
+    for regex in (_NAME_THEN_ROLE, _NAME_BEFORE_EMAIL):
         for m in regex.finditer(text):
-            if _looks_like_surname_in_capitals(m["caps"]) and not _is_stopword(m["cap"]):
-                yield _finding(text, "name", m.start(), m.end())
+            span = _name_words_span(text, m.start("name"), m.end("name"))
+            if span is not None and not _is_eponym(text, span[0]):
+                yield _finding(text, "name", *span)
+    for m in _HEADER_LINE.finditer(text):
+        yield from _find_names_in_line(text, m.start("rest"), m.end("rest"))
+    for m in _CLOSING_LINE.finditer(text):
+        yield from _find_names_in_line(text, m.start("line"), m.end("line"))
+    for m in _INITIAL_SURNAME.finditer(text):
+        # "M. Konaté" is Monsieur, left readable (the trigger above takes the name).
+        if not m.group().startswith("M.") and not _is_stopword(m["surname"]):
+            yield _finding(text, "name", m.start(), m.end())
+
+
+def _propagate_names(text: str, findings: list[Finding]) -> list[Finding]:
+    """Once a word is found to be part of a name, every occurrence of it is a name, whatever
+    its case and accents ("Fanta", "FANTA", "fanta"), with an initial after it ("Sarah B.").
+    Linear: one pass over the words of the text, each looked up in a set."""
+    signals: dict[str, str] = {}
+    for f in findings:
+        if f.kind != "name":
+            continue
+        for word in _WORD_TOKEN.findall(_fold(f.text)):
+            if len(word) >= 2 and word not in _PARTICLE_WORDS and not _is_stopword(word):
+                signals.setdefault(word, f.signal)
+    if not signals:
+        return []
+    folded = _fold(text)
+    found = []
+    for m in _WORD_TOKEN.finditer(folded):
+        word = m.group()
+        signal = signals.get(word)
+        if signal is None:
+            continue
+        start, end = m.span()
+        needs_capital = word in _COMMON_WORD_NAMES or word in AMBIGUOUS_FIRST_NAMES
+        if (needs_capital or len(word) < 3) and not text[start].isupper():
+            continue
+        initial = _INITIAL_AFTER.match(text, end)
+        end = initial.end() if initial else end
+        found.append(Finding("name", start, end, text[start:end], signal))
+    return found
+
+
+_INITIAL_AFTER = re.compile(rf"{_SP}+[{_UP}]\.(?!\w)")
 
 
 # --------------------------------------------------------------------------------------
@@ -825,7 +1275,7 @@ def _find_known(text: str, known: Iterable[str]) -> Iterator[Finding]:
                 start, end = m.span()
                 if kind == "name":
                     start, end = _widen_to_compound(text, start, end)
-                yield _finding(text, kind, start, end)
+                yield Finding(kind, start, end, text[start:end], "known")
 
 
 def _widen_to_compound(text: str, start: int, end: int) -> tuple[int, int]:
@@ -855,9 +1305,12 @@ _DETECTORS: tuple[Callable[[str], Iterator[Finding]], ...] = (
     _find_phones,
     _find_dates,
     _find_addresses,
+    _find_places,
     _find_names,
 )
 _ADDRESS_GAP = re.compile(r"[\s,;\-–]*")
+# Where a finding comes from, when two of the same span compete: the case's own values first.
+_SIGNAL_RANK = {"known": 0, "rule": 1, "model": 2}
 
 
 def _resolve_overlaps(text: str, candidates: list[Finding]) -> list[Finding]:
@@ -870,7 +1323,8 @@ def _resolve_overlaps(text: str, candidates: list[Finding]) -> list[Finding]:
     for m in _PLACEHOLDER_RE.finditer(text):
         taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     chosen: list[Finding] = []
-    for cand in sorted(candidates, key=lambda f: (-f.length, _PRIORITY[f.kind], f.start)):
+    key = lambda f: (-f.length, _PRIORITY[f.kind], _SIGNAL_RANK[f.signal], f.start)  # noqa: E731
+    for cand in sorted(candidates, key=key):
         if cand.length > 0 and 1 not in taken[cand.start : cand.end]:
             taken[cand.start : cand.end] = b"\x01" * cand.length
             chosen.append(cand)
@@ -878,16 +1332,20 @@ def _resolve_overlaps(text: str, candidates: list[Finding]) -> list[Finding]:
 
 
 def _merge_address_parts(text: str, findings: list[Finding]) -> list[Finding]:
-    """One [ADRESSE] for "12 rue des Lilas, bâtiment B, 94000 Créteil", not three."""
+    """One [ADRESSE] for "12 rue des Lilas, bâtiment B, 94000 Créteil", not three: a town
+    right after a street line is part of the address."""
     merged: list[Finding] = []
     for f in findings:
         prev = merged[-1] if merged else None
         if (
             prev is not None
-            and prev.kind == f.kind == "address"
+            and {prev.kind, f.kind} <= {"address", "place"}
+            and "address" in (prev.kind, f.kind)
             and _ADDRESS_GAP.fullmatch(text, prev.end, f.start)
         ):
-            merged[-1] = _finding(text, "address", prev.start, f.end)
+            merged[-1] = Finding(
+                "address", prev.start, f.end, text[prev.start : f.end], prev.signal
+            )
         else:
             merged.append(f)
     return merged
@@ -905,32 +1363,122 @@ def _normalised(text: str | None) -> str:
     return text
 
 
-def _findings(text: str, known: Iterable[str]) -> list[Finding]:
+class Recogniser(Protocol):
+    """The statistical second signal (cases.ner): spans of persons and places in a text."""
+
+    name: str
+
+    def entities(self, text: str) -> list[tuple[str, int, int]]:
+        """(label, start, end) with label "PER" or "LOC"."""
+        ...
+
+
+_LEADING_NOISE = re.compile(r"^[\W_]+")
+_TRAILING_NOISE = re.compile(r"[\W_]+$")
+_COUNTRIES_AND_REGIONS = _word_set(
+    "france europe afrique asie amerique oceanie maghreb antilles metropole outre-mer dom tom"
+)
+
+
+def _model_findings(text: str, recogniser: Recogniser) -> Iterator[Finding]:
+    """The model's persons and places, less what the clinical vocabulary protects: eponyms,
+    drugs, germs, units, hospital functions, words with a clinical ending, lower-case words."""
+    for label, start, end in recogniser.entities(text):
+        kind = {"PER": "name", "LOC": "place"}.get(label)
+        if kind is None:
+            continue
+        span = _name_words_span(text, start, end)
+        if span is None:
+            continue
+        start, end = span
+        value = text[start:end]
+        words = _WORD_TOKEN.findall(value)
+        if not any(word[0].isupper() for word in words) or _is_eponym(text, start):
+            continue
+        if len(words) == 1:
+            folded = _fold(words[0])
+            if (
+                len(folded) < 3
+                or folded in _COUNTRIES_AND_REGIONS
+                or (_CLINICAL_SUFFIX.search(folded) and not _is_given_name(words[0]))
+            ):
+                continue
+        yield Finding(kind, start, end, value, "model")
+
+
+def _findings(text: str, known: Iterable[str], recogniser: Recogniser | None) -> list[Finding]:
     """Findings in a text already in normal form."""
     if not text:
         return []
     candidates = [f for detect in _DETECTORS for f in detect(text)]
     candidates.extend(_find_known(text, [normalise_text(value) for value in known]))
-    return _merge_address_parts(text, _resolve_overlaps(text, candidates))
+    if recogniser is not None:
+        candidates.extend(_model_findings(text, recogniser))
+    chosen = _resolve_overlaps(text, candidates)
+    propagated = _propagate_names(text, chosen)
+    if propagated:
+        chosen = _resolve_overlaps(text, chosen + propagated)
+    return _merge_address_parts(text, chosen)
 
 
-def find_identifiers(text: str, known: Iterable[str] = ()) -> list[Finding]:
+# Results per (text, known values, model): the case page asks the same question on every view.
+# Keyed by a digest, so that the cache holds no text as a key; bounded (least recently used
+# entries go first) and shared by the threads of a process.
+_CACHE_SIZE = 256
+_cache: OrderedDict[bytes, tuple[Finding, ...]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(text: str, known: tuple[str, ...], recogniser: Recogniser | None) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (text, *known, recogniser.name if recogniser is not None else ""):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.digest()
+
+
+def clear_cache() -> None:
+    """Forget every cached result (tests, or after the vocabulary changed)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def find_identifiers(
+    text: str, known: Iterable[str] = (), *, recogniser: Recogniser | None = None
+) -> list[Finding]:
     """Non-overlapping findings sorted by start, in `normalise_text(text)`.
 
     Offsets and texts refer to the normal form, which is the text itself for every stored
     review text. `known` holds the case's own identity values (names, NIR, IPP/NDA, address,
     phone, e-mail, dates); they are found wherever they appear, in addition to the patterns.
-    Raises TextTooLong beyond MAX_TEXT_LENGTH characters.
+    `recogniser`, when given, adds the statistical model's persons and places (second signal).
+    Results are cached per (text, known values, model). Raises TextTooLong beyond
+    MAX_TEXT_LENGTH characters.
     """
-    return _findings(_normalised(text), known)
-
-
-def scrub(text: str, known: Iterable[str] = ()) -> str:
-    """The normal form of the text with every finding replaced by its placeholder."""
     text = _normalised(text)
+    known = tuple(value for value in known if value)
+    key = _cache_key(text, known, recogniser)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return list(cached)
+    found = tuple(_findings(text, known, recogniser))
+    with _cache_lock:
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return list(found)
+
+
+def replace_findings(text: str, findings: Iterable[Finding]) -> str:
+    """The (normal form) text with each finding replaced by its placeholder."""
     pieces: list[str] = []
     cursor = 0
-    for f in _findings(text, known):
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < cursor:
+            continue
         pieces.append(text[cursor : f.start])
         pieces.append(PLACEHOLDERS[f.kind])
         cursor = f.end
@@ -938,6 +1486,14 @@ def scrub(text: str, known: Iterable[str] = ()) -> str:
     return "".join(pieces)
 
 
-def has_identifiers(text: str, known: Iterable[str] = ()) -> bool:
+def scrub(text: str, known: Iterable[str] = (), *, recogniser: Recogniser | None = None) -> str:
+    """The normal form of the text with every finding replaced by its placeholder."""
+    text = _normalised(text)
+    return replace_findings(text, find_identifiers(text, known, recogniser=recogniser))
+
+
+def has_identifiers(
+    text: str, known: Iterable[str] = (), *, recogniser: Recogniser | None = None
+) -> bool:
     """True while the text still contains something that scrub() would replace."""
-    return bool(find_identifiers(text, known))
+    return bool(find_identifiers(text, known, recogniser=recogniser))

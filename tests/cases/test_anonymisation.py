@@ -196,9 +196,6 @@ def test_email_becomes_email_placeholder():
         "3 rue de la gare",
         "12 rue des Lilas, bâtiment B, 94000 Créteil",
         "résidence Les Tilleuls, bât. C, appartement 12",
-        "94000 Créteil",
-        "46000 Cahors",
-        "31200 Toulouse Cedex 4",
         "Lieu-dit Les Granges, 46090 Mercuès",
     ],
 )
@@ -206,6 +203,11 @@ def test_addresses_become_one_address_placeholder(address):
     assert scrub(f"Domicile : {address}. Pas de véhicule.") == (
         "Domicile : [ADRESSE]. Pas de véhicule."
     )
+
+
+@pytest.mark.parametrize("town", ["94000 Créteil", "46000 Cahors", "31200 Toulouse Cedex 4"])
+def test_a_town_with_its_postcode_alone_is_a_place(town):
+    assert scrub(f"Domicile : {town}. Pas de véhicule.") == "Domicile : [LIEU]. Pas de véhicule."
 
 
 @pytest.mark.parametrize(
@@ -402,7 +404,7 @@ def test_empty_text_has_no_identifiers():
         ("tél 06 12 34 56 78", "tél [TEL]"),
         ("né le 03/02/2025", "né le [DATE]"),
         ("IPP 123456789", "IPP [N° DOSSIER]"),
-        ("à 46000 Cahors", "à [ADRESSE]"),
+        ("à 46000 Cahors", "à [LIEU]"),
         ("a@b.fr", "[EMAIL]"),
         ("Mme Diallo", "Mme [NOM]"),
     ],
