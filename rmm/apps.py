@@ -5,3 +5,7 @@ from django.contrib.admin.apps import AdminConfig
 
 class RMMAdminConfig(AdminConfig):
     default_site = "rmm.admin.RMMAdminSite"
+
+    def ready(self):
+        super().ready()
+        from . import checks  # noqa: F401  (registers the deployment checks)

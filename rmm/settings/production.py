@@ -1,10 +1,13 @@
 """Production settings: everything secret or site-specific comes from the environment and the
 server refuses to start without it. `manage.py check --deploy` must print no warning."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
+    BASE_DIR,
     DATABASE_URL,
     FIELD_ENCRYPTION_KEYS,
     STORAGES,
@@ -28,12 +31,20 @@ if not FIELD_ENCRYPTION_KEYS:
 if DATABASE_URL.startswith("sqlite"):
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 
+# Built into the image (docker/build.sh), outside RMM_VAR_DIR: a volume mounted there must never
+# hide the static files of a newer image.
+STATIC_ROOT = Path(env_str("RMM_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# HTTPS only. Behind a reverse proxy that terminates TLS, set RMM_BEHIND_PROXY=1.
+# HTTPS only. Two ways to serve it (README, "Mise en production", explains them):
+# - behind a reverse proxy that terminates TLS and overwrites X-Forwarded-Proto:
+#   RMM_BEHIND_PROXY=1, so that a request the proxy received over HTTPS counts as secure and is
+#   not redirected again (without it, every redirect to https:// comes back as http: a loop);
+# - anything else (RMM_BEHIND_PROXY unset or 0): the header is not trusted, so a client cannot
+#   forge it to pass plain HTTP off as HTTPS; plain HTTP is redirected to https://.
 SECURE_SSL_REDIRECT = env_bool("RMM_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health probes speak plain HTTP inside
 if env_bool("RMM_BEHIND_PROXY", False):

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "rmm.settings.production",
     "SECRET_KEY": "prod-test-8f3k2l0s9d8f7g6h5j4k3l2m1n0b9v8c7x6z5a4s3d2f1g0h-Q!",
     "ALLOWED_HOSTS": "rmm.example.org",
+    "RMM_SITE_URL": "https://rmm.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "RMM_FIELD_ENCRYPTION_KEY": "cHJvZC10ZXN0LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM=",
 }
@@ -21,7 +22,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "RMM_SITE_URL"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -53,3 +54,20 @@ def test_production_refuses_sqlite():
     result = run_manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///tmp/x.db"})
     assert result.returncode != 0
     assert "Production needs PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "warning"),
+    [
+        (None, "rmm.W001"),  # left at the default http://127.0.0.1:8000
+        ("http://rmm.example.org", "rmm.W001"),
+        ("https://autre.example.org", "rmm.W002"),
+    ],
+)
+def test_check_deploy_warns_when_email_links_would_be_wrong(site_url, warning):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "RMM_SITE_URL"}
+    if site_url:
+        env["RMM_SITE_URL"] = site_url
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr

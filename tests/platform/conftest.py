@@ -1,0 +1,67 @@
+"""The image, built once per test session as CI can build it without a Docker engine: the build
+context copied as `docker build` copies it, then docker/build.sh in a fresh virtual
+environment. test_docker_build.py checks the result; test_docker_compose.py runs the compose
+services' commands from it, as the containers would."""
+
+import subprocess
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass
+class ImageBuild:
+    context: Path
+    python: Path
+    env: dict
+    result: subprocess.CompletedProcess
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def image_build(tmp_path_factory) -> ImageBuild:
+    from tests.platform.test_docker_build import copy_build_context
+
+    root = tmp_path_factory.mktemp("image")
+    context = root / "app"
+    copy_build_context(context)
+
+    # A fresh venv that sees the project's installed packages through a .pth file: pip then
+    # finds every dependency already satisfied (no download), and the build proves its steps.
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    venv_site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    (Path(venv_site) / "rmm-ci-shared.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+    # As in the Dockerfile: no secret, no settings module; only the image's own ENV values.
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(root),
+        "LANG": "C.UTF-8",
+        "PYTHON": str(python),
+        "PYTHONPATH": str(context),
+        "RMM_STATIC_ROOT": str(context / "staticfiles"),
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        ["./docker/build.sh"],
+        cwd=context,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    build = ImageBuild(context, python, env, result, time.monotonic() - started)
+    print(f"\ndocker/build.sh: {build.seconds:.1f} s")
+    return build
