@@ -40,7 +40,9 @@ __all__ = [
     "Recogniser",
     "TextTooLong",
     "clear_cache",
+    "contains_known",
     "find_identifiers",
+    "finding_key",
     "has_identifiers",
     "nir_key_is_valid",
     "normalise_text",
@@ -196,6 +198,7 @@ _NOT_A_NAME = _word_set(
     cadre coordinatrice coordinateur secretaire directrice directeur chef cheffe ph cca
     aide-soignante auxiliaire praticien praticienne equipe garde astreinte liberale liberal
     staff chronologie resume transcription releve dpi relecture pas rdv cr tel mail courriel
+    famille parents couple menage foyer hotel nouveau nouvelle
     """
 )
 # Clinical vocabulary that a name detector (rule or model) must never take for a person or a
@@ -220,7 +223,10 @@ _CLINICAL_TERMS = _word_set(
     phenobarbital gardenal levetiracetam keppra caffeine surfactant curosurf poractant
     adrenaline noradrenaline dobutamine dopamine milrinone vitamine fer ferinject
     spasfon phloroglucinol salbutamol terbutaline exacyl acide tranexamique fibrinogene
-    clottafact immunoglobulines rhophylac
+    clottafact immunoglobulines rhophylac sulfate chlorure bicarbonate gluconate calcium
+    potassium sodium glucose serum albumine oxygene protoxyde entonox kalinox naloxone
+    narcan atropine hydrocortisone ocytocine methergin nesdonal celocurine suxamethonium
+    sage sages
     streptocoque streptococcus agalactiae staphylocoque staphylococcus aureus epidermidis
     escherichia coli klebsiella enterocoque enterococcus listeria monocytogenes
     candida albicans pseudomonas proteus serratia haemophilus chlamydia trachomatis
@@ -1375,15 +1381,60 @@ class Recogniser(Protocol):
 
 _LEADING_NOISE = re.compile(r"^[\W_]+")
 _TRAILING_NOISE = re.compile(r"[\W_]+$")
+# Countries, continents and French regions are social context the committee needs ("arrivée
+# du Mali à 30 SA", "née en Guadeloupe"), too broad to point at a family.
 _COUNTRIES_AND_REGIONS = _word_set(
-    "france europe afrique asie amerique oceanie maghreb antilles metropole outre-mer dom tom"
+    """
+    france europe afrique asie amerique oceanie maghreb antilles metropole outre-mer dom tom
+    mali senegal guinee cote d'ivoire ivoire cameroun congo rdc gabon niger nigeria ghana
+    togo benin burkina faso mauritanie gambie sierra leone liberia tchad soudan erythree
+    ethiopie somalie djibouti kenya angola madagascar comores mayotte maurice reunion
+    algerie maroc tunisie libye egypte turquie syrie irak iran afghanistan pakistan inde
+    bangladesh sri lanka chine vietnam cambodge laos thailande philippines japon coree
+    roumanie bulgarie moldavie ukraine russie georgie armenie albanie kosovo serbie bosnie
+    pologne allemagne belgique suisse italie espagne portugal royaume-uni angleterre irlande
+    bresil colombie venezuela perou bolivie equateur chili argentine mexique haiti cuba
+    guadeloupe martinique guyane polynesie caledonie nouvelle-caledonie wallis futuna
+    ile-de-france bretagne normandie occitanie provence corse alsace lorraine auvergne
+    bourgogne aquitaine nouvelle-aquitaine picardie champagne hauts-de-france grand-est
+    """
 )
+# "le CH de Montauban", "CHU de Rennes": the town of a hospital names the hospital, which the
+# committee knows, not the family.
+_HOSPITAL_BEFORE = re.compile(
+    r"(?:\b(?:ch|chu|chr|chi|chru|chic|ght|hopital|h[ôo]pital|clinique|polyclinique|maternit[ée]"
+    r"|centre\s+hospitalier(?:\s+universitaire|\s+r[ée]gional|\s+intercommunal)?|samu|smur"
+    r"|pmi|camsp|cpdpn|r[ée]seau)(?:\s+\w+)?\s+(?:de\s+|d['’]\s*|du\s+)?)\Z",
+    re.IGNORECASE,
+)
+
+
+def _glued(text: str, index: int, step: int) -> bool:
+    """True when text[index] continues the word next to it: a letter or digit, or a hyphen
+    or apostrophe followed by one ("Nouveau" in "Nouveau-né" is not a word of its own)."""
+    if not 0 <= index < len(text):
+        return False
+    if text[index].isalnum():
+        return True
+    beyond = index + step
+    return text[index] in "-'’" and 0 <= beyond < len(text) and text[beyond].isalnum()
+
+
+def _entity_lines(text: str, entities) -> Iterator[tuple[str, int, int]]:
+    """Each line of an entity on its own: a name never spans lines, and a model may run a
+    signature into the job title below it ("Claire Vasseur\nSage-femme")."""
+    for label, start, end in entities:
+        cursor = start
+        for part in text[start:end].split("\n"):
+            if part.strip():
+                yield label, cursor, cursor + len(part)
+            cursor += len(part) + 1
 
 
 def _model_findings(text: str, recogniser: Recogniser) -> Iterator[Finding]:
     """The model's persons and places, less what the clinical vocabulary protects: eponyms,
     drugs, germs, units, hospital functions, words with a clinical ending, lower-case words."""
-    for label, start, end in recogniser.entities(text):
+    for label, start, end in _entity_lines(text, recogniser.entities(text)):
         kind = {"PER": "name", "LOC": "place"}.get(label)
         if kind is None:
             continue
@@ -1393,7 +1444,18 @@ def _model_findings(text: str, recogniser: Recogniser) -> Iterator[Finding]:
         start, end = span
         value = text[start:end]
         words = _WORD_TOKEN.findall(value)
-        if not any(word[0].isupper() for word in words) or _is_eponym(text, start):
+        inside_a_word = _glued(text, start - 1, -1) or _glued(text, end, 1)
+        if (
+            inside_a_word
+            or any(char.isdigit() for char in value)
+            or not any(word[0].isupper() for word in words)
+            or _is_eponym(text, start)
+        ):
+            continue
+        if kind == "place" and (
+            _fold(value) in _COUNTRIES_AND_REGIONS
+            or _HOSPITAL_BEFORE.search(text[max(0, start - 40) : start])
+        ):
             continue
         if len(words) == 1:
             folded = _fold(words[0])
@@ -1470,6 +1532,18 @@ def find_identifiers(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return list(found)
+
+
+def finding_key(value: str) -> str:
+    """The form in which a finding's value is compared and remembered: normal form, folded
+    (no case, no accents), spaces collapsed. "Dr  KLEIHAUER" and "dr kleihauer" are one."""
+    return " ".join(_fold(normalise_text(value)).split())
+
+
+def contains_known(value: str, known: Iterable[str]) -> bool:
+    """True when a case's own identity value (or a word of its name) occurs in `value`."""
+    value = normalise_text(value)
+    return any(True for _f in _find_known(value, [normalise_text(v) for v in known if v]))
 
 
 def replace_findings(text: str, findings: Iterable[Finding]) -> str:

@@ -63,9 +63,18 @@ def known_identity_values(case) -> list[str]:
     return vault.known_values() if vault is not None else []
 
 
-def places_with_identifiers(case, texts: list[tuple[str, str]]) -> list[str]:
+def places_with_identifiers(
+    case, texts: list[tuple[str, str]], *, both_signals: bool = False
+) -> list[str]:
     """Where, among (where, text) pairs, the scrubber still finds an identifier (texts are
-    checked in normal form; one too long to be scanned counts as not anonymised)."""
+    checked in normal form; one too long to be scanned counts as not anonymised).
+
+    `both_signals`: the statistical model too, less what the coordinator rejected on this
+    case (the texts handed to the committee); otherwise the rules and the vault values."""
+    if both_signals:
+        from .detection import case_findings
+
+        return [result.where for result in case_findings(case, texts)]
     known = known_identity_values(case)
     return [where for where, text in texts if text and _has_identifiers(text, known)]
 
@@ -78,9 +87,13 @@ def _has_identifiers(text: str, known: list[str]) -> bool:
 
 
 def no_identifier_left(case) -> str | None:
-    places = places_with_identifiers(case, review_texts(case))
+    """Nothing either signal finds in the texts the committee will read (the coordinator's
+    anonymisation screen names each remaining identifier; this reason names only where)."""
+    places = places_with_identifiers(case, review_texts(case), both_signals=True)
     if places:
-        return _("des identifiants subsistent dans %(places)s") % {"places": ", ".join(places)}
+        return _(
+            "des identifiants subsistent dans %(places)s (détail sur l'écran d'anonymisation)"
+        ) % {"places": ", ".join(places)}
     return None
 
 

@@ -16,6 +16,9 @@ from accounts.models import Organisation
 from accounts.permissions import organisations_where_user_may_declare
 
 from . import selectors
+from .anonymisation import finding_key
+from .conditions import review_texts
+from .detection import KIND_LABELS, SIGNAL_LABELS, case_findings, second_signal
 from .exceptions import CaseError, WouldErase
 from .forms import (
     CareEventForm,
@@ -35,6 +38,7 @@ from .permissions import (
     cases_visible_to,
     organisation_ids_of_visible_cases,
 )
+from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
 from .services.transitions import case_transition, transitions_for
 
@@ -363,8 +367,60 @@ class ChronologyView(LoginRequiredMixin, View):
         return redirect("cases:chronology", pk=self.case.pk)
 
 
+def _highlighted(text: str, findings) -> list[dict]:
+    """The text cut into plain and found pieces, for the template to mark (escaped there)."""
+    pieces, cursor = [], 0
+    for f in findings:
+        if f.start < cursor:
+            continue
+        if f.start > cursor:
+            pieces.append({"text": text[cursor : f.start]})
+        pieces.append(
+            {
+                "text": f.text,
+                "kind": f.kind,
+                "label": KIND_LABELS[f.kind],
+                "signal": f.signal,
+                "signal_label": SIGNAL_LABELS[f.signal],
+            }
+        )
+        cursor = f.end
+    if cursor < len(text):
+        pieces.append({"text": text[cursor:]})
+    return pieces
+
+
+def _distinct_findings(results) -> list[dict]:
+    """One row per (kind, value) over every text, with where it occurs and how often."""
+    rows: dict[tuple[str, str], dict] = {}
+    for result in results:
+        for f in result.findings:
+            row = rows.setdefault(
+                (f.kind, finding_key(f.text)),
+                {
+                    "value": f.text,
+                    "kind": f.kind,
+                    "label": KIND_LABELS[f.kind],
+                    "signals": set(),
+                    "places": [],
+                    "count": 0,
+                    "rejectable": True,
+                },
+            )
+            row["count"] += 1
+            row["signals"].add(str(SIGNAL_LABELS[f.signal]))
+            if f.signal == "known":
+                row["rejectable"] = False
+            if result.where not in row["places"]:
+                row["places"].append(result.where)
+    return list(rows.values())
+
+
+@method_decorator(never_cache, name="dispatch")
 class AnonymisationView(LoginRequiredMixin, View):
-    """Original narrative and scrubbed proposal side by side; edit, then validate explicitly."""
+    """Original narrative and scrubbed proposal side by side; every finding of both signals
+    highlighted in the texts the committee will read, each accepted (replaced by its
+    placeholder) or rejected (kept, remembered for the case); edit, check, then validate."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -378,9 +434,18 @@ class AnonymisationView(LoginRequiredMixin, View):
         initial = self.case.summary or proposal
         return self.render(SummaryForm(initial={"summary": initial}), original, proposal)
 
-    def render(self, form, original, proposal, status=200):
-        from .conditions import no_identifier_left
-
+    def render(self, form, original, proposal, status=200, draft=None):
+        """`draft`: a summary typed but not saved (checked or refused), shown in place of the
+        saved one."""
+        texts = review_texts(self.case)
+        if draft is not None:
+            texts = [
+                (where, draft if index == 0 else text) for index, (where, text) in enumerate(texts)
+            ]
+        results = case_findings(self.case, texts)
+        summary_where = texts[0][0]
+        summary_text = texts[0][1]
+        summary_result = next((r for r in results if r.where == summary_where), None)
         return render(
             self.request,
             "cases/anonymisation.html",
@@ -389,16 +454,41 @@ class AnonymisationView(LoginRequiredMixin, View):
                 "form": form,
                 "original": original,
                 "proposal": proposal,
-                "remaining": no_identifier_left(self.case),
+                "second_signal": second_signal() is not None,
+                "summary_text": summary_text,
+                "summary_pieces": _highlighted(
+                    summary_text, summary_result.findings if summary_result else ()
+                ),
+                "other_results": [
+                    {
+                        "where": r.where,
+                        "too_long": r.too_long,
+                        "pieces": _highlighted(r.text, r.findings),
+                    }
+                    for r in results
+                    if r.where != summary_where
+                ],
+                "summary_too_long": bool(summary_result and summary_result.too_long),
+                "findings": _distinct_findings(results),
+                "rejections": list(self.case.rejected_findings.all()),
+                "kind_labels": KIND_LABELS,
+                "draft": draft is not None,
             },
             status=status,
         )
 
     def post(self, request, pk):
+        action = request.POST.get("action", "save")
+        if action in ("reject", "replace", "restore"):
+            return self.decide(request, action)
         form = SummaryForm(request.POST)
         if not form.is_valid():
             original, proposal = case_services.suggested_summary(case=self.case, by=request.user)
             return self.render(form, original, proposal, status=400)
+        if action == "check":
+            # Detection on the coordinator's own edits, nothing saved.
+            original, proposal = case_services.suggested_summary(case=self.case, by=request.user)
+            return self.render(form, original, proposal, draft=form.cleaned_data["summary"])
         try:
             self.case = case_services.summary_save(
                 case=self.case,
@@ -409,9 +499,47 @@ class AnonymisationView(LoginRequiredMixin, View):
         except CaseError as error:
             messages.error(request, error.message)
             original, proposal = case_services.suggested_summary(case=self.case, by=request.user)
-            return self.render(form, original, proposal, status=400)
+            return self.render(
+                form, original, proposal, status=400, draft=form.cleaned_data["summary"]
+            )
         if form.cleaned_data["validate"]:
             messages.success(request, _("Résumé anonymisé enregistré et validé."))
             return redirect("cases:detail", pk=self.case.pk)
         messages.success(request, _("Résumé enregistré (non validé)."))
+        return redirect(reverse("cases:anonymisation", args=[self.case.pk]))
+
+    def decide(self, request, action):
+        """Accept (replace in the summary), reject (keep, remembered) or restore a finding."""
+        try:
+            with transaction.atomic():
+                if action == "restore":
+                    anonymisation_services.finding_restore(
+                        case=self.case,
+                        by=request.user,
+                        rejection_id=int(request.POST.get("rejection") or 0),
+                    )
+                    messages.success(request, _("La valeur est de nouveau signalée."))
+                elif action == "reject":
+                    anonymisation_services.finding_reject(
+                        case=self.case,
+                        by=request.user,
+                        kind=request.POST.get("kind", ""),
+                        value=request.POST.get("value", ""),
+                    )
+                    messages.success(
+                        request,
+                        _("Valeur conservée : elle ne sera plus signalée dans ce cas."),
+                    )
+                else:
+                    anonymisation_services.summary_replace_finding(
+                        case=self.case,
+                        by=request.user,
+                        kind=request.POST.get("kind", ""),
+                        value=request.POST.get("value", ""),
+                    )
+                    messages.success(request, _("Remplacé dans le résumé (non validé)."))
+        except ValueError:
+            messages.error(request, _("Détection inconnue : rien n'a été enregistré."))
+        except CaseError as error:
+            messages.error(request, error.message)
         return redirect(reverse("cases:anonymisation", args=[self.case.pk]))

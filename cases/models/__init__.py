@@ -1,5 +1,6 @@
 """Case models: the case and its workflow, the identity vault, the chronology, the audit trail."""
 
+from .anonymisation import RejectedFinding
 from .audit import CaseTransition, IdentityAccessLog
 from .case import Case, CaseCodeCounter, CaseStatus
 from .chronology import CareEvent
@@ -13,4 +14,5 @@ __all__ = [
     "CaseTransition",
     "IdentityAccessLog",
     "IdentityVault",
+    "RejectedFinding",
 ]

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..anonymisation import MAX_TEXT_LENGTH, find_identifiers, scrub
+from ..anonymisation import MAX_TEXT_LENGTH, replace_findings
 from ..clinical import FIELD_GROUPS
 from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
 from ..fields import max_summary_length, too_long
@@ -214,10 +214,18 @@ def _invalidate_anonymisation(case: Case) -> None:
 
 def suggested_summary(*, case: Case, by) -> tuple[str, str]:
     """(original narrative, scrubbed proposal) for the coordinator's side-by-side screen."""
+    from ..detection import rejected_digests, text_findings
+
     vault = identity_for_display(case=case, by=by)
-    original = vault.narrative_original or case.summary
+    original = normalise_text((vault.narrative_original or case.summary)[:MAX_TEXT_LENGTH])
     # Both are bounded by their fields; a row written before the limits is cut, not a 500.
-    return original, scrub(original[:MAX_TEXT_LENGTH], vault.known_values())
+    findings = text_findings(
+        text=original,
+        known=vault.known_values(),
+        case_id=case.pk,
+        rejected=rejected_digests(case),
+    )
+    return original, replace_findings(original, findings)
 
 
 @transaction.atomic
@@ -233,8 +241,24 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
     changed = case.summary != summary
     case.summary = summary
     vault, _created = IdentityVault.objects.get_or_create(case=case)
-    if validate and find_identifiers(summary, vault.known_values()):
-        raise TransitionRefused([_("des identifiants subsistent dans le résumé")])
+    if validate:
+        from ..detection import rejected_digests, text_findings
+
+        remaining = text_findings(
+            text=summary,
+            known=vault.known_values(),
+            case_id=case.pk,
+            rejected=rejected_digests(case),
+        )
+        if remaining:
+            # The count only: the values are shown on the coordinator's screen, never in a
+            # message that could be logged.
+            raise TransitionRefused(
+                [
+                    _("des identifiants subsistent dans le résumé (%(count)s)")
+                    % {"count": len(remaining)}
+                ]
+            )
     if validate:
         case.summary_validated_at = timezone.now()
         case.summary_validated_by = by
