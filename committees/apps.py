@@ -23,5 +23,4 @@ class CommitteesConfig(AppConfig):
         for name in ("send_back", "postpone"):
             workflow.add_effect("cases.case", name, sessions.withdraw_from_agendas)
         workflow.add_effect("committees.session", "cancel", sessions.release_agenda)
-        workflow.add_effect("committees.session", "send_agenda", sessions.announce_agenda)
         register_section(_("Séances"), "committees:session_list", permissions.is_in_a_committee)

@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
-    """Notifications: reminders computed from the database and delivered in-app and by email."""
+    """Notifications (DESIGN §7): reminders derived from the database by a periodic sweep, event
+    notifications written with the change that causes them, one ledger so that each is told
+    once, delivered in-app and by e-mail. The top of the dependency chain: it reads cases,
+    committees and actions, and none of them imports it."""
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from rmm import workflow
+
+        from . import events
+
+        workflow.add_effect("cases.case", "declare", events.case_declared)
+        workflow.add_effect("cases.case", "submit_for_review", events.case_ready)
+        workflow.add_effect("actions.correctiveaction", "approve", events.action_assigned)
+        workflow.add_effect("committees.session", "send_agenda", events.agenda_sent)

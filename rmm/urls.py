@@ -12,6 +12,7 @@ urlpatterns = [
     path("cas/", include("cases.urls")),
     path("seances/", include("committees.urls")),
     path("actions/", include("actions.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("accounts.urls")),
 ]
 

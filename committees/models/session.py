@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
@@ -59,6 +60,8 @@ class Session(FSMModelMixin, models.Model):
         verbose_name=_("créée par"),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # When it was marked as held: the minutes are due a week later (DESIGN §7).
+    held_at = models.DateTimeField(_("tenue le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("séance RMM")
@@ -95,6 +98,7 @@ class Session(FSMModelMixin, models.Model):
     )
     def hold(self):
         """The session took place."""
+        self.held_at = timezone.now()
 
     @transition(
         field=status,

@@ -177,13 +177,5 @@ def release_agenda(*, instance: Session, transition: str, source: str, by) -> No
         _take_off_agenda(item, by=by, comment=comment)
 
 
-def announce_agenda(*, instance: Session, transition: str, source: str, by) -> None:
-    """The agenda e-mail leaves once the transaction commits (registered on `send_agenda`)."""
-    from ..tasks import send_agenda_task
-
-    session_id = instance.pk
-    transaction.on_commit(lambda: send_agenda_task.delay(session_id))
-
-
 def quorum_reached(session: Session) -> tuple[int, bool]:
     return quorum(session)

@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -183,10 +184,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A publish never blocks a request for long when the broker is down: the ledger keeps what is
+# to be sent and the next sweep queues it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- Notifications (DESIGN §7) ----------------------------------------------------------------
+# The sweep derives every reminder from the database: how often it runs bounds how late one is.
+RMM_SWEEP_SECONDS = env_int("RMM_SWEEP_SECONDS", 300)
+# An e-mail claimed by a worker that died is taken up again after this lease.
+RMM_NOTIFICATION_LEASE_SECONDS = env_int("RMM_NOTIFICATION_LEASE_SECONDS", 600)
+RMM_NOTIFICATION_MAX_ATTEMPTS = env_int("RMM_NOTIFICATION_MAX_ATTEMPTS", 5)
+# E-mails queued by one sweep at most (the next sweep queues the rest).
+RMM_NOTIFICATION_DISPATCH_LIMIT = env_int("RMM_NOTIFICATION_DISPATCH_LIMIT", 5000)
+# Local hour from which the daily digests leave.
+RMM_DIGEST_HOUR = env_int("RMM_DIGEST_HOUR", 7)
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": 60 * 60,
+    },
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_task",
+        "schedule": RMM_SWEEP_SECONDS,
     },
 }
 

@@ -18,3 +18,9 @@ WHITENOISE_AUTOREFRESH = True
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM="]
 
 RMM_DEMO_ALLOWED = True
+
+# The test process publishes tasks into memory, where no worker reads them: unit tests call the
+# task functions themselves, and the tests that claim delivery start a real worker on real Redis.
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "cache+memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -6,7 +6,7 @@ from django.core import mail
 
 from committees.ics import session_ics
 from committees.services import sessions
-from committees.tasks import send_agenda_task
+from tests.notifications.conftest import deliver_all
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,10 @@ def test_plain_text_agenda_email_has_no_html_entities(session, ready_case, secre
     session.place = "Salle d'Auvergne & co <1er étage>"
     session.save()
     sessions.agenda_add(session=session, case=ready_case, by=secretary)
-    send_agenda_task(session.pk)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    deliver_all()
     [message] = mail.outbox
     assert "Salle d'Auvergne & co <1er étage>" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body

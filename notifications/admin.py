@@ -1,0 +1,110 @@
+"""Administration of notifications: the reminder rules (delays an administrator tunes) and the
+deliveries (recent e-mails and failures, with a resend that goes through the ledger)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.permissions import organisations_managed_by
+from committees.admin import may_edit_reference_data
+from rmm.admin import ScopedAdmin
+
+from . import services
+from .models import EmailState, Notification, ReminderRule
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(ScopedAdmin):
+    list_display = ["kind", "days", "escalate_after_days", "repeat_every_days", "is_active"]
+    list_editable = ["days", "escalate_after_days", "repeat_every_days", "is_active"]
+    readonly_fields = ["kind"]
+
+    def scope(self, user):
+        return ReminderRule.objects.all()
+
+    def may_change(self, user, obj) -> bool:
+        return may_edit_reference_data(user)
+
+    def has_add_permission(self, request):
+        return False  # one rule per reminder of DESIGN §7, created by a migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead
+
+
+@admin.register(Notification)
+class DeliveryAdmin(ScopedAdmin):
+    """Recent deliveries of the people the administrator manages (kinds, states, errors;
+    the texts carry no identity, and neither does this list)."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "email",
+        "email_attempts",
+        "email_sent_at",
+        "email_error",
+    ]
+    list_filter = ["email", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    fields = readonly_fields = [
+        "kind",
+        "recipient",
+        "occasion",
+        "link",
+        "created_at",
+        "read_at",
+        "email",
+        "email_attempts",
+        "email_claimed_at",
+        "email_retry_at",
+        "email_sent_at",
+        "email_error",
+    ]
+
+    def scope(self, user):
+        return Notification.objects.filter(
+            recipient__memberships__organisation__in=organisations_managed_by(user)
+        )
+
+    def may_change(self, user, obj) -> bool:
+        return False  # written by the sweep and the workers only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # The resend action is offered although rows are read-only: it goes through the ledger.
+        actions = super().get_actions(request)
+        if not self.admin_site.has_permission(request):
+            return {}
+        return actions
+
+    @admin.action(description=_("Renvoyer les e-mails en échec"))
+    def resend(self, request, queryset):
+        ids = services.resend_failed(
+            notification_ids=list(
+                queryset.filter(email=EmailState.FAILED).values_list("pk", flat=True)
+            )
+        )
+        skipped = queryset.count() - len(ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s e-mail remis en file d'envoi.",
+                "%(n)s e-mails remis en file d'envoi.",
+                len(ids),
+            )
+            % {"n": len(ids)},
+            messages.SUCCESS if ids else messages.WARNING,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                _("Les envois qui ne sont pas en échec ne sont jamais renvoyés."),
+                messages.INFO,
+            )

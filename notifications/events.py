@@ -1,0 +1,102 @@
+"""Event notifications (DESIGN §7): registered as effects of the transitions that cause them, so
+their ledger rows are written in the same transaction as the change (a rolled-back change tells
+no one), and their e-mails are queued only once it commits."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from . import recipients
+from .ledger import Due, record
+from .models import EmailState, Kind, Notification
+
+
+def announce(dues: list[Due]) -> None:
+    record(dues)
+    subjects = {(due.kind, due.subject_type, due.subject_id) for due in dues}
+    if subjects:
+        transaction.on_commit(lambda: _queue_emails(subjects))
+
+
+def _queue_emails(subjects) -> None:
+    from .tasks import dispatch
+
+    ids = []
+    for kind, subject_type, subject_id in subjects:
+        ids += Notification.objects.filter(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            email=EmailState.PENDING,
+            email_retry_at__isnull=True,
+        ).values_list("pk", flat=True)
+    dispatch(sorted(ids))
+
+
+def case_declared(*, instance, **_context) -> None:
+    """A new case for the coordinators of the declaring organisation."""
+    people = recipients.coordinators({instance.organisation_id}).get(instance.organisation_id, [])
+    link = reverse("cases:detail", args=[instance.pk])
+    params = {"code": instance.code}
+    announce(
+        [
+            Due(Kind.CASE_DECLARED, "cases.case", instance.pk, user, "declared", params, link)
+            for user in people
+        ]
+    )
+
+
+def case_ready(*, instance, **_context) -> None:
+    """A case ready for review, for the chairs and secretaries of the committees covering it
+    (each submission is its own occasion: a case sent back and submitted again is news)."""
+    people = recipients.planners_covering({instance.organisation_id}).get(
+        instance.organisation_id, []
+    )
+    occasion = timezone.localtime(instance.ready_at or timezone.now()).strftime("%Y%m%dT%H%M%S")
+    link = reverse("cases:detail", args=[instance.pk])
+    params = {"code": instance.code}
+    announce(
+        [
+            Due(Kind.CASE_READY, "cases.case", instance.pk, user, occasion, params, link)
+            for user in people
+        ]
+    )
+
+
+def action_assigned(*, instance, **_context) -> None:
+    """An approved action, for its named owner or else the owning organisation's quality team."""
+    if instance.owner_person_id:
+        people = [instance.owner_person_id]
+    else:
+        organisation = instance.owner_organisation_id
+        people = recipients.quality_team({organisation}).get(organisation, [])
+    link = reverse("actions:detail", args=[instance.pk])
+    params = {"due_date": instance.due_date.isoformat()}
+    announce(
+        [
+            Due(
+                Kind.ACTION_ASSIGNED,
+                "actions.correctiveaction",
+                instance.pk,
+                user,
+                "approved",
+                params,
+                link,
+            )
+            for user in people
+        ]
+    )
+
+
+def agenda_sent(*, instance, **_context) -> None:
+    """The agenda, one message per member (the same ledger row as the J-7 reminder)."""
+    people = recipients.by_committee({instance.committee_id}).get(instance.committee_id, [])
+    day = timezone.localtime(instance.starts_at).date().isoformat()
+    params = {"session_date": day, "committee": instance.committee.name}
+    link = reverse("committees:session_detail", args=[instance.pk])
+    announce(
+        [
+            Due(Kind.AGENDA, "committees.session", instance.pk, user, day, params, link)
+            for user in people
+        ]
+    )

@@ -1,0 +1,89 @@
+"""The ledger: a notification is claimed by inserting its row, unique on (kind, subject,
+recipient, occasion). Whoever inserts second (a concurrent sweep, a retried task, an event and
+the sweep's reminder of the same agenda) inserts nothing, so nothing is told twice."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Delivery, EmailState, Notification, NotificationSettings
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something to tell someone once: what, about which object, to whom, for which occasion
+    (the session's date, the due date, the week of lateness...)."""
+
+    kind: str
+    subject_type: str
+    subject_id: int
+    recipient_id: int
+    occasion: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    link: str = field(default="", hash=False, compare=False)
+
+
+def _email_state(kind: str, preferences: NotificationSettings | None) -> str:
+    delivery = (preferences or NotificationSettings()).delivery_of(kind)
+    return {
+        Delivery.IMMEDIATE: EmailState.PENDING,
+        Delivery.DIGEST: EmailState.DIGEST,
+        Delivery.OFF: EmailState.OFF,
+    }[delivery]
+
+
+def record(dues: list[Due], *, now=None) -> None:
+    """Insert the rows of what is due (two queries whatever their number; rows already there
+    are left as they are). The e-mail state follows each recipient's preference."""
+    if not dues:
+        return
+    now = now or timezone.now()
+    unique = list(dict.fromkeys(dues))
+    preferences = {
+        item.user_id: item
+        for item in NotificationSettings.objects.filter(
+            user_id__in={due.recipient_id for due in unique}
+        )
+    }
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=due.kind,
+                recipient_id=due.recipient_id,
+                subject_type=due.subject_type,
+                subject_id=due.subject_id,
+                occasion=due.occasion[:40],
+                params=due.params,
+                link=due.link[:200],
+                created_at=now,
+                email=_email_state(due.kind, preferences.get(due.recipient_id)),
+            )
+            for due in unique
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def lease() -> timedelta:
+    """How long an e-mail may stay 'sending' before it is taken up again (its worker died)."""
+    return timedelta(seconds=settings.RMM_NOTIFICATION_LEASE_SECONDS)
+
+
+def sendable(now) -> Q:
+    """E-mails that may be claimed now: waiting (and past their retry time), or claimed by a
+    worker that has not finished within the lease."""
+    waiting = Q(email=EmailState.PENDING) & (
+        Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now)
+    )
+    abandoned = Q(email=EmailState.SENDING, email_claimed_at__lt=now - lease())
+    return waiting | abandoned
+
+
+def sendable_ids(*, now=None, limit: int | None = None) -> list[int]:
+    now = now or timezone.now()
+    ids = Notification.objects.filter(sendable(now)).order_by("pk").values_list("pk", flat=True)
+    return list(ids[:limit] if limit else ids)
