@@ -6,6 +6,8 @@ Guards return None when satisfied, or the French reason shown when they are not.
 imported late: the session model names these guards on its transitions.
 """
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -36,6 +38,19 @@ def agenda_is_open(session) -> bool:
 
 def has_begun(session) -> bool:
     return session.starts_at <= timezone.now()
+
+
+# The HAS method: the agenda reaches the members about a week before the session.
+AGENDA_NOTICE = timedelta(days=7)
+
+
+def agenda_notice_is_short(session) -> bool:
+    """The agenda is not sent yet and would reach the members less than a week before the
+    session (or after it): the secretary is warned, the members have less time to prepare."""
+    return (
+        session.status == _status_enum().PLANNED
+        and session.starts_at - timezone.now() < AGENDA_NOTICE
+    )
 
 
 def reviews_can_be_recorded_in(session) -> bool:

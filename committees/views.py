@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cases.exceptions import CaseError
@@ -19,6 +20,7 @@ from rmm.forms import strict_id
 from . import minutes_sections, review_panels, selectors
 from .conditions import (
     agenda_is_open,
+    agenda_notice_is_short,
     minutes_can_be_drafted,
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
@@ -143,6 +145,7 @@ class SessionDetailView(SessionMixin, View):
                 "cancel_form": CancelForm(),
                 "reviewed_case_ids": set(session.reviews.values_list("case_id", flat=True)),
                 "agenda_open": agenda_is_open(session),
+                "agenda_notice_is_short": agenda_notice_is_short(session),
                 "history": list(session.transitions.all()),
                 "sections": minutes_sections.session_sections(session=session),
             },
@@ -267,6 +270,12 @@ class AttendanceView(SessionChangeView):
         return _("Présences enregistrées.")
 
 
+SHORT_NOTICE_WARNING = gettext_lazy(
+    "L'ordre du jour part moins de 7 jours avant la séance : la méthode HAS demande de "
+    "l'envoyer environ une semaine avant. Prévenez les membres et les présentateurs."
+)
+
+
 class SessionTransitionView(SessionChangeView):
     """send_agenda, hold or cancel (validating and reopening the minutes happen on the minutes
     page, which writes a version of the minutes first)."""
@@ -279,6 +288,7 @@ class SessionTransitionView(SessionChangeView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form):
+        short_notice = self.kwargs["name"] == "send_agenda" and agenda_notice_is_short(self.session)
         session = session_services.session_transition(
             session=self.session,
             name=self.kwargs["name"],
@@ -286,6 +296,8 @@ class SessionTransitionView(SessionChangeView):
             expected_status=form.cleaned_data["expected_status"],
             reason=form.cleaned_data["reason"],
         )
+        if short_notice:
+            messages.warning(self.request, SHORT_NOTICE_WARNING)
         return _("Séance : %(status)s.") % {"status": session.get_status_display()}
 
 

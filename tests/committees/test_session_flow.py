@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from committees.models import AlarmItem, CaseReview, IcdPmGroup, MaternalCondition, Session
+from committees.services import sessions
 from tests.committees.conftest import days_from_now
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,27 @@ def test_full_session_through_the_pages(
         and ready_case.code in body
         and f"DTSTART:{session.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in body
     )
+
+
+def test_an_agenda_sent_less_than_a_week_before_warns_the_secretary(
+    client, committee, secretary, ready_case
+):
+    soon = Session.objects.create(
+        committee=committee, starts_at=days_from_now(5), created_by=secretary
+    )
+    later = Session.objects.create(
+        committee=committee, starts_at=days_from_now(10), created_by=secretary
+    )
+    sessions.agenda_add(session=soon, case=ready_case, by=secretary)
+    client.force_login(secretary)
+    page = client.get(reverse("committees:session_detail", args=[soon.pk])).content.decode()
+    assert 'id="agenda-short-notice"' in page
+    response = client.post(
+        reverse("committees:session_transition", args=[soon.pk, "send_agenda"]),
+        {"expected_status": "planned"},
+        follow=True,
+    )
+    assert "moins de 7 jours avant la séance" in response.content.decode()
+    assert Session.objects.get(pk=soon.pk).status == "agenda_sent"  # a warning, not a refusal
+    page = client.get(reverse("committees:session_detail", args=[later.pk])).content.decode()
+    assert 'id="agenda-short-notice"' not in page
