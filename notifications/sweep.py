@@ -225,13 +225,20 @@ def minutes_due(rule: ReminderRule, now: datetime) -> list[Due]:
 FOLLOWED = (ActionStatus.APPROVED, ActionStatus.IN_PROGRESS)
 
 
-def _followed_actions(**conditions):
-    """Approved or running actions not handed over to the quality programme."""
-    return list(
+def _followed_actions(**conditions) -> list[tuple]:
+    """Approved or running actions not handed over to the quality programme: (id, due date,
+    named owner if still active, owning organisation)."""
+    rows = (
         CorrectiveAction.objects.filter(status__in=FOLLOWED, paqss_reference="", **conditions)
-        .values_list("pk", "due_date", "owner_person_id", "owner_organisation_id")
+        .values_list(
+            "pk", "due_date", "owner_person_id", "owner_person__is_active", "owner_organisation_id"
+        )
         .order_by("pk")
     )
+    return [
+        (pk, due_date, person if active else None, organisation_id)
+        for pk, due_date, person, active, organisation_id in rows
+    ]
 
 
 def action_due(rule: ReminderRule, now: datetime) -> list[Due]:
