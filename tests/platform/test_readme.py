@@ -34,3 +34,53 @@ def test_every_screenshot_the_readme_shows_exists():
     assert shown
     for path in shown:
         assert (ROOT / path).is_file(), path
+
+
+def test_the_demo_logins_table_lists_every_demo_account_in_one_piece():
+    from accounts.demo import ACCOUNTS
+
+    section = README.split("### Demo logins", 1)[1].split("\n#", 1)[0]
+    lines = section.splitlines()
+    first = next(index for index, line in enumerate(lines) if line.startswith("|"))
+    table = []
+    for line in lines[first:]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    outside = [line for line in lines if "@rmm-demo.fr" in line and line not in table]
+    assert outside == [], "a row of the table is cut off from it"
+    emails = {re.search(r"`([^`]+@rmm-demo\.fr)`", row).group(1) for row in table[2:]}
+    assert emails == {account[0] for account in ACCOUNTS}
+    assert all(row.count("|") == 4 for row in table)
+
+
+# Paths the README names that exist only once RMM runs (never in the repository).
+RUNTIME_PATHS = ("var/", ".venv/", "staticfiles/", "backups/", "/app/", "/backups/")
+
+
+def paths_named_in_readme() -> set[str]:
+    """Relative links, and paths in backticks that look like files or folders of the
+    repository (URL paths of the application start with '/' and are left out)."""
+    named = set(re.findall(r"\]\(([^)#\s]+)\)", README))
+    for token in re.findall(r"`([^`\s]+)`", README):
+        if any(mark in token for mark in ("<", ":", "...", "*", "$")):
+            continue
+        if token.startswith(("/", "./")) or token.startswith(RUNTIME_PATHS):
+            continue
+        if "/" in token or re.fullmatch(
+            r"[\w.-]+\.(py|sh|yml|yaml|toml|md|example)|Makefile|Dockerfile", token
+        ):
+            named.add(token)
+    return {name for name in named if not name.startswith(("http://", "https://", "mailto:"))}
+
+
+def test_every_file_or_folder_the_readme_names_is_in_the_repository():
+    named = paths_named_in_readme()
+    assert {"docker/backup.sh", ".env.example", "docs/case-workflow.svg"} <= named
+    missing = sorted(name for name in named if not (ROOT / name).exists())
+    assert missing == []
+
+
+def test_the_readme_points_to_no_document_outside_the_repository():
+    for document in re.findall(r"\b(DESIGN|STYLE|PITFALLS|DEVELOPERS)\b", README):
+        assert list(ROOT.glob(f"{document}*")), f"README cites {document}, not in the repository"
