@@ -26,6 +26,10 @@ class Due:
     link: str = field(default="", hash=False, compare=False)
 
 
+def _key(due: Due) -> tuple:
+    return (due.kind, due.subject_type, due.subject_id, due.recipient_id, due.occasion)
+
+
 def _email_state(kind: str, preferences: NotificationSettings | None) -> str:
     delivery = (preferences or NotificationSettings()).delivery_of(kind)
     return {
@@ -41,7 +45,9 @@ def record(dues: list[Due], *, now=None) -> None:
     if not dues:
         return
     now = now or timezone.now()
-    unique = list(dict.fromkeys(dues))
+    # In the order of the unique key: two transactions inserting overlapping rows (two sweeps,
+    # a sweep and an event) then wait for each other in the same order and never deadlock.
+    unique = sorted(set(dues), key=_key)
     preferences = {
         item.user_id: item
         for item in NotificationSettings.objects.filter(
