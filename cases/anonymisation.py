@@ -199,6 +199,12 @@ _NOT_A_NAME = _word_set(
     aide-soignante auxiliaire praticien praticienne equipe garde astreinte liberale liberal
     staff chronologie resume transcription releve dpi relecture pas rdv cr tel mail courriel
     famille parents couple menage foyer hotel nouveau nouvelle
+    bien bonne journee soiree maladie syndrome signe test score manoeuvre sequence
+    classification echelle sonde ballon pince methode technique protocole criteres tetralogie
+    anomalie kyste canal loi operation incision position reflexe courbe courbes abaque abaques
+    table tables grille formule index indice reaction coloration culture etiquette diastole
+    syphilis rubeole hepatite tuberculose paludisme drepanocytose thalassemie meningite
+    pneumopathie bronchiolite coqueluche rougeole grippe
     """
 )
 # Clinical vocabulary that a name detector (rule or model) must never take for a person or a
@@ -622,8 +628,9 @@ def _find_records(text: str) -> Iterator[Finding]:
 # "réf. 2025A004411").
 _DIGIT_RUN = _starting_with(
     _DIGITS + "A-Za-z",
-    re.compile(r"(?<![\w.,/+\-])[A-Za-z0-9]{7,40}+(?![\w/]|[.,]\d)"),
+    re.compile(r"(?<![\w.,/+\-])[A-Za-z0-9]{1,40}+(?:-[A-Za-z0-9]{1,20}+){0,4}(?![\w/\-]|[.,]\d)"),
 )
+_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}-(?:19|20)\d{2}")
 _RUN_UNIT_AFTER = re.compile(r"[ \u00a0]*(?:/|mg|g\b|µg|mcg|ml|ui|u/|mmol|kg|cp|%|€|euros?)", re.I)
 _PHONE_LIKE = re.compile(r"(?:0[1-9]\d{8}|0033\d{9}|33\d{9})")
 
@@ -631,8 +638,11 @@ _PHONE_LIKE = re.compile(r"(?:0[1-9]\d{8}|0033\d{9}|33\d{9})")
 def _find_digit_runs(text: str) -> Iterator[Finding]:
     for m in _DIGIT_RUN.finditer(text):
         token = m.group()
-        digits = sum(c.isdigit() for c in token)
-        if digits < 7 or (digits < len(token) - 4) or _PHONE_LIKE.fullmatch(token):
+        compact = token.replace("-", "")
+        digits = sum(c.isdigit() for c in compact)
+        if digits < 7 or digits < len(compact) - 4 or _PHONE_LIKE.fullmatch(compact):
+            continue
+        if _YEAR_RANGE.fullmatch(token) or _is_numeric_date(token):
             continue
         if _RUN_UNIT_AFTER.match(text, m.end()) or _after_score(text, m.start()):
             continue
@@ -784,6 +794,7 @@ _ESTABLISHMENT = (
     r"|base\s+a[ée]rienne|r[ée]giment|entreprise|soci[ée]t[ée]|restaurant|magasin|usine"
     r"|supermarch[ée]|boulangerie|camping|squat|campement|gymnase|association|paroisse"
     r"|mosqu[ée]e|[ée]glise|temple|salon|garage|boutique|agence|cabinet|pharmacie"
+    r"|entrep[ôo]t|chantier|atelier|plateforme|h[ée]bergement\s+d['’]urgence"
 )
 _PLACE_WORD = rf"(?:[{_UP}][\w'’]*+(?:-[\w'’]++){{0,4}}|\d{{1,4}})"
 _PLACE_NAME = (
@@ -810,8 +821,8 @@ _RESIDENCE = _starting_with(
     re.compile(
         rf"(?<!\w)(?i:habit\w*|vit|vivent|vivant|domicili[ée]e?s?|r[ée]sid\w*|demeur\w*"
         rf"|h[ée]berg[ée]e?s?|originaires?|install[ée]e?s?|log[ée]e?s?|h[ée]bergement)"
-        rf"(?:{_SP}+[\w'’\-]+){{0,4}}?{_SP}+(?i:à|a|au|sur|dans)"
-        rf"{_SP}+(?P<name>{_CAP_WORD}(?:{_SP}+(?:-|sur|sous|en|l[eèa]s?|de|d['’])?{_SP}*{_CAP_WORD}){{0,2}})"
+        rf"(?:{_SP}+[\w'’\-]+){{0,4}}?{_SP}+(?i:à|a|au|sur|dans|de|d['’])"
+        rf"{_SP}*(?P<name>{_CAP_WORD}(?:{_SP}+(?:-|sur|sous|en|l[eèa]s?|de|d['’])?{_SP}*{_CAP_WORD}){{0,2}})"
     ),
 )
 # A hyphenated town after a locative word: "à Villeneuve-Saint-Georges", "de Kremlin-Bicêtre".
@@ -837,7 +848,9 @@ def _find_places(text: str) -> Iterator[Finding]:
         for m in regex.finditer(text):
             start, end = m.span("name")
             end = _trim_stopwords(text, start, end)
-            if end > start and not _is_protected_place(text[start:end]):
+            value = text[start:end]
+            protected = _is_protected_place(value) or _fold(value) in _COUNTRIES_AND_REGIONS
+            if end > start and not protected:
                 yield _finding(text, "place", start, end)
 
 

@@ -59,7 +59,7 @@ _FIRST_NAMES = """
     stella stephane stephanie sylvain sylvie tatiana teo thao theo theodore therese thi
     thierry thomas tiphaine titouan tom tristan trung ugo valentin valentine valerie
     vanessa vanh veronique victor victoria vincent virginie vivien wassim wendy william
-    xavier yacine yanis yann yannick yasmina yasmine yassine yasmin youssef yvette yvonne
+ van xavier yacine yanis yann yannick yasmina yasmine yassine yasmin youssef yvette yvonne
     zahra zainab zara zeynep zineb zoe zohra
 """
 FIRST_NAMES = frozenset(_FIRST_NAMES.split())

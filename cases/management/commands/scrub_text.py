@@ -9,7 +9,14 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.anonymisation import MAX_TEXT_LENGTH, PLACEHOLDERS, find_identifiers, scrub
+from cases.anonymisation import (
+    MAX_TEXT_LENGTH,
+    PLACEHOLDERS,
+    find_identifiers,
+    normalise_text,
+    replace_findings,
+)
+from cases.detection import second_signal
 
 
 class Command(BaseCommand):
@@ -31,6 +38,20 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--explain",
+            action="store_true",
+            help=(
+                "Écrit sur la sortie d'erreur une ligne par identifiant trouvé : type, position "
+                "(début-fin, en caractères du texte normalisé) et signal (règle, identité "
+                "connue, modèle) ; jamais la valeur elle-même."
+            ),
+        )
+        parser.add_argument(
+            "--no-model",
+            action="store_true",
+            help="Règles seules, sans le modèle statistique (second signal).",
+        )
+        parser.add_argument(
             "--report",
             action="store_true",
             help=(
@@ -46,10 +67,21 @@ class Command(BaseCommand):
                 f"Texte trop long : au plus {MAX_TEXT_LENGTH} caractères à la fois (découpez-le)."
             )
         known = [value for value in options["known"] if value.strip()]
+        recogniser = None if options["no_model"] else second_signal()
+        text = normalise_text(text)
+        findings = find_identifiers(text, known, recogniser=recogniser)
         # Only the scrubbed text goes to stdout, so that the command can sit in a pipe.
-        self.stdout.write(scrub(text, known), ending="")
+        self.stdout.write(replace_findings(text, findings), ending="")
+        if options["explain"]:
+            if recogniser is None:
+                self.stderr.write("Second signal (modèle statistique) désactivé : règles seules.")
+            # Signal: "rule" (a pattern), "known" (a --known value) or "model".
+            for finding in findings:
+                self.stderr.write(
+                    f"{finding.kind}\t{finding.start}-{finding.end}\t{finding.signal}"
+                )
         if options["report"]:
-            counts = Counter(finding.kind for finding in find_identifiers(text, known))
+            counts = Counter(finding.kind for finding in findings)
             for kind in PLACEHOLDERS:
                 if counts[kind]:
                     self.stderr.write(f"{PLACEHOLDERS[kind]} : {counts[kind]}")
