@@ -3,6 +3,7 @@ context copied as `docker build` copies it, then docker/build.sh in a fresh virt
 environment. test_docker_build.py checks the result; test_docker_compose.py runs the compose
 services' commands from it, as the containers would."""
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -11,6 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# These tests run the build, the services and the backup scripts in subprocesses, on the real
+# clock: CI's second pass under RMM_TEST_CLOCK would only repeat them, at about a minute and a
+# half of CI time.
+real_clock_only = pytest.mark.skipif(
+    bool(os.environ.get("RMM_TEST_CLOCK")),
+    reason="subprocesses on the real clock: the RMM_TEST_CLOCK pass would repeat this test",
+)
 
 
 @dataclass

@@ -16,7 +16,9 @@ import psycopg
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.postgres
+from tests.platform.conftest import real_clock_only
+
+pytestmark = [pytest.mark.postgres, real_clock_only]
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "YmFja3VwLXRlc3Qta2V5LW5vdC1zZWNyZXQtMzJieXQ="

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.platform.conftest import real_clock_only
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
@@ -136,6 +138,7 @@ def test_dockerfile_runs_the_build_script_and_the_app_as_a_non_root_user():
         assert name not in DOCKERFILE
 
 
+@real_clock_only
 def test_the_build_script_builds_a_clean_copy_without_any_secret(image_build):
     """The build context copied as `docker build` copies it, a fresh venv (sharing the project's
     installed packages, so pip finds every dependency already there and needs no network), then

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.urls import resolve
 
+from tests.platform.conftest import real_clock_only
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
@@ -317,6 +319,7 @@ def test_the_web_probe_names_a_host_the_site_accepts(monkeypatch, allowed_hosts)
     assert validate_host(healthcheck.probe_host(), entries or ["localhost"])
 
 
+@real_clock_only
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db
@@ -335,6 +338,7 @@ def test_web_health_check_passes_whatever_host_name_the_site_uses(image):
     assert result.returncode == 1 and "no answer" in result.stderr
 
 
+@real_clock_only
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db
@@ -350,6 +354,7 @@ def test_behind_a_tls_proxy_a_forwarded_https_request_is_served_without_a_loop(i
         assert headers["Location"] == "https://rmm.example.org/connexion/"
 
 
+@real_clock_only
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db
@@ -364,6 +369,7 @@ def test_served_directly_a_forged_forwarded_proto_is_not_trusted(image):
         assert status == 200  # container probes speak plain HTTP
 
 
+@real_clock_only
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db
@@ -409,6 +415,7 @@ def test_worker_health_check_pings_this_worker_through_the_broker(image):
     assert result.returncode != 0, "a stopped worker must be reported unhealthy"
 
 
+@real_clock_only
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db
