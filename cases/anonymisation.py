@@ -203,6 +203,7 @@ _NOT_A_NAME = _word_set(
     classification echelle sonde ballon pince methode technique protocole criteres tetralogie
     anomalie kyste canal loi operation incision position reflexe courbe courbes abaque abaques
     table tables grille formule index indice reaction coloration culture etiquette diastole
+    sf ide ipde iade ibode ide cadre
     syphilis rubeole hepatite tuberculose paludisme drepanocytose thalassemie meningite
     pneumopathie bronchiolite coqueluche rougeole grippe
     """
@@ -798,7 +799,7 @@ _ESTABLISHMENT = (
 )
 _PLACE_WORD = rf"(?:[{_UP}][\w'’]*+(?:-[\w'’]++){{0,4}}|\d{{1,4}})"
 _PLACE_NAME = (
-    rf"[«\"“]?{_SP}*(?:{_PARTICLE})?(?P<name>{_PLACE_WORD}"
+    rf"[«\"“]?{_SP}*(?P<name>(?:{_PARTICLE})?{_PLACE_WORD}"
     rf"(?:{_SP}+(?:(?:de|du|des|d['’]|la|le|les|l['’]|et|&|sur|sous|en){_SP}*)?{_PLACE_WORD}){{0,5}})"
 )
 _ESTABLISHMENT_NAME = _starting_with(
@@ -1062,6 +1063,11 @@ def _find_surname_firstname(text: str) -> Iterator[Finding]:
             yield _finding(text, "name", start, end)
 
 
+# Clinical acronyms that are also given names: in capitals, the acronym ("EVA 8/10" is a
+# pain score, "ANA" antinuclear antibodies); written "Eva", the person.
+_ACRONYMS_LIKE_NAMES = frozenset({"eva", "ana"})
+
+
 def _is_given_name(word: str) -> bool:
     folded = _fold(word)
     return folded in FIRST_NAMES or (
@@ -1077,6 +1083,8 @@ def _find_given_names(text: str) -> Iterator[Finding]:
         folded = _fold(word)
         ambiguous = folded in AMBIGUOUS_FIRST_NAMES
         if not (ambiguous or _is_given_name(word)) or _is_eponym(text, m.start()):
+            continue
+        if word.isupper() and folded in _ACRONYMS_LIKE_NAMES:
             continue
         end = m.end()
         for _extra in range(2):
@@ -1473,7 +1481,8 @@ def _model_findings(text: str, recogniser: Recogniser) -> Iterator[Finding]:
         if len(words) == 1:
             folded = _fold(words[0])
             if (
-                len(folded) < 3
+                (words[0].isupper() and folded in _ACRONYMS_LIKE_NAMES)
+                or len(folded) < 3
                 or folded in _COUNTRIES_AND_REGIONS
                 or (_CLINICAL_SUFFIX.search(folded) and not _is_given_name(words[0]))
             ):

