@@ -296,3 +296,27 @@ def test_django_fsm_graph_transitions_draws_every_transition(tmp_path):
         "reopen",
     ):
         assert name in dot, name
+
+
+def test_scrub_text_explain_gives_kind_span_and_signal_never_the_value(monkeypatch):
+    text = "Yasmine vue le 12/03 par Wojciech Brzęczyszczykiewicz. IPP mère : 40012345."
+    out, err = run_scrub_text(monkeypatch, text, "--explain", "--known", "Yasmine")
+
+    assert out == "[NOM] vue le [DATE] par [NOM]. IPP mère : [N° DOSSIER]."
+    lines = [line.split("\t") for line in err.strip().splitlines()]
+    assert lines == [
+        ["name", "0-7", "known"],
+        ["date", "15-20", "rule"],
+        ["name", "25-53", "model"],
+        ["record", "66-74", "rule"],
+    ]
+    for value in ("Yasmine", "12/03", "Wojciech", "40012345"):
+        assert value not in err
+
+
+def test_scrub_text_without_the_model_says_so(monkeypatch):
+    out, err = run_scrub_text(
+        monkeypatch, "Appel de Wojciech Brzęczyszczykiewicz.", "--explain", "--no-model"
+    )
+    assert "Wojciech" in out
+    assert "Second signal (modèle statistique) désactivé" in err
