@@ -22,6 +22,10 @@ class ActionsConfig(AppConfig):
         register_section(_("Actions"), "actions:mine", selectors.sees_actions)
         register_pending_provider(selectors.pending_items)
 
+        from cases.panels import register_case_panel
+
+        register_case_panel(selectors.case_actions_panel)
+
         from committees.minutes_sections import register_case_section, register_session_section
         from committees.review_panels import register_review_panel
 

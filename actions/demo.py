@@ -5,6 +5,7 @@ reason for no action; the third stays reviewed."""
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,15 +15,20 @@ from cases.services.transitions import case_transition
 from cases.status import CaseStatus
 from committees.demo import COMMITTEE_NAME
 from committees.models import ContributingFactor, Session, SessionStatus
+from committees.services.reviews import minutes_draft, minutes_validate
 
 from .models import Barrier, CorrectiveAction, Nature, Priority
 from .services import (
+    action_hand_over,
     action_propose,
     action_transition,
     effectiveness_record,
     no_action_decide,
     progress_note_add,
 )
+
+# A one-page PDF the size of a note: the evidence of the verified action.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @transaction.atomic
@@ -54,7 +60,7 @@ def load() -> dict[str, int]:
     def propose(what, barrier, nature, due_in_days, **extra):
         return action_propose(
             session=session,
-            cases=[planned],
+            cases=extra.pop("cases", [planned]),
             by=chair,
             factors=factors[:1],
             fields={
@@ -63,6 +69,7 @@ def load() -> dict[str, int]:
                 "nature": nature,
                 "owner_organisation": planned.organisation,
                 "owner_function": extra.pop("owner_function", "Cadre de la salle de naissance"),
+                "owner_person": extra.pop("owner_person", None),
                 "due_date": today + timedelta(days=due_in_days),
                 "priority": extra.pop("priority", Priority.MEDIUM),
                 "indicator": extra.pop("indicator", "Audit trimestriel de 20 dossiers"),
@@ -83,6 +90,7 @@ def load() -> dict[str, int]:
         Barrier.RECOVERY,
         Nature.PROTOCOL,
         5,
+        owner_person=coordinator,  # a named owner: shown to the maternity, never the committee
     )
     propose(  # a training, still proposed: the committee has not decided on it yet
         "Formation annuelle à la réanimation néonatale pour les équipes de garde",
@@ -113,8 +121,8 @@ def load() -> dict[str, int]:
         Barrier.RECOVERY,
         Nature.PATHWAY,
         75,
+        cases=[planned, reviewed[0]],  # one problem that recurs: one action answers both cases
     )
-    shared.cases.add(reviewed[0])  # one problem that recurs: one action answers both cases
     for action in (interpreting, protocol, checklist, audit, duplicate, shared):
         action_transition(action_id=action.pk, name="approve", by=chair, expected_status="proposed")
     for action in (interpreting, protocol, checklist):
@@ -125,7 +133,11 @@ def load() -> dict[str, int]:
         action=protocol, by=coordinator, text="Protocole rédigé, en relecture par les pédiatres."
     )
     progress_note_add(
-        action=checklist, by=coordinator, text="Check-list diffusée à toutes les sages-femmes."
+        action=checklist,
+        by=coordinator,
+        text="Check-list diffusée à toutes les sages-femmes ; audit de 20 sorties joint.",
+        evidence=SimpleUploadedFile("audit.pdf", DEMO_PDF, content_type="application/pdf"),
+        pseudonymised=True,
     )
     progress_note_add(
         action=interpreting,
@@ -149,7 +161,7 @@ def load() -> dict[str, int]:
         comment="Redondante avec l'interprétariat téléphonique.",
     )
     # Handed over to the maternity's quality programme (PAQSS), which follows it from now on.
-    CorrectiveAction.objects.filter(pk=audit.pk).update(paqss_reference="PAQSS maternité, fiche 14")
+    action_hand_over(action=audit, by=quality, reference="PAQSS maternité, fiche 14")
     # Made overdue for the demo: its due date has passed (the date is in the data, not a flag).
     CorrectiveAction.objects.filter(pk=protocol.pk).update(due_date=today - timedelta(days=3))
     case_transition(
@@ -168,4 +180,13 @@ def load() -> dict[str, int]:
         expected_status="reviewed",
         comment="Le comité n'a retenu aucune action corrective.",
     )
+    # The committees demo validated the session's minutes before this plan existed: a corrected
+    # version (the only way to change validated minutes) now shows each case's actions, and the
+    # maternity's quality team reads them on the case page.
+    corrected = minutes_draft(
+        session=session,
+        by=chair,
+        correction_reason="Plan d'actions décidé en séance ajouté au compte rendu.",
+    )
+    minutes_validate(session=session, by=chair, version=corrected.version)
     return {"actions": CorrectiveAction.objects.count()}

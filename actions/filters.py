@@ -4,6 +4,7 @@ the valid ones still apply (as the case list does)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.fields import NormalisedCharField
 from rmm.validators import validate_plausible_date
 
 from .models import ActionStatus, Barrier, Nature
@@ -26,6 +27,9 @@ def _date_field(label):
 class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous")), *ActionStatus.choices]
+    )
+    owner = NormalisedCharField(
+        label=_("Responsable (fonction ou service)"), required=False, max_length=200
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation responsable"),
@@ -74,6 +78,7 @@ class ActionFilterForm(forms.Form):
         organisation, committee = data.get("organisation"), data.get("committee")
         return ActionFilters(
             status=data.get("status") or "",
+            owner=(data.get("owner") or "").strip(),
             organisation_id=organisation.pk if organisation else None,
             committee_id=committee.pk if committee else None,
             overdue_only=bool(data.get("overdue")),

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from cases.fields import NormalisedCharField, max_comment_length
 from cases.models import Case
+from cases.status import CaseStatus
 from committees.models import ContributingFactor
 from rmm.forms import IdsChoiceField, RowChoiceField
+from rmm.validators import validate_plausible_date
 
 from .models import ActionStatus, Barrier, Nature, Priority
 
@@ -87,6 +89,7 @@ def _date_field(label, **kwargs):
     return forms.DateField(
         label=label,
         input_formats=DATE_INPUT_FORMATS,
+        validators=[validate_plausible_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "JJ/MM/AAAA"}),
         error_messages={"invalid": _("Date attendue au format JJ/MM/AAAA.")},
         **kwargs,
@@ -186,7 +189,10 @@ class ActionProposalForm(forms.Form):
             review__case=case, review__session=session
         ).select_related("item")
         self.fields["extra_cases"].queryset = (
-            Case.objects.filter(agenda_items__session=session).exclude(pk=case.pk).order_by("code")
+            Case.objects.filter(agenda_items__session=session)
+            .exclude(pk=case.pk)
+            .exclude(status=CaseStatus.CLOSED)
+            .order_by("code")
         )
 
     def clean_due_date(self):

@@ -22,7 +22,7 @@ from .forms import (
     ProgressNoteForm,
     refusal_message,
 )
-from .models import CorrectiveAction
+from .models import ActionStatus, CorrectiveAction
 
 
 def visible_action(user, pk) -> CorrectiveAction:
@@ -50,10 +50,14 @@ class ActionDetailView(ActionMixin, View):
                 "action": self.action,
                 "page": page,
                 "transitions": workflow.available_transitions(self.action, request.user),
-                "note_form": ProgressNoteForm() if page.may_follow else None,
+                "note_form": (
+                    ProgressNoteForm()
+                    if page.may_follow and self.action.status not in services.NOTE_CLOSED_STATUSES
+                    else None
+                ),
                 "effectiveness_form": (
                     EffectivenessForm(initial={"result": self.action.effectiveness_result})
-                    if page.may_verify
+                    if page.may_verify and self.action.status == ActionStatus.DONE
                     else None
                 ),
                 "hand_over_form": (

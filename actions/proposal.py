@@ -17,6 +17,7 @@ from django.views import View
 
 from cases.forms import TransitionForm
 from cases.services.transitions import case_transition
+from cases.status import CaseStatus
 from committees.models import Session, SessionStatus
 from committees.permissions import (
     can_plan_session,
@@ -124,6 +125,7 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             for transition in workflow.available_transitions(action, request.user)
         )
     decision = NoActionDecision.objects.filter(case=case).first()
+    may_plan = planner and review is not None and case.status != CaseStatus.CLOSED
     adoption = next(
         (
             transition
@@ -138,8 +140,14 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             "session": session,
             "case": case,
             "actions": actions,
-            "may_plan": planner and review is not None,
+            "may_plan": may_plan,
             "decision": decision,
+            # No action needed: an alternative to the plan, once reviewed and while no live
+            # action answers the case (the service says the same).
+            "may_waive": may_plan
+            and decision is None
+            and case.status == CaseStatus.REVIEWED
+            and all(action.status == ActionStatus.CANCELLED for action in actions),
             "no_action_form": NoActionForm(),
             "adoption": adoption if planner and review is not None else None,
             "today": timezone.localdate(),

@@ -84,6 +84,7 @@ class ActionPage:
     history: list[HistoryRow] = field(default_factory=list)
     may_follow: bool = False
     may_verify: bool = False
+    owner_name: str = ""  # the named owner, to those who follow the action only
 
 
 def _person(user, *, show_name: bool) -> str:
@@ -100,6 +101,10 @@ def action_page(*, action: CorrectiveAction, user) -> ActionPage:
     may_verify = can_verify_action(user, action)
     visible_cases = set(cases_visible_to(user).values_list("pk", flat=True))
     page = ActionPage(action=action, may_follow=may_follow, may_verify=may_verify)
+    if action.owner_person_id and (may_follow or may_verify):
+        # A committee member or another organisation reads the function, never a colleague's
+        # name (as in the minutes).
+        page.owner_name = _person(action.owner_person, show_name=True)
     for case in action.cases.order_by("code").only("pk", "code"):
         url = reverse("cases:detail", args=[case.pk]) if case.pk in visible_cases else ""
         page.cases.append(CaseLink(code=case.code, url=url))
@@ -131,6 +136,47 @@ def action_page(*, action: CorrectiveAction, user) -> ActionPage:
             )
         )
     return page
+
+
+# --- The case page ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseActionRow:
+    pk: int
+    url: str
+    what_changes: str
+    kind: str
+    owner: str
+    due_date: date
+    overdue: bool
+    status: str
+    paqss_reference: str
+
+
+def case_actions_panel(case, user):
+    """The case page's "Actions correctives" panel: every action answering the case (whoever may
+    open the case may open them), by function, never by name; one query."""
+    barriers, natures = dict(Barrier.choices), dict(Nature.choices)
+    statuses = dict(ActionStatus.choices)
+    today = timezone.localdate()
+    rows = [
+        CaseActionRow(
+            pk=action.pk,
+            url=reverse("actions:detail", args=[action.pk]),
+            what_changes=action.what_changes,
+            kind=f"{barriers.get(action.barrier, '')} / {natures.get(action.nature, '')}",
+            owner=f"{action.owner_function} ({action.owner_organisation.name})",
+            due_date=action.due_date,
+            overdue=action.is_overdue_on(today),
+            status=str(statuses.get(action.status, action.status)),
+            paqss_reference=action.paqss_reference,
+        )
+        for action in CorrectiveAction.objects.filter(cases=case)
+        .select_related("owner_organisation")
+        .order_by("due_date", "pk")
+    ]
+    if not rows:
+        return None
+    return "actions/_case_actions.html", {"rows": rows}
 
 
 # --- "Mes actions" ---------------------------------------------------------------------------
@@ -238,8 +284,13 @@ def actions_to_approve(user):
 
 
 def actions_to_report_on(user):
-    """The actions the user owns that are in progress or overdue."""
-    return CorrectiveAction.objects.filter(owner_person_id=user.pk).filter(
+    """The actions the user owns that are in progress or overdue; those with no named owner
+    fall to the coordinators of the owning organisation (someone must report on them)."""
+    coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
+    owned = Q(owner_person_id=user.pk)
+    if coordinated:
+        owned |= Q(owner_person__isnull=True, owner_organisation_id__in=coordinated)
+    return CorrectiveAction.objects.filter(owned).filter(
         Q(status=ActionStatus.IN_PROGRESS)
         | Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
     )
@@ -318,6 +369,7 @@ COMPLETED_STATUSES = (ActionStatus.DONE, ActionStatus.VERIFIED)
 @dataclass(frozen=True)
 class ActionFilters:
     status: str = ""
+    owner: str = ""  # part of the owning function or service
     organisation_id: int | None = None
     committee_id: int | None = None
     overdue_only: bool = False
@@ -335,6 +387,8 @@ def dashboard_actions(*, user, filters: ActionFilters = ActionFilters()) -> Quer
     actions = CorrectiveAction.objects.filter(pk__in=actions_visible_to(user).values("pk"))
     if filters.status:
         actions = actions.filter(status=filters.status)
+    if filters.owner:
+        actions = actions.filter(owner_function__icontains=filters.owner)
     if filters.organisation_id:
         actions = actions.filter(owner_organisation_id=filters.organisation_id)
     if filters.committee_id:

@@ -1,6 +1,8 @@
 """Writing corrective actions: propose them in session, move them through the workflow engine,
 record progress and effectiveness, or record why a case needs none."""
 
+import zipfile
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from cases.anonymisation import find_identifiers
 from cases.models import Case
+from cases.status import CaseStatus
 from committees.models import ContributingFactor, Session
 from committees.permissions import can_plan_session
 from rmm import workflow
 from rmm.errors import InvalidInput, NotAllowed, TransitionConflict, TransitionRefused
 
-from .models import CorrectiveAction, NoActionDecision, ProgressNote
+from .models import ActionStatus, CorrectiveAction, NoActionDecision, ProgressNote
 from .permissions import can_follow_action, can_verify_action
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".xlsx", ".ods", ".csv"}
@@ -39,6 +42,15 @@ def action_propose(
         raise NotAllowed(_("Seuls le président et le secrétaire proposent des actions."))
     if not cases:
         raise InvalidInput(_("Une action répond à au moins un cas."))
+    closed = [case.code for case in cases if case.status == CaseStatus.CLOSED]
+    if closed:
+        raise InvalidInput(
+            _(
+                "Cas clôturé (%(codes)s) : le président le rouvre avant qu'une nouvelle action "
+                "lui soit rattachée."
+            )
+            % {"codes": ", ".join(closed)}
+        )
     agenda = set(session.agenda.values_list("case_id", flat=True))
     if any(case.pk not in agenda for case in cases):
         raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
@@ -46,6 +58,14 @@ def action_propose(
     if owner is None or owner.pk not in {case.organisation_id for case in cases}:
         raise InvalidInput(
             _("L'organisation responsable doit être une organisation des cas concernés.")
+        )
+    person = fields.get("owner_person")
+    if (
+        person is not None
+        and not person.memberships.filter(organisation_id=owner.pk, is_active=True).exists()
+    ):
+        raise InvalidInput(
+            _("La personne responsable doit appartenir à l'organisation responsable.")
         )
     due = fields.get("due_date")
     if due is not None and due < timezone.localdate():
@@ -88,15 +108,81 @@ def action_transition(
     )
 
 
+SNIFF_BYTES = 64 * 1024
+# What the first bytes of each accepted type must be: a renamed program is refused.
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+# Office documents are zip archives holding a known member.
+ZIP_MEMBERS = {
+    ".docx": "word/document.xml",
+    ".xlsx": "xl/workbook.xml",
+    ".odt": "content.xml",
+    ".ods": "content.xml",
+}
+
+
+def _extension(name: str) -> str:
+    name = (name or "").lower()
+    return next((ext for ext in EVIDENCE_TYPES if name.endswith(ext)), "")
+
+
+def _content_matches(upload, extension: str) -> bool:
+    """The file's content is what its name says (never a program or a page renamed)."""
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if extension in MAGIC:
+        return head.startswith(MAGIC[extension])
+    if extension in ZIP_MEMBERS:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                return ZIP_MEMBERS[extension] in archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        finally:
+            upload.seek(0)
+    # .csv: text, never binary.
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as error:
+            if encoding == "utf-8" and error.start >= len(head) - 3:
+                return True  # a character cut by the sample's end
+            continue
+        return True
+    return False
+
+
 def _check_evidence(upload) -> None:
-    name = (upload.name or "").lower()
-    if not any(name.endswith(ext) for ext in EVIDENCE_TYPES):
+    extension = _extension(upload.name)
+    if not extension:
         raise InvalidInput(
             _("Type de pièce refusé : PDF, image, texte ou tableur uniquement (%(types)s).")
             % {"types": ", ".join(sorted(EVIDENCE_TYPES))}
         )
     if upload.size > EVIDENCE_MAX_BYTES:
         raise InvalidInput(_("La pièce dépasse 5 Mo."))
+    if not _content_matches(upload, extension):
+        raise InvalidInput(
+            _(
+                "Le contenu de la pièce ne correspond pas à son type (%(type)s) : "
+                "joignez le document d'origine."
+            )
+            % {"type": extension}
+        )
+    # The original name may carry a name or a date (« CR Dupont 12-03.pdf »): it is not kept.
+    upload.name = f"piece-justificative{extension}"
+
+
+NOTE_CLOSED_STATUSES = (ActionStatus.CANCELLED, ActionStatus.VERIFIED)
 
 
 @transaction.atomic
@@ -108,6 +194,14 @@ def progress_note_add(
     if not can_follow_action(by, action):
         raise NotAllowed(
             _("Seuls le responsable de l'action et l'équipe qualité en rendent compte.")
+        )
+    if action.status in NOTE_CLOSED_STATUSES:
+        raise TransitionConflict(
+            _(
+                "L'action A%(pk)s est « %(status)s » : elle ne reçoit plus de note "
+                "d'avancement. Rien n'a été enregistré."
+            )
+            % {"pk": action.pk, "status": action.get_status_display()}
         )
     if evidence is not None:
         _check_evidence(evidence)
@@ -133,6 +227,14 @@ def effectiveness_record(*, action: CorrectiveAction, by, result: str) -> Correc
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if not can_verify_action(by, action):
         raise NotAllowed(_("Seule l'équipe qualité mesure l'efficacité d'une action."))
+    if action.status != ActionStatus.DONE:
+        raise TransitionConflict(
+            _(
+                "L'efficacité se mesure une fois l'action réalisée et avant sa vérification "
+                "(action A%(pk)s : « %(status)s »). Rien n'a été enregistré."
+            )
+            % {"pk": action.pk, "status": action.get_status_display()}
+        )
     _refuse_identifiers([(_("le résultat"), result)])
     action.effectiveness_result = result
     try:
@@ -181,6 +283,24 @@ def no_action_decide(*, case: Case, session: Session, by, reason: str) -> NoActi
     """The committee records why a reviewed case needs no corrective action."""
     if not can_plan_session(by, session) or not session.agenda.filter(case=case).exists():
         raise NotAllowed(_("Seuls le président et le secrétaire de la séance le décident."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.REVIEWED:
+        raise TransitionConflict(
+            _(
+                "Le cas %(code)s est « %(status)s » : l'absence d'action se décide après la "
+                "revue, avant l'adoption du plan ou la clôture. Rien n'a été enregistré."
+            )
+            % {"code": case.code, "status": case.get_status_display()}
+        )
+    live = CorrectiveAction.objects.filter(cases=case).exclude(status=ActionStatus.CANCELLED)
+    if live.exists():
+        raise TransitionConflict(
+            _(
+                "Des actions sont proposées ou décidées pour le cas %(code)s : annulez-les "
+                "avant d'enregistrer qu'aucune action n'est nécessaire. Rien n'a été enregistré."
+            )
+            % {"code": case.code}
+        )
     _refuse_identifiers([(_("le motif"), reason)])
     decision, _created = NoActionDecision.objects.update_or_create(
         case=case, defaults={"reason": reason, "decided_by": by}

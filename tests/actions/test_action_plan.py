@@ -231,15 +231,29 @@ def test_the_review_form_box_no_action_needed_lets_the_case_close(
     assert Case.objects.get(pk=ready_case.pk).status == "closed"
 
 
-def test_the_demo_has_actions_in_every_state_one_overdue_one_shared_one_handed_over():
+def test_the_demo_has_actions_in_every_state_one_overdue_one_shared_one_handed_over(
+    settings, tmp_path
+):
     from django.core.management import call_command
 
-    from actions.models import ActionStatus
+    from actions.models import ActionStatus, ProgressNote
+    from committees.home import validated_minutes_extracts
 
+    settings.MEDIA_ROOT = tmp_path
     call_command("load_demo")
     assert set(CorrectiveAction.objects.values_list("status", flat=True)) == set(
         ActionStatus.values
     )
     assert CorrectiveAction.objects.overdue().count() == 1
-    assert CorrectiveAction.objects.exclude(paqss_reference="").count() == 1
+    handed_over = CorrectiveAction.objects.exclude(paqss_reference="").get()
+    # Handed over through the service: its progress note records it.
+    assert handed_over.progress_notes.filter(text__contains="PAQSS").exists()
     assert any(action.cases.count() == 2 for action in CorrectiveAction.objects.all())
+    assert ProgressNote.objects.exclude(evidence="").filter(evidence_pseudonymised=True).exists()
+    # The validated minutes (a corrected version) show the plan under its case, and the
+    # maternity's quality team reads that part on the case page.
+    planned = Case.objects.get(status="action_follow_up")
+    extracts = validated_minutes_extracts(planned)
+    assert extracts and extracts[-1].minutes.version == 2
+    for action in planned.corrective_actions.exclude(status=ActionStatus.CANCELLED):
+        assert f"A{action.pk} — " in extracts[-1].body_html

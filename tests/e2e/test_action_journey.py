@@ -1,6 +1,6 @@
 """Corrective actions in the browser (issue 9): the chair proposes two actions on the review
-screen, approves them and adopts the plan; the coordinator of the maternity starts one, records
-its progress with a piece of evidence and marks it done; the quality manager measures and
+screen, approves them and adopts the plan there; the coordinator of the maternity starts one,
+records its progress with a piece of evidence and marks it done; the quality manager measures and
 verifies its effectiveness and cancels the other with a reason; the chair closes the case."""
 
 import re
@@ -145,11 +145,18 @@ def test_action_plan_from_review_to_closed_case(
     expect(plan.get_by_role("button", name="Approuver")).to_have_count(0)
     expect(plan).to_contain_text("Approuvée")
 
-    page.goto(case_url)
-    page.get_by_role("button", name="Adopter le plan d'actions").click()
-    expect(page.locator("#case-status")).to_have_text("Suivi des actions")
-    page.goto(review_url)
+    # The plan is adopted where it was built: on the review screen.
+    adopt = page.locator("#adopt-plan")
+    expect(adopt.get_by_role("button", name="Adopter le plan d'actions")).to_be_visible()
     screenshot(page, "action-plan")
+    adopt.get_by_role("button", name="Adopter le plan d'actions").click()
+    expect(status_message(page, "Plan d'actions adopté")).to_be_visible()
+    expect(page.locator("#adopt-plan")).to_have_count(0)
+    page.goto(case_url)
+    expect(page.locator("#case-status")).to_have_text("Suivi des actions")
+    case_actions = page.locator("#case-actions")
+    for action in (first, second):
+        expect(case_actions.get_by_role("link", name=f"A{action.pk}", exact=True)).to_be_visible()
 
     # --- The coordinator of the maternity starts the first action and reports on it -----------
     switch_user(page, log_in, coordinator)
