@@ -119,37 +119,83 @@ def _is_latin_like(char: str) -> bool:
     return code < 0x0590 or any(low <= code <= high for low, high in _LATIN_BLOCKS)
 
 
+class _InvisibleTable(dict):
+    """str.translate table, filled on first sight of each character: control, format,
+    private-use, unassigned and invisible characters removed (tab and newline kept),
+    parenthesized letters and numbers bare. One dict lookup per character in C, instead of a
+    Python call per character."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        if char not in "\t\n" and (unicodedata.category(char)[0] == "C" or char in _INVISIBLE):
+            value = None
+        else:
+            value = _ENCLOSED_TABLE.get(code, char)
+        self[code] = value
+        return value
+
+
+class _SpacingTable(dict):
+    """str.translate table for the second pass: spaces " ", dashes and minus signs "-",
+    decimal digits ASCII. Combining marks are kept here and remembered in `marks`, so that
+    only runs holding one go through the character-by-character pass that needs the letter
+    before each mark."""
+
+    def __init__(self):
+        super().__init__()
+        self.marks: set[str] = set()
+        self._marks_regex: re.Pattern | None = None
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        category = unicodedata.category(char)
+        value = char
+        if category in ("Mn", "Me"):
+            self.marks.add(char)
+            self._marks_regex = None
+        elif category[0] == "Z":
+            value = " "
+        elif category == "Pd" or char in _MINUS_SIGNS:
+            value = "-"
+        elif category == "Nd" and not char.isascii():
+            # "٠٦ ١٢ ٣٤ ٥٦ ٧٨" (Arabic-Indic) or "०६..." (Devanagari) is a phone number too.
+            value = str(unicodedata.decimal(char))
+        self[code] = value
+        return value
+
+    def marks_regex(self) -> re.Pattern | None:
+        if self.marks and self._marks_regex is None:
+            self._marks_regex = re.compile("[" + "".join(map(re.escape, self.marks)) + "]")
+        return self._marks_regex
+
+
+_DROP_TABLE = _InvisibleTable()
+_SPACING_TABLE = _SpacingTable()
+
+
 def _drop_invisible(match: re.Match) -> str:
     """A run without its control, format, private-use, unassigned and invisible characters,
     and with its parenthesized letters and numbers bare."""
-    return "".join(
-        char
-        for char in match.group()
-        if char in "\t\n" or not (unicodedata.category(char)[0] == "C" or char in _INVISIBLE)
-    ).translate(_ENCLOSED_TABLE)
+    return match.group().translate(_DROP_TABLE)
 
 
 def _drop_stray_marks(match: re.Match) -> str:
     """A run (after NFKC) with its spaces plain, its dashes and minus signs "-", its decimal
     digits ASCII and the marks that hide a word removed."""
+    run = match.group().translate(_SPACING_TABLE)
+    marks = _SPACING_TABLE.marks_regex()
+    if marks is None or not marks.search(run):
+        return run
     text = match.string
     base = text[match.start() - 1] if match.start() else ""
     kept = []
-    for char in match.group():
-        category = unicodedata.category(char)
-        if category in ("Mn", "Me"):
+    for char in run:
+        if char in _SPACING_TABLE.marks:
             # A mark stays only on a letter of a script that spells with marks (Arabic...),
             # not on a look-alike, which becomes a Latin letter below (idempotence).
             if base.isalpha() and not _is_latin_like(base) and base not in _CONFUSABLES:
                 kept.append(char)
             continue
-        if category[0] == "Z":
-            char = " "
-        elif category == "Pd" or char in _MINUS_SIGNS:
-            char = "-"
-        elif category == "Nd" and not char.isascii():
-            # "٠٦ ١٢ ٣٤ ٥٦ ٧٨" (Arabic-Indic) or "०६..." (Devanagari) is a phone number too.
-            char = str(unicodedata.decimal(char))
         kept.append(char)
         base = char
     return "".join(kept)
