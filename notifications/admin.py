@@ -18,6 +18,14 @@ class ReminderRuleAdmin(ScopedAdmin):
     list_display = ["kind", "days", "escalate_after_days", "repeat_every_days", "is_active"]
     list_editable = ["days", "escalate_after_days", "repeat_every_days", "is_active"]
     readonly_fields = ["kind"]
+    # Bounds a person can mean (a year at most). The database alone would take 10**11 days on
+    # SQLite, and the sweep's date arithmetic would then fail for every rule.
+    BOUNDS = {"days": (0, 365), "escalate_after_days": (0, 365), "repeat_every_days": (1, 365)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.BOUNDS:
+            kwargs["min_value"], kwargs["max_value"] = self.BOUNDS[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def scope(self, user):
         return ReminderRule.objects.all()

@@ -144,6 +144,8 @@ def message(notification: Notification, items: list[Notification]) -> EmailMulti
             "url": absolute(notification.link),
             "preferences_url": absolute(reverse("notifications:preferences")),
             "items": [(text_of(item), absolute(item.link)) for item in items],
+            # No request here, so no context processor: the HTML part's lang="" needs it.
+            "LANGUAGE_CODE": translation.get_language(),
             **_agenda_context(notification),
         }
         subject = render_to_string("notifications/email/subject.txt", context).strip()
