@@ -308,7 +308,7 @@ def test_the_pages_are_labelled_for_assistive_technology(client, coordinator):
     client.force_login(coordinator)
     listed = page_text(client.get(LIST))
     assert re.search(r"<h1[^>]*>Notifications</h1>", listed)
-    assert '<span class="visually-hidden"> non lues</span>' in listed
+    assert '<span class="visually-hidden"> non lue</span>' in listed  # one unread: singular
     assert re.search(r'<button[^>]*>Marquer comme lue<span class="visually-hidden"> : ', listed)
     assert '<nav aria-label="Filtrer les notifications">' in listed
     assert '<nav aria-label="Pages de notifications">' not in listed  # one page only
