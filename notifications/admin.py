@@ -100,16 +100,23 @@ class DeliveryAdmin(ScopedAdmin):
             )
         )
         skipped = queryset.count() - len(ids)
-        self.message_user(
-            request,
-            ngettext(
-                "%(n)s e-mail remis en file d'envoi.",
-                "%(n)s e-mails remis en file d'envoi.",
-                len(ids),
+        if ids:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)s e-mail remis en file d'envoi.",
+                    "%(n)s e-mails remis en file d'envoi.",
+                    len(ids),
+                )
+                % {"n": len(ids)},
+                messages.SUCCESS,
             )
-            % {"n": len(ids)},
-            messages.SUCCESS if ids else messages.WARNING,
-        )
+        else:
+            self.message_user(
+                request,
+                _("Aucun e-mail en échec dans la sélection : rien n'a été renvoyé."),
+                messages.WARNING,
+            )
         if skipped:
             self.message_user(
                 request,
