@@ -80,9 +80,9 @@ def _flush_past_audit_triggers():
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """The review taxonomies come from a data migration; a transactional test (browser
-    journeys, concurrency) empties every table when it ends, so put them back for the tests
-    that follow. The seed is idempotent (rows matched by code)."""
+    """The review taxonomies and the reminder rules come from data migrations; a transactional
+    test (browser journeys, concurrency, workers) empties every table when it ends, so put them
+    back for the tests that follow. The seeds are idempotent (rows matched by code or kind)."""
     if request.node.get_closest_marker("django_db") is None and not (
         {"db", "transactional_db"} & set(request.fixturenames)
     ):
@@ -99,6 +99,12 @@ def _reference_data(request):
         importlib.import_module(
             "committees.migrations.0004_reference_labels_in_english"
         ).add_english(django_apps, None)
+    from notifications.models import ReminderRule
+
+    if not ReminderRule.objects.exists():
+        importlib.import_module("notifications.migrations.0002_reminder_rules").seed(
+            django_apps, None
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -50,18 +50,19 @@ def test_a_case_not_taken_in_charge_reminds_coordinators_then_the_chair(
 
 
 def test_a_case_documented_for_a_month_reminds_from_its_last_entry_into_documentation(
-    maternity, clinician, coordinator, now
+    maternity, clinician, coordinator, now, time_machine
 ):
     case = CaseFactory(organisation=maternity, territory=maternity.parent, declared_by=clinician)
     Case.objects.filter(pk=case.pk).update(status="documenting")
-    record = case.transitions.create(
+    time_machine.move_to(now - timedelta(days=31))  # the audit is append-only: written back then
+    case.transitions.create(
         transition="accept",
         source="declared",
         target="documenting",
         actor=coordinator,
         actor_name=coordinator.full_name,
     )
-    type(record).objects.filter(pk=record.pk).update(at=now - timedelta(days=31))
+    time_machine.move_to(now)
     sweep(now=now)
     assert people(Kind.CASE_DOCUMENTING_LONG) == {coordinator.email}
     # Sent back and taken up again yesterday: a new stay in documentation, no reminder yet.
