@@ -77,8 +77,10 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     expect(page).to_have_url(f"{live_server.url}/")
     navigation = page.get_by_role("navigation").first
     link = navigation.get_by_role("link", name=re.compile(r"^Notifications"))
-    expect(link).to_have_accessible_name(re.compile(r"Notifications\s+1\s+non lues"))
-    expect(page.locator("#unread-badge")).to_have_text(re.compile(r"^\s*1\s+non lues\s*$"))
+    expect(link).to_have_accessible_name(re.compile(r"Notifications\s+1\s+notification non lue$"))
+    expect(page.locator("#unread-badge")).to_have_text(
+        re.compile(r"^\s*1\s+notification non lue\s*$")
+    )
     link.click()
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     title = f"Ordre du jour de la séance du {starts_at:%d/%m/%Y}"

@@ -86,9 +86,9 @@ def test_the_badge_counts_the_unread_notifications_and_disappears_when_all_are_r
         notify(coordinator, number)
     notify(clinician, 9)  # someone else's: not counted
     notify(coordinator, 8, kind=Kind.DIGEST)  # the digest is an e-mail, not a notification
-    assert badge(client.get(reverse("home"))) == "3 non lues"
+    assert badge(client.get(reverse("home"))) == "3 notifications non lues"
     client.post(MARK_READ, {"notification": Notification.objects.filter(subject_id=0).get().pk})
-    assert badge(client.get(LIST)) == "2 non lues"
+    assert badge(client.get(LIST)) == "2 notifications non lues"
     response = client.post(MARK_READ, follow=True)
     assert "2 notification(s) marquée(s) comme lue(s)." in page_text(response)
     assert badge(response) is None
@@ -145,7 +145,7 @@ def test_the_list_costs_the_same_queries_at_5_and_200_notifications(client, coor
         with CaptureQueriesContext(connection) as context:
             response = client.get(LIST)
         assert response.status_code == 200
-        assert badge(response) == f"{count} non lues"
+        assert badge(response) == f"{count} notifications non lues"
         return len(context.captured_queries)
 
     assert queries_for(5) == queries_for(200)
@@ -308,7 +308,9 @@ def test_the_pages_are_labelled_for_assistive_technology(client, coordinator):
     client.force_login(coordinator)
     listed = page_text(client.get(LIST))
     assert re.search(r"<h1[^>]*>Notifications</h1>", listed)
-    assert '<span class="visually-hidden"> non lue</span>' in listed  # one unread: singular
+    assert (
+        '<span class="visually-hidden"> notification non lue</span>' in listed
+    )  # one unread: singular
     assert re.search(r'<button[^>]*>Marquer comme lue<span class="visually-hidden"> : ', listed)
     assert '<nav aria-label="Filtrer les notifications">' in listed
     assert '<nav aria-label="Pages de notifications">' not in listed  # one page only
