@@ -59,9 +59,14 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
+    # Browser journeys run last: once Playwright has started, its event loop stays set in this
+    # thread until the session ends, and Django then refuses the database calls of any later
+    # transactional test (the real-worker tests of notifications) as made "from an async
+    # context".
+    browser = [item for item in items if "tests/e2e/" in str(item.fspath)]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser] + browser
 
 
 @pytest.fixture

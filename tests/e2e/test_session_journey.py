@@ -105,7 +105,7 @@ def test_full_rmm_session(
     expect(agenda).to_contain_text(f"Présentateur : {secretary.full_name}")
 
     page.get_by_role("button", name="Envoyer l'ordre du jour").click()
-    expect(status_message(page, "Séance :")).to_be_visible()
+    expect(status_message(page, "Séance : Ordre du jour envoyé")).to_be_visible()
     session.refresh_from_db()
     assert session.status == "agenda_sent"
 

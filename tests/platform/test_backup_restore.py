@@ -80,7 +80,9 @@ def manage(*args: str, database: str, production: bool = True, key: str = KEY, *
         **{
             name: value
             for name, value in os.environ.items()
-            if name not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
+            # Without REDIS_URL: the demo's notifications must not be queued on the test run's
+            # Redis, where a worker of another test would find them.
+            if name not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}
         },
         "DATABASE_URL": url(database),
         "RMM_FIELD_ENCRYPTION_KEY": key,

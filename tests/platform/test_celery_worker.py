@@ -4,6 +4,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def running_worker(env: dict[str, str]):
+def running_worker(env: dict[str, str], queue: str = "celery"):
     clean_env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     worker = subprocess.Popen(
         [
@@ -27,6 +28,7 @@ def running_worker(env: dict[str, str]):
             "-A",
             "rmm",
             "worker",
+            f"--queues={queue}",
             "--pool=solo",
             "--without-gossip",
             "--without-mingle",
@@ -85,8 +87,10 @@ def test_redis_broker_runs_tasks_in_a_real_worker(tmp_path):
     from tests.conftest import redis_url
 
     url = redis_url()
-    with running_worker({"REDIS_URL": url, "RMM_VAR_DIR": str(tmp_path / "var")}) as worker:
-        result = client_app(url, url, {}).send_task("rmm.ping")
+    # A queue of its own: tasks other tests left on the shared Redis never stand in its way.
+    queue = f"rmm-ping-{uuid.uuid4().hex}"
+    with running_worker({"REDIS_URL": url, "RMM_VAR_DIR": str(tmp_path / "var")}, queue) as worker:
+        result = client_app(url, url, {}).send_task("rmm.ping", queue=queue)
         try:
             assert result.get(timeout=60) == "pong"
         except Exception:
