@@ -58,6 +58,14 @@ ACCOUNTS = [
         Role.COORDINATOR,
         MATERNITY_LIME,
     ),
+    # Sees the network's territorial diagnosis (aggregates only, never a case).
+    (
+        "observateur@rmm-demo.fr",
+        "Olivier Observateur",
+        "Épidémiologiste du réseau",
+        Role.OBSERVER,
+        NETWORK,
+    ),
 ]
 
 

@@ -292,6 +292,8 @@ class Role(models.TextChoices):
     COMMITTEE_SECRETARY = "committee_secretary", _("Secrétaire de comité")
     QUALITY_MANAGER = "quality_manager", _("Responsable qualité")
     ADMINISTRATOR = "administrator", _("Administrateur")
+    # Sees the aggregates of the organisations its network or ARS covers, never a case row.
+    OBSERVER = "observer", _("Observateur territorial (réseau, ARS)")
 
 
 # Roles that open the identity vault of the organisation's cases (cases.permissions).

@@ -197,6 +197,12 @@ def administrator(network):
 
 
 @pytest.fixture
+def observer(network):
+    """A territorial observer of the network (an epidemiologist): aggregates only."""
+    return member(Role.OBSERVER, network, email="observateur@nord.test", full_name="Olga Obs")
+
+
+@pytest.fixture
 def outsider(other_maternity):
     """A clinician of another network: must never see anything of the first one."""
     return member(Role.CLINICIAN, other_maternity, email="clinicien@sud.test", full_name="Oto Out")
@@ -209,7 +215,14 @@ def other_administrator(other_network):
 
 @pytest.fixture
 def every_role(
-    clinician, coordinator, committee_member, chair, secretary, quality_manager, administrator
+    clinician,
+    coordinator,
+    committee_member,
+    chair,
+    secretary,
+    quality_manager,
+    administrator,
+    observer,
 ):
     return {
         Role.CLINICIAN: clinician,
@@ -219,4 +232,5 @@ def every_role(
         Role.COMMITTEE_SECRETARY: secretary,
         Role.QUALITY_MANAGER: quality_manager,
         Role.ADMINISTRATOR: administrator,
+        Role.OBSERVER: observer,
     }
