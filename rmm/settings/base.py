@@ -40,6 +40,8 @@ MIDDLEWARE = [
     "rmm.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes the idle expiry forward at most once a minute (see RMM_SESSION_REFRESH_SECONDS).
+    "rmm.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,9 +112,13 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Session expires after this much inactivity: every request pushes the expiry forward.
+# Session expires after this much inactivity. Requests push the expiry forward, but the
+# session is written at most once per RMM_SESSION_REFRESH_SECONDS (an UPDATE and a COMMIT on
+# every request otherwise): an idle session ends within that interval of the idle time, never
+# later (rmm.middleware.SessionIdleRefreshMiddleware).
 SESSION_COOKIE_AGE = env_int("RMM_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+RMM_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
