@@ -372,8 +372,8 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("adhésion")
-        verbose_name_plural = _("adhésions")
+        verbose_name = _("rôle")
+        verbose_name_plural = _("rôles")
         ordering = ["organisation__name", "role"]
         constraints = [
             models.UniqueConstraint(
@@ -559,6 +559,8 @@ class SecurityEvent(models.Model):
             "password_disabled",
             _("Mot de passe choisi par un administrateur désactivé"),
         )
+        INVITATION_SENT = "invitation_sent", _("Invitation envoyée")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée (mot de passe choisi)")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Compte désactivé")
         ACCOUNT_REACTIVATED = "account_reactivated", _("Compte réactivé")
 
