@@ -17,7 +17,7 @@ from cases.models import Case
 from rmm import workflow
 from rmm.forms import strict_id
 
-from . import minutes_sections, review_panels, selectors
+from . import minutes_pdf, minutes_sections, review_panels, selectors
 from .conditions import (
     agenda_is_open,
     agenda_notice_is_short,
@@ -40,7 +40,6 @@ from .forms import (
 )
 from .ics import session_ics
 from .models import AgendaItem, MinutesVersion, Session
-from .pdf import html_to_pdf
 from .permissions import (
     can_chair_session,
     can_plan_session,
@@ -500,12 +499,12 @@ class MinutesPrintView(SessionMixin, View):
 class MinutesPdfView(MinutesPrintView):
     def get(self, request, pk, version):
         minutes = self.get_minutes(version)
-        html = render(
-            request,
-            "committees/minutes_print.html",
-            {"session": self.session, "minutes": minutes, "for_pdf": True},
-        ).content
-        response = HttpResponse(html_to_pdf(html.decode()), content_type="application/pdf")
+        minutes.session = self.session
+        if minutes.is_frozen:
+            content = minutes_pdf.minutes_pdf_stored(minutes)  # rendered once, then read back
+        else:
+            content = minutes_pdf.minutes_pdf_render(minutes)  # a draft still changes
+        response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="compte-rendu-rmm-{self.session.pk}-v{minutes.version}.pdf"'
         )

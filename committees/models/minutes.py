@@ -33,6 +33,11 @@ class MinutesVersion(models.Model):
         verbose_name=_("validée par"),
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    # The frozen version as PDF, rendered once (committees.minutes_pdf): in the default storage,
+    # which no URL serves; MinutesPdfView hands it out after its own permission checks.
+    pdf = models.FileField(
+        _("PDF figé"), upload_to="minutes/%Y/", blank=True, editable=False, max_length=200
+    )
 
     class Meta:
         verbose_name = _("compte rendu")

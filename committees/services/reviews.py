@@ -274,4 +274,8 @@ def minutes_validate(*, session: Session, by, version: int) -> MinutesVersion:
             by=by,
             expected_status=SessionStatus.HELD,
         )
+    # Frozen now: rendered to PDF once, after commit (the first download would do it anyway).
+    from ..minutes_pdf import minutes_pdf_store_quietly
+
+    transaction.on_commit(lambda: minutes_pdf_store_quietly(minutes.pk))
     return minutes
