@@ -13,6 +13,7 @@ urlpatterns = [
     path("seances/", include("committees.urls")),
     path("actions/", include("actions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("territoire/", include("territory.urls")),
     path("", include("accounts.urls")),
 ]
 

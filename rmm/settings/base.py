@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "axes",
 ]
 # Our own apps, in dependency order (load_demo and the i18n tooling walk this list).
-PROJECT_APPS = ["accounts", "cases", "committees", "actions", "notifications"]
+PROJECT_APPS = ["accounts", "cases", "committees", "actions", "notifications", "territory"]
 INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [

@@ -1,0 +1,298 @@
+"""The territorial indicators read from the cases: the filtered set of counted cases, cases by
+period, kind and organisation, delays (median, 90th percentile, share reviewed within three
+months) and social vulnerability markers. Every figure is an SQL aggregate on non-identifying
+columns: no case row is loaded, the identity vault is never joined."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from cases.clinical.value_sets import CaseKind, HealthInsurance, Housing
+from cases.models import Case
+from committees.models import AgendaItem
+
+from .percentiles import PercentileCont, percentile_cont
+from .permissions import cases_counted_for
+
+YEAR, MONTH = "year", "month"
+REVIEW_TARGET_DAYS = 90  # "reviewed within three months" of the death
+DEATH_KINDS = (CaseKind.EARLY_NEONATAL, CaseKind.LATE_NEONATAL, CaseKind.POST_NEONATAL)
+
+
+@dataclass(frozen=True)
+class TerritoryFilters:
+    start: tuple[int, int] | None = None  # (year, month) of death, inclusive
+    end: tuple[int, int] | None = None
+    granularity: str = YEAR
+    organisation_id: int | None = None
+    level: str = ""
+    committee_id: int | None = None
+
+
+def territory_cases(*, user, filters: TerritoryFilters = TerritoryFilters()) -> QuerySet[Case]:
+    """The counted cases the user sees as aggregates, narrowed by the filters (by year and
+    month of death, declaring organisation and its maternity level, reviewing committee)."""
+    cases = cases_counted_for(user)
+    if filters.start:
+        year, month = filters.start
+        cases = cases.filter(Q(death_year__gt=year) | Q(death_year=year, death_month__gte=month))
+    if filters.end:
+        year, month = filters.end
+        cases = cases.filter(Q(death_year__lt=year) | Q(death_year=year, death_month__lte=month))
+    if filters.organisation_id:
+        cases = cases.filter(organisation_id=filters.organisation_id)
+    if filters.level:
+        cases = cases.filter(organisation__level=filters.level)
+    if filters.committee_id:
+        cases = cases.filter(
+            pk__in=AgendaItem.objects.filter(session__committee_id=filters.committee_id).values(
+                "case_id"
+            )
+        )
+    return cases
+
+
+# --- Cases by period and kind -------------------------------------------------------------------
+def kind_columns() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in CaseKind.choices]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """A line of a cross table: its label and one count per column (in kind_columns order)."""
+
+    key: object
+    label: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def _kind_counts() -> dict:
+    return {f"n_{value}": Count("pk", filter=Q(kind=value)) for value, _label in CaseKind.choices}
+
+
+def period_label(year: int | None, month: int | None, granularity: str) -> str:
+    if year is None:
+        return _("Date de décès inconnue")
+    if granularity == MONTH and month:
+        return date_format(date(year, month, 1), "M Y")
+    return str(year)
+
+
+def cases_by_period(*, cases: QuerySet, granularity: str = YEAR) -> list[CountRow]:
+    """Counted cases per year (or month) of death and kind: one query."""
+    keys = ["death_year", "death_month"] if granularity == MONTH else ["death_year"]
+    rows = (
+        cases.order_by()
+        .values(*keys)
+        .annotate(**_kind_counts())
+        .order_by(*(F(key).asc(nulls_last=True) for key in keys))
+    )
+    return [
+        CountRow(
+            key=(row["death_year"], row.get("death_month")),
+            label=period_label(row["death_year"], row.get("death_month"), granularity),
+            counts=[row[f"n_{value}"] for value, _label in CaseKind.choices],
+        )
+        for row in rows
+    ]
+
+
+def cases_by_organisation(*, cases: QuerySet) -> list[CountRow]:
+    """Counted cases per declaring organisation (with its maternity level) and kind: one query."""
+    levels = dict(Organisation.Level.choices)
+    rows = (
+        cases.order_by()
+        .values("organisation_id", "organisation__name", "organisation__level")
+        .annotate(**_kind_counts())
+        .order_by("organisation__name")
+    )
+    result = []
+    for row in rows:
+        label = row["organisation__name"]
+        if row["organisation__level"]:
+            label = f"{label} ({levels.get(row['organisation__level'], '')})"
+        result.append(
+            CountRow(
+                key=row["organisation_id"],
+                label=label,
+                counts=[row[f"n_{value}"] for value, _label in CaseKind.choices],
+            )
+        )
+    return result
+
+
+# --- Delays ---------------------------------------------------------------------------------------
+DECLARATION = "days_death_to_declaration"
+REVIEW = "days_declaration_to_review"
+DEATH_TO_REVIEW = "days_death_to_review"
+
+
+@dataclass(frozen=True)
+class Delay:
+    label: str
+    count: int  # cases where the delay is known
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class Delays:
+    rows: list[Delay]
+    reviewed: int  # cases with a known delay from death to review
+    reviewed_within_target: int
+
+    @property
+    def within_target_percent(self) -> int | None:
+        if not self.reviewed:
+            return None
+        return round(100 * self.reviewed_within_target / self.reviewed)
+
+
+def _delay_labels() -> list[tuple[str, str]]:
+    return [
+        (DECLARATION, _("Du décès à la déclaration")),
+        (REVIEW, _("De la déclaration à la revue en comité")),
+        (DEATH_TO_REVIEW, _("Du décès à la revue en comité")),
+    ]
+
+
+def delays(*, cases: QuerySet) -> Delays:
+    """Median and 90th percentile of each delay, and the share of reviewed cases reviewed within
+    three months of the death. PostgreSQL: one query; elsewhere one query per delay, each over
+    one sorted integer column."""
+    death_to_review = {DEATH_TO_REVIEW: F(DECLARATION) + F(REVIEW)}
+    if connection.vendor == "postgresql":
+        cases = cases.order_by().annotate(**death_to_review)
+        aggregates = {}
+        for name, _label in _delay_labels():
+            aggregates[f"{name}_n"] = Count(name)
+            aggregates[f"{name}_median"] = PercentileCont(name, 0.5)
+            aggregates[f"{name}_p90"] = PercentileCont(name, 0.9)
+        row = cases.aggregate(
+            within=Count("pk", filter=Q(**{f"{DEATH_TO_REVIEW}__lte": REVIEW_TARGET_DAYS})),
+            **aggregates,
+        )
+        within = row["within"]
+        summary = {
+            name: (row[f"{name}_n"], row[f"{name}_median"], row[f"{name}_p90"])
+            for name, _label in _delay_labels()
+        }
+    else:
+        cases = cases.order_by().annotate(**death_to_review)
+        summary, within = {}, 0
+        for name, _label in _delay_labels():
+            values = list(
+                cases.filter(**{f"{name}__isnull": False})
+                .order_by(name)
+                .values_list(name, flat=True)
+            )
+            summary[name] = (
+                len(values),
+                percentile_cont(values, 0.5),
+                percentile_cont(values, 0.9),
+            )
+            if name == DEATH_TO_REVIEW:
+                within = sum(1 for value in values if value <= REVIEW_TARGET_DAYS)
+    return Delays(
+        rows=[
+            Delay(label=label, count=count, median=median, p90=p90)
+            for (name, label), (count, median, p90) in (
+                (item, summary[item[0]]) for item in _delay_labels()
+            )
+        ],
+        reviewed=summary[DEATH_TO_REVIEW][0],
+        reviewed_within_target=within,
+    )
+
+
+# --- Social vulnerability markers -----------------------------------------------------------------
+@dataclass(frozen=True)
+class ValueCount:
+    label: str
+    count: int
+
+
+@dataclass
+class Distribution:
+    key: str
+    title: str
+    rows: list[ValueCount] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.rows)
+
+
+VULNERABLE_INSURANCE = (HealthInsurance.NONE, HealthInsurance.AME)
+VULNERABLE_HOUSING = (Housing.PRECARIOUS, Housing.EMERGENCY_SHELTER, Housing.NONE)
+
+
+def _yes_no_unknown() -> list[tuple[object, str]]:
+    return [(True, _("Oui")), (False, _("Non")), (None, _("Non renseigné"))]
+
+
+def _social_markers() -> list[tuple[str, str, list[tuple[object, str]]]]:
+    not_given = [("", _("Non renseigné"))]
+    return [
+        ("health_insurance", _("Couverture maladie"), [*HealthInsurance.choices, *not_given]),
+        ("housing", _("Logement"), [*Housing.choices, *not_given]),
+        ("language_barrier", _("Barrière de la langue"), _yes_no_unknown()),
+        ("interpreter_used", _("Recours à un interprète professionnel"), _yes_no_unknown()),
+        ("social_isolation", _("Isolement social"), _yes_no_unknown()),
+    ]
+
+
+def vulnerability_q() -> Q:
+    """At least one marker of social vulnerability."""
+    return (
+        Q(health_insurance__in=VULNERABLE_INSURANCE)
+        | Q(housing__in=VULNERABLE_HOUSING)
+        | Q(language_barrier=True)
+        | Q(social_isolation=True)
+    )
+
+
+@dataclass(frozen=True)
+class SocialMarkers:
+    total: int
+    vulnerable: int  # at least one marker
+    distributions: list[Distribution]
+
+    @property
+    def vulnerable_percent(self) -> int | None:
+        return round(100 * self.vulnerable / self.total) if self.total else None
+
+
+def social_markers(*, cases: QuerySet) -> SocialMarkers:
+    """How the social vulnerability markers are distributed among the cases: one query."""
+    aggregates = {"total": Count("pk"), "vulnerable": Count("pk", filter=vulnerability_q())}
+    markers = _social_markers()
+    for name, _title, values in markers:
+        for index, (value, _label) in enumerate(values):
+            condition = Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+            aggregates[f"{name}__{index}"] = Count("pk", filter=condition)
+    row = cases.order_by().aggregate(**aggregates)
+    return SocialMarkers(
+        total=row["total"],
+        vulnerable=row["vulnerable"],
+        distributions=[
+            Distribution(
+                key=name,
+                title=str(title),
+                rows=[
+                    ValueCount(label=str(label), count=row[f"{name}__{index}"])
+                    for index, (_value, label) in enumerate(values)
+                ],
+            )
+            for name, title, values in markers
+        ],
+    )
