@@ -78,7 +78,7 @@ def action(session, case, by, *, status, days):
     created = CorrectiveAction.objects.create(
         session=session,
         created_by=by,
-        what_changes="=HYPERLINK(\"http://evil\") protocole révisé",
+        what_changes='=HYPERLINK("http://evil") protocole révisé',
         barrier="recovery",
         nature="protocol",
         owner_organisation=case.organisation,

@@ -51,8 +51,9 @@ def test_every_role_counts_the_cases_of_its_scope_and_the_predicate_agrees(world
     aggregates, rows = expected_aggregates(world), expected_rows(world)
     all_cases = list(Case.objects.all())
     for role, user in every_role.items():
-        assert set(permissions.cases_counted_for(user).values_list("pk", flat=True)) == (
-            aggregates[role]
+        assert (
+            set(permissions.cases_counted_for(user).values_list("pk", flat=True))
+            == (aggregates[role])
         ), role
         assert {case.pk for case in all_cases if permissions.counts_case(user, case)} == (
             aggregates[role]
