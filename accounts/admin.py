@@ -1,20 +1,12 @@
 """Admin pages for users, organisations and memberships, scoped to what the administrator
 manages (see rmm.admin.ScopedAdmin)."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import AdminForm
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.forms import (
-    AdminPasswordChangeForm,
-    AdminUserCreationForm,
-    UserChangeForm,
-)
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +14,33 @@ from django.utils.translation import gettext_lazy as _
 from rmm.admin import ScopedAdmin
 
 from . import permissions, services
-from .models import Membership, Organisation, Role, SecurityEvent, User
+from .forms import AccountForm, InvitationForm
+from .models import Membership, Organisation, SecurityEvent, User
+
+
+class FrenchAdminMixin:
+    """Titles and buttons in French with their article ("Ajouter un utilisateur", never Django's
+    "Ajout de utilisateur"): each admin names them (`add_label`, `change_title`,
+    `changelist_title`); the templates in templates/admin/ read `add_label`."""
+
+    add_label = None
+    change_title = None
+    changelist_title = None
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.add_label:
+            extra_context = {"title": self.add_label, **(extra_context or {})}
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.change_title:
+            extra_context = {"title": self.change_title, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.changelist_title:
+            extra_context = {"title": self.changelist_title, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
 
 def announce_pending_grant(request, grant) -> None:
@@ -62,8 +80,21 @@ class ScopedOrganisationChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class AssignableRoleChoicesMixin:
+    """Role drop-downs offer the roles an administrator gives directly: committee roles come
+    with a committee seat (committees.services.seats), never typed a second time here."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [("", "---------"), *permissions.assignable_roles()]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
+class OrganisationAdmin(FrenchAdminMixin, ScopedOrganisationChoicesMixin, ScopedAdmin):
+    add_label = _("Ajouter une organisation")
+    change_title = _("Modifier l'organisation")
+    changelist_title = _("Organisations")
     list_display = ["name", "kind", "level", "parent", "is_active"]
     list_filter = ["kind", "level", "is_active"]
     search_fields = ["name", "finess"]
@@ -79,7 +110,15 @@ class OrganisationAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
+class MembershipAdmin(
+    FrenchAdminMixin, AssignableRoleChoicesMixin, ScopedOrganisationChoicesMixin, ScopedAdmin
+):
+    """Roles in organisations. The committee roles listed here mirror committee seats: shown,
+    changed only with the seat."""
+
+    add_label = _("Donner un rôle")
+    change_title = _("Modifier le rôle")
+    changelist_title = _("Rôles dans les organisations")
     list_display = ["user", "organisation", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]
@@ -92,6 +131,8 @@ class MembershipAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
     def may_change(self, user, obj):
         if obj is None:
             return permissions.organisations_managed_by(user).exists()
+        if obj.role in permissions.SEAT_ROLES:
+            return False  # follows the committee seat
         return permissions.can_manage_membership(user, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -112,14 +153,24 @@ class MembershipAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
                 services.membership_delete(membership=membership, by=request.user)
 
 
-class MembershipInline(ScopedOrganisationChoicesMixin, admin.TabularInline):
+class MembershipInline(
+    AssignableRoleChoicesMixin, ScopedOrganisationChoicesMixin, admin.TabularInline
+):
     model = Membership
     fk_name = "user"
     extra = 0
     fields = ["organisation", "role", "is_active"]
+    verbose_name = _("rôle dans une organisation")
+    verbose_name_plural = _("Rôles dans les organisations")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+        # Committee roles are edited with the committee seat (the seats inline), not here.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(role__in=permissions.SEAT_ROLES)
+            .select_related("organisation")
+        )
 
     # Inlines consult Django's model permissions by default: answer from RMM's predicates.
     def has_view_permission(self, request, obj=None):
@@ -137,62 +188,42 @@ class MembershipInline(ScopedOrganisationChoicesMixin, admin.TabularInline):
         return self.has_change_permission(request, obj)
 
 
-class UserCreationWithRoleForm(AdminUserCreationForm):
-    """A new account is created with its first role, so that it is never outside any scope."""
-
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Organisation")
-    )
-    role = forms.ChoiceField(choices=Role.choices, label=_("Rôle"))
-
-    class Meta:
-        model = User
-        fields = ["email", "full_name", "job_title"]
-
-
 @admin.register(User)
-class UserAdmin(ScopedAdmin):
-    form = UserChangeForm
-    add_form = UserCreationWithRoleForm
-    list_display = ["email", "full_name", "job_title", "is_active", "last_login"]
+class UserAdmin(FrenchAdminMixin, ScopedAdmin):
+    """Accounts. A new one is invited (its owner chooses the password through a link sent to
+    their address); no page here shows, types or passes on a password."""
+
+    add_label = _("Inviter un utilisateur")
+    change_title = _("Modifier le compte")
+    changelist_title = _("Utilisateurs")
+    form = AccountForm
+    add_form = InvitationForm
+    list_display = ["email", "full_name", "job_title", "is_active", "account_state", "last_login"]
     list_filter = ["is_active"]
     search_fields = ["email", "full_name"]
     ordering = ["full_name"]
     inlines = [MembershipInline]
+    actions = ["resend_invitations"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "account_state"]}),
         (_("Identité professionnelle"), {"fields": ["full_name", "job_title"]}),
+        (_("État"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (_("La personne"), {"fields": ["email", "full_name", "job_title"]}),
         (
-            _("État"),
+            _("Son rôle"),
             {
-                "fields": [
-                    "is_active",
-                    "must_change_password",
-                    "password_set_by_admin",
-                    "last_login",
-                    "date_joined",
-                ]
+                "fields": ["organisation", "role"],
+                "description": _(
+                    "Un rôle qui ouvre l'identité des patients (déclarant, référent RMM) ou "
+                    "l'administration attend la confirmation d'une autre personne. Les rôles "
+                    "de comité se donnent avec le siège au comité."
+                ),
             },
         ),
     ]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "email",
-                    "full_name",
-                    "job_title",
-                    "organisation",
-                    "role",
-                    "password1",
-                    "password2",
-                ]
-            },
-        )
-    ]
-    # Set by the services only: an administrator cannot lift a pending password change.
-    readonly_fields = ["must_change_password", "password_set_by_admin", "last_login", "date_joined"]
+    readonly_fields = ["account_state", "last_login", "date_joined"]
 
     def scope(self, user):
         return permissions.users_managed_by(user)
@@ -202,8 +233,21 @@ class UserAdmin(ScopedAdmin):
             return permissions.organisations_managed_by(user).exists()
         return permissions.can_manage_user(user, obj)
 
+    @admin.display(description=_("mot de passe"))
+    def account_state(self, obj):
+        if obj.pk is None:
+            return ""
+        if services.invitation_pending(obj):
+            return gettext("Invitation envoyée : pas encore de mot de passe choisi")
+        if not obj.has_usable_password():
+            return gettext("Aucun mot de passe utilisable (lien de choix envoyé)")
+        return gettext("Choisi par son titulaire")
+
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -219,12 +263,15 @@ class UserAdmin(ScopedAdmin):
         return [] if obj is None else self.inlines
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            self._invite(request, obj, form)
+            return
         new_email = None
-        if change and "email" in form.changed_data:
+        if "email" in form.changed_data:
             # The address changes only once confirmed from the old one (see services).
             new_email, obj.email = obj.email, form.initial["email"]
         new_active = None
-        if change and "is_active" in form.changed_data:
+        if "is_active" in form.changed_data:
             # Logged, and a reactivation puts the vault roles back to confirmation (services).
             new_active, obj.is_active = obj.is_active, form.initial["is_active"]
         super().save_model(request, obj, form, change)
@@ -244,30 +291,33 @@ class UserAdmin(ScopedAdmin):
                     )
                     % {"old": obj.email},
                 )
-        if not change:
-            if obj.has_usable_password():
-                services.password_set_by_admin(
-                    user=obj, by=request.user, detail=gettext("Création du compte")
-                )
-            grant = services.membership_save(
-                membership=Membership(
-                    user=obj,
-                    organisation=form.cleaned_data["organisation"],
-                    role=form.cleaned_data["role"],
-                ),
-                by=request.user,
+
+    def _invite(self, request, obj, form):
+        user, grant = services.user_invite(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            job_title=form.cleaned_data.get("job_title", ""),
+            organisation=form.invite_organisation(),
+            role=form.cleaned_data.get("role", ""),
+            by=request.user,
+            also=form.also(request.user),
+        )
+        # The admin logs the addition and redirects to the new row: it needs its key.
+        obj.pk = user.pk
+        obj._state.adding = False
+        messages.info(
+            request,
+            gettext(
+                "Invitation envoyée à %(email)s : un lien valable %(days)d jours lui permet de "
+                "choisir son mot de passe. Vous pouvez la renvoyer depuis cette page."
             )
-            announce_pending_grant(request, grant)
-            if grant is not None and obj.has_usable_password():
-                messages.warning(
-                    request,
-                    gettext(
-                        "Le mot de passe que vous avez choisi ne servira pas avec ce rôle "
-                        "sensible : il sera désactivé dès la confirmation du rôle, et un lien "
-                        "pour choisir son propre mot de passe sera envoyé à %(email)s."
-                    )
-                    % {"email": obj.email},
-                )
+            % {"email": user.email, "days": services.INVITATION_MAX_AGE // 86400},
+        )
+        announce_pending_grant(request, grant)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's "ajouté avec succès" would repeat the invitation message in English wording.
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[obj.pk]))
 
     def _set_active(self, request, user, active):
         try:
@@ -324,69 +374,64 @@ class UserAdmin(ScopedAdmin):
             )
         formset.save_m2m()
 
-    # --- Password chosen by an administrator ------------------------------------------------
+    # --- Invitations ------------------------------------------------------------------------
     def get_urls(self):
         return [
             path(
-                "<id>/password/",
-                self.admin_site.admin_view(self.user_change_password),
-                name="accounts_user_password_change",
+                "<id>/invitation/",
+                self.admin_site.admin_view(self.invitation_resend_view),
+                name="accounts_user_invitation_resend",
             ),
             *super().get_urls(),
         ]
 
-    def user_change_password(self, request, id):
-        """Set a password the owner must change at next login. Refused for an account that
-        holds or awaits a sensitive role (vault or administrator): its owner uses a reset link
-        sent to their own address instead."""
-        user = self.get_object(request, unquote(id))
-        if user is None or not self.has_change_permission(request, user):
-            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
-        change_url = reverse("admin:accounts_user_change", args=[user.pk])
-        if services.holds_sensitive_role(user):
-            messages.error(
-                request,
-                gettext(
-                    "Ce compte a (ou attend) un rôle sensible, qui ouvre l'identité des patients "
-                    "ou l'administration : un administrateur n'en choisit pas le mot de passe. "
-                    "Son titulaire utilise « Mot de passe oublié » depuis la page de connexion."
-                ),
-            )
-            return HttpResponseRedirect(change_url)
-        form = AdminPasswordChangeForm(user, request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                form.save()
-                services.password_set_by_admin(user=user, by=request.user)
-            messages.success(
-                request,
-                gettext("Mot de passe enregistré : il devra être changé à la prochaine connexion."),
-            )
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Choisir le mot de passe de %(user)s") % {"user": user.email},
-            "adminForm": AdminForm(form, [(None, {"fields": list(form.base_fields)})], {}),
-            "form_url": "",
-            "form": form,
-            "is_popup": False,
-            "add": True,
-            "change": False,
-            "has_delete_permission": False,
-            "has_change_permission": True,
-            "has_absolute_url": False,
-            "opts": self.opts,
-            "original": user,
-            "save_as": False,
-            "show_save": True,
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "invitation_pending": user is not None and services.invitation_pending(user),
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/auth/user/change_password.html", context)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def invitation_resend_view(self, request, id):
+        """POST only: send a fresh link (earlier ones stop working)."""
+        user = self.get_object(request, unquote(id))
+        if (
+            request.method != "POST"
+            or user is None
+            or not self.has_change_permission(request, user)
+        ):
+            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+        self._resend(request, user)
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    def _resend(self, request, user) -> bool:
+        try:
+            services.user_invitation_resend(user=user, by=request.user)
+        except services.NotAllowed as exc:
+            messages.error(request, f"{user.email} : {exc}")
+            return False
+        messages.success(
+            request,
+            gettext(
+                "Nouvelle invitation envoyée à %(email)s ; les liens précédents ne servent plus."
+            )
+            % {"email": user.email},
+        )
+        return True
+
+    @admin.action(description=_("Renvoyer l'invitation aux comptes sélectionnés"))
+    def resend_invitations(self, request, queryset):
+        for user in queryset:
+            self._resend(request, user)
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ScopedAdmin):
+class SecurityEventAdmin(FrenchAdminMixin, ScopedAdmin):
     """The security log: read-only for everyone, the platform operator included."""
+
+    change_title = _("Événement de sécurité")
+    changelist_title = _("Journal de sécurité")
 
     list_display = ["at", "kind", "actor_name", "target_name", "organisation", "role", "detail"]
     list_filter = ["kind", "role"]

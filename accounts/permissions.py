@@ -19,6 +19,15 @@ from .scope import (
     roles_by_organisation,
 )
 
+# Organisation roles that only mirror a committee seat (committees.models.CommitteeMember is
+# the truth): the seat service writes them, administrators never pick them as such.
+SEAT_ROLES = frozenset({Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY, Role.COMMITTEE_MEMBER})
+
+
+def assignable_roles() -> list[tuple[str, str]]:
+    """The organisation roles an administrator gives directly (choices for forms)."""
+    return [(value, label) for value, label in Role.choices if value not in SEAT_ROLES]
+
 
 def is_platform_operator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)

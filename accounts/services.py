@@ -12,6 +12,8 @@ passwords. No administrator becomes a reader of the vaults alone:
 - a password set by an administrator must be changed at the next login, and is disabled when a
   vault role is confirmed (its owner chooses one through a link sent to their own address);
 - a reactivated account gets its vault roles back only as requests to confirm;
+- a new account is invited: created without a usable password, its owner chooses one through a
+  one-time link sent to the account's own address (no administrator types or passes one on);
 - each of these writes one `SecurityEvent` in the same transaction; e-mails leave after commit.
 """
 
@@ -19,7 +21,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -27,8 +29,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -44,6 +47,8 @@ from .models import (
     direct_vault_grants_allowed,
 )
 from .permissions import (
+    SEAT_ROLES,
+    assignable_roles,
     can_manage_membership,
     can_manage_organisation,
     can_manage_user,
@@ -55,6 +60,9 @@ from .scope import organisation_and_ancestor_ids
 
 EMAIL_CHANGE_SALT = "accounts.email-change"
 EMAIL_CHANGE_MAX_AGE = 48 * 60 * 60  # seconds: the old address has two days to confirm
+# An invitation may arrive on a Friday evening: three days, against one hour for a reset link
+# (a reset is asked by someone at their screen; an invitation is not expected).
+INVITATION_MAX_AGE = 72 * 60 * 60
 
 Kind = SecurityEvent.Kind
 
@@ -168,13 +176,34 @@ def _last_coordinator_note(*, organisation_id: int, leaving_user_id: int) -> str
     )
 
 
+def _refuse_seat_role(membership: Membership, from_seat: bool) -> None:
+    """Committee roles (chair, secretary, member) follow the committee seats: written by the
+    seat service only, so that an organisation role never says "chair" of nobody's committee."""
+    if from_seat:
+        return
+    roles = {membership.role}
+    if membership.loaded_state is not None:
+        roles.add(membership.loaded_state[2])
+    if roles & SEAT_ROLES:
+        raise NotAllowed(
+            _(
+                "Un rôle de comité (président, secrétaire, membre) se donne ou se retire avec "
+                "le siège au comité, sur la fiche de l'utilisateur ou du comité."
+            )
+        )
+
+
 @transaction.atomic
-def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
+def membership_save(
+    *, membership: Membership, by, from_seat: bool = False
+) -> RoleGrantRequest | None:
     """Save a membership as an administrator asked (admin form, inline, shell). A sensitive role
     it would give becomes a pending request instead, and the row keeps what it gave before
-    (the platform operator alone gives an administrator role at once)."""
+    (the platform operator alone gives an administrator role at once). Committee roles come
+    only from a committee seat (`from_seat`, set by committees.services.seats)."""
     if not can_manage_membership(by, membership):
         raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
+    _refuse_seat_role(membership, from_seat)
     loaded = membership.loaded_state
     direct = membership.needs_confirmation() and _gives_directly(membership, by)
     if membership.needs_confirmation() and not direct:
@@ -232,11 +261,12 @@ def membership_save(*, membership: Membership, by) -> RoleGrantRequest | None:
 
 
 @transaction.atomic
-def membership_delete(*, membership: Membership, by) -> None:
+def membership_delete(*, membership: Membership, by, from_seat: bool = False) -> None:
     """Remove a role (taking a role away never needs a confirmation: it must be quick; the
     last coordinator of an organisation leaving is logged as such)."""
     if not can_manage_membership(by, membership):
         raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
+    _refuse_seat_role(membership, from_seat)
     if membership.is_active:
         detail = _("Adhésion supprimée")
         if membership.role == Role.COORDINATOR:
@@ -709,3 +739,158 @@ def _send_password_choice_link(*, user_id: int, role: str, organisation: str) ->
         user.email,
         html_email_template_name="accounts/email/vault_password_choice_body.html",
     )
+
+
+# --- Invitations ----------------------------------------------------------------------------
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset token with its own salt and lifetime. It dies once used (the password
+    hash changes) and when the invitation is sent again (a new unusable password is drawn)."""
+
+    key_salt = "accounts.services.InvitationTokenGenerator"
+    max_age = INVITATION_MAX_AGE
+
+    def check_token(self, user, token):
+        if not (user and token):
+            return False
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        return 0 <= self._num_seconds(self._now()) - timestamp <= self.max_age
+
+
+invitation_token_generator = InvitationTokenGenerator()
+
+
+def invitation_pending(user: User) -> bool:
+    """The account was invited and its owner has not chosen a password yet."""
+    return user.is_active and not user.has_usable_password() and user.last_login is None
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    role: str,
+    by,
+    job_title: str = "",
+    also=None,
+) -> tuple[User, RoleGrantRequest | None]:
+    """Create an account without a usable password, with its first role, and send its owner a
+    one-time link to choose a password. A sensitive role becomes a pending request like any
+    other (membership_save). `also(user)` lets a higher app give, in the same transaction,
+    what it knows (a committee seat); `role` may then be empty. Returns (user, pending grant)."""
+    if not can_manage_organisation(by, organisation):
+        raise NotAllowed(_("Vous n'administrez pas cette organisation."))
+    if role and role not in dict(assignable_roles()):
+        raise NotAllowed(_("Ce rôle ne se donne pas ici."))
+    email = User.objects.normalize_email(email or "").strip().lower()
+    full_name = " ".join((full_name or "").split())
+    user = User(email=email, full_name=full_name, job_title=" ".join((job_title or "").split()))
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])  # address format, lengths, uniqueness
+    user.save()
+    grant = None
+    if role:
+        grant = membership_save(
+            membership=Membership(user=user, organisation=organisation, role=role), by=by
+        )
+    if also is not None:
+        also(user)
+    if not Membership.objects.filter(user=user).exists():
+        # An account with no role would be outside every administrator's scope.
+        raise ValidationError(_("Donnez au moins un rôle ou un siège de comité."))
+    security_event_record(
+        kind=Kind.INVITATION_SENT,
+        actor=by,
+        target=user,
+        organisation=organisation,
+        role=role,
+        detail=_("Compte créé ; lien valable %(hours)d heures") % {"hours": _invitation_hours()},
+    )
+    transaction.on_commit(partial(_send_invitation, user_id=user.pk))
+    return user, grant
+
+
+@transaction.atomic
+def user_invitation_resend(*, user: User, by) -> None:
+    """Send a fresh link; every earlier link stops working (a new unusable password is drawn)."""
+    if not can_manage_user(by, user):
+        raise NotAllowed(_("Vous ne gérez pas ce compte."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise NotAllowed(_("Ce compte est désactivé : réactivez-le avant de l'inviter."))
+    if not invitation_pending(user):
+        raise NotAllowed(
+            _(
+                "Ce compte a déjà choisi son mot de passe : en cas d'oubli, son titulaire "
+                "utilise « Mot de passe oublié » sur la page de connexion."
+            )
+        )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    security_event_record(
+        kind=Kind.INVITATION_SENT,
+        actor=by,
+        target=user,
+        detail=_("Invitation renvoyée ; les liens précédents ne servent plus"),
+    )
+    transaction.on_commit(partial(_send_invitation, user_id=user.pk))
+
+
+@transaction.atomic
+def invitation_accepted(*, user: User) -> None:
+    """The owner chose their password through the invitation link (proves the address)."""
+    fields = []
+    for flag in ("must_change_password", "password_set_by_admin"):
+        if getattr(user, flag):
+            setattr(user, flag, False)
+            fields.append(flag)
+    if fields:
+        user.save(update_fields=fields)
+    security_event_record(
+        kind=Kind.INVITATION_ACCEPTED,
+        actor_name=_("titulaire de l'adresse e-mail"),
+        target=user,
+    )
+
+
+def _invitation_hours() -> int:
+    return INVITATION_MAX_AGE // 3600
+
+
+def _send_invitation(*, user_id: int) -> None:
+    """The link only: no name, role or organisation (a mis-typed address would learn nothing
+    of who works where), and never a patient datum."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not invitation_pending(user):
+        return
+    url = reverse(
+        "invitation_accept",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "url": f"{settings.RMM_SITE_URL}{url}",
+        "days": INVITATION_MAX_AGE // 86400,
+        "site_url": settings.RMM_SITE_URL,
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("accounts/email/invitation_body.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation_body.html", context), "text/html"
+    )
+    message.send()

@@ -103,6 +103,35 @@ class PasswordResetView(auth_views.PasswordResetView):
         return response
 
 
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: the owner chooses their password, then signs in.
+    An expired, replaced or used link says which, in French, and what to do."""
+
+    template_name = "accounts/invitation_accept.html"
+    token_generator = services.invitation_token_generator
+    success_url = reverse_lazy("login")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = getattr(self, "user", None)
+        context["link_used"] = bool(
+            not context.get("validlink") and user is not None and user.has_usable_password()
+        )
+        return context
+
+    def form_valid(self, form):
+        from axes.utils import reset as reset_lockout
+
+        response = super().form_valid(form)
+        services.invitation_accepted(user=form.user)
+        reset_lockout(username=form.user.email)
+        messages.success(
+            self.request,
+            _("Votre mot de passe est enregistré. Connectez-vous avec votre adresse e-mail."),
+        )
+        return response
+
+
 # --- Vault roles awaiting confirmation ------------------------------------------------------
 class RoleGrantListView(LoginRequiredMixin, TemplateView):
     """The vault roles the user may confirm or refuse, and the requests they made."""

@@ -9,13 +9,17 @@ charter acceptances, sessions and minutes are shown read-only (sessions and minu
 in the application, where their workflow is enforced).
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedOrganisationChoicesMixin
+from accounts.admin import FrenchAdminMixin, ScopedOrganisationChoicesMixin, UserAdmin
+from accounts.forms import InvitationForm
 from accounts.models import Organisation, Role, User
 from accounts.permissions import (
     can_manage_organisation,
+    can_manage_user,
     is_platform_operator,
     organisations_managed_by,
     users_managed_by,
@@ -30,6 +34,7 @@ from .models import (
     CharterAcceptance,
     Committee,
     CommitteeMember,
+    CommitteeRole,
     Delay,
     IcdPmGroup,
     MaternalCondition,
@@ -38,6 +43,7 @@ from .models import (
     Session,
     SessionTransition,
 )
+from .services import seats
 
 TERRITORY_KINDS = (Organisation.Kind.NETWORK, Organisation.Kind.ARS)
 
@@ -53,7 +59,7 @@ def may_edit_reference_data(user) -> bool:
 
 
 # --- Reference data -------------------------------------------------------------------------
-class ReferenceAdmin(ScopedAdmin):
+class ReferenceAdmin(FrenchAdminMixin, ScopedAdmin):
     list_display = ["code", "label", "is_active", "position"]
     list_display_links = ["code"]
     list_editable = ["label", "is_active", "position"]
@@ -150,6 +156,8 @@ class CommitteeMemberInline(admin.TabularInline):
     model = CommitteeMember
     extra = 0
     fields = ["user", "role", "specialty", "is_active"]
+    verbose_name = _("siège")
+    verbose_name_plural = _("Membres du comité")
 
     def _may_change(self, request, obj):
         if not self.admin_site.has_permission(request):
@@ -179,8 +187,22 @@ class CommitteeMemberInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def save_seat_formset(request, formset) -> None:
+    """Seats edited in a table go through the seat service one by one (roles follow)."""
+    with transaction.atomic():
+        instances = formset.save(commit=False)
+        for seat in formset.deleted_objects:
+            seats.committee_seat_delete(seat=seat, by=request.user)
+        for seat in instances:
+            seats.committee_seat_save(seat=seat, by=request.user)
+        formset.save_m2m()
+
+
 @admin.register(Committee)
-class CommitteeAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
+class CommitteeAdmin(FrenchAdminMixin, ScopedOrganisationChoicesMixin, ScopedAdmin):
+    add_label = _("Ajouter un comité")
+    change_title = _("Modifier le comité")
+    changelist_title = _("Comités")
     list_display = ["name", "organisation", "quorum", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "organisation__name"]
@@ -200,9 +222,27 @@ class CommitteeAdmin(ScopedOrganisationChoicesMixin, ScopedAdmin):
         # are records: deactivate it instead.
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            # A committee switched off or on: its members' mirrored roles follow.
+            for seat in obj.members.select_related("user"):
+                seats.seat_roles_sync(
+                    user=seat.user, organisation=obj.organisation, by=request.user
+                )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CommitteeMember:
+            save_seat_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(CommitteeScopedAdmin):
+class CommitteeMemberAdmin(FrenchAdminMixin, CommitteeScopedAdmin):
+    add_label = _("Donner un siège de comité")
+    change_title = _("Modifier le siège")
+    changelist_title = _("Sièges de comité")
     list_display = ["user", "committee", "role", "specialty", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__full_name", "user__email", "committee__name", "specialty"]
@@ -221,6 +261,18 @@ class CommitteeMemberAdmin(CommitteeScopedAdmin):
                 organisation__in=organisations_managed_by(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Every write through the seat service: the mirrored organisation role follows.
+    def save_model(self, request, obj, form, change):
+        seats.committee_seat_save(seat=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        seats.committee_seat_delete(seat=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for seat in queryset.select_related("user", "committee__organisation"):
+                seats.committee_seat_delete(seat=seat, by=request.user)
 
 
 @admin.register(CharterAcceptance)
@@ -297,3 +349,132 @@ class SessionTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyCommitteeScoped
         "comment",
     ]
     fields = readonly_fields
+
+
+# --- Accounts, with their committee seats -----------------------------------------------------
+class InvitationWithSeatForm(InvitationForm):
+    """The invitation, with a committee seat where relevant: one screen, one transaction."""
+
+    # The admin narrows this to the committees of the organisations the administrator manages.
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.none(), label=_("Comité"), required=False
+    )
+    committee_role = forms.ChoiceField(
+        label=_("Rôle au comité"),
+        required=False,
+        choices=[("", _("— aucun —")), *CommitteeRole.choices],
+    )
+    specialty = forms.CharField(
+        label=_("Spécialité"),
+        required=False,
+        max_length=100,
+        help_text=_("Par exemple : pédiatrie, obstétrique, maïeutique."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("committee") and not cleaned.get("committee_role"):
+            self.add_error("committee_role", _("Choisissez son rôle au comité."))
+        if cleaned.get("committee_role") and not cleaned.get("committee"):
+            self.add_error("committee", _("Choisissez le comité."))
+        return cleaned
+
+    def gives_something_else(self, cleaned) -> bool:
+        return bool(cleaned.get("committee"))
+
+    def invite_organisation(self):
+        committee = self.cleaned_data.get("committee")
+        return self.cleaned_data.get("organisation") or (committee and committee.organisation)
+
+    def also(self, by):
+        committee = self.cleaned_data.get("committee")
+        if committee is None:
+            return None
+        return seats.seat_for_invitation(
+            committee=committee,
+            role=self.cleaned_data["committee_role"],
+            specialty=" ".join(self.cleaned_data.get("specialty", "").split()),
+            by=by,
+        )
+
+
+class CommitteeSeatInline(admin.TabularInline):
+    """The seats of one account, on its page beside its organisation roles."""
+
+    model = CommitteeMember
+    fk_name = "user"
+    extra = 0
+    fields = ["committee", "role", "specialty", "is_active"]
+    verbose_name = _("siège de comité")
+    verbose_name_plural = _("Sièges de comité (président, secrétaire, membre, expert)")
+
+    def _may_change(self, request, obj):
+        return self.admin_site.has_permission(request) and (
+            obj is None or can_manage_user(request.user, obj)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(committee__organisation__in=organisations_managed_by(request.user))
+            .select_related("committee")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Committee:
+            kwargs["queryset"] = Committee.objects.filter(
+                organisation__in=organisations_managed_by(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class UserWithSeatsAdmin(UserAdmin):
+    """accounts' user page, plus the committee seats this app knows of (the lower app never
+    imports committees: this one extends it)."""
+
+    add_form = InvitationWithSeatForm
+    inlines = [*UserAdmin.inlines, CommitteeSeatInline]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (
+            _("Son siège de comité (le cas échéant)"),
+            {
+                "fields": ["committee", "committee_role", "specialty"],
+                "description": _(
+                    "Président, secrétaire, membre ou expert d'un comité : le siège donne "
+                    "aussi le rôle de comité correspondant dans l'organisation du comité."
+                ),
+            },
+        ),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form.base_fields["committee"].queryset = Committee.objects.filter(
+                organisation__in=organisations_managed_by(request.user), is_active=True
+            )
+        return form
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CommitteeMember:
+            save_seat_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithSeatsAdmin)

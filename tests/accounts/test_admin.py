@@ -69,9 +69,6 @@ def test_administrator_creates_an_account_with_its_first_role(
             "job_title": "SF",
             "organisation": maternity.pk,
             "role": Role.CLINICIAN,
-            "password1": "Premier-mdp-2026!",
-            "password2": "Premier-mdp-2026!",
-            "usable_password": "true",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -80,7 +77,8 @@ def test_administrator_creates_an_account_with_its_first_role(
     assert list(created.memberships.values_list("organisation", "role", "is_active")) == [
         (maternity.pk, Role.CLINICIAN, False)
     ]
-    assert created.must_change_password
+    # Invited: no password until its owner chooses one through the link.
+    assert not created.has_usable_password()
 
 
 def test_administrator_cannot_grant_a_role_in_another_network(

@@ -3,8 +3,11 @@ administrator roles given by an administrator wait for another independent admin
 the platform operator), and two administrators count as two only if neither gave the other
 their administrator role over the organisation. Starts with the security review's sequence."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from accounts import demo, services
@@ -29,19 +32,28 @@ def fresh(user):
 
 
 def user_add(client, organisation, role, email, password=PUPPET_PASSWORD):
-    return client.post(
-        reverse("admin:accounts_user_add"),
-        {
-            "email": email,
-            "full_name": email.split("@")[0].title(),
-            "job_title": "",
-            "organisation": organisation.pk,
-            "role": role,
-            "password1": password,
-            "password2": password,
-            "usable_password": "true",
-        },
-    )
+    """The administrator invites `email`, an address they control (the puppet of the review):
+    they open the link themselves and choose `password`, in another browser."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": email,
+                "full_name": email.split("@")[0].title(),
+                "job_title": "",
+                "organisation": organisation.pk,
+                "role": role,
+            },
+        )
+    invitation = [m for m in mail.outbox if m.to == [email] and "/invitation/" in m.body]
+    if response.status_code == 302 and invitation:
+        path = re.search(r"https?://[^/\s]+(/invitation/\S+/)", invitation[-1].body).group(1)
+        browser = Client()
+        form = browser.get(path, follow=True)
+        browser.post(
+            form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+        )
+    return response
 
 
 def decide(client, grant, confirm=True):
@@ -300,13 +312,13 @@ def test_only_an_independent_administrator_or_the_operator_confirms(
     )
     independent = member(Role.ADMINISTRATOR, network, email="admin2@nord.test")
     client.force_login(administrator)
-    with django_capture_on_commit_callbacks(execute=True):
-        user_add(client, maternity, Role.ADMINISTRATOR, "nouvel.admin@nord.test")
+    user_add(client, maternity, Role.ADMINISTRATOR, "nouvel.admin@nord.test")  # runs on_commit
     grantee = User.objects.get(email="nouvel.admin@nord.test")
     grant = RoleGrantRequest.objects.get(user=grantee)
     # Only the independent administrator is asked (the requester's own creation is not).
-    assert [message.to for message in mail.outbox] == [[independent.email]]
-    assert "administrateur" in mail.outbox[0].body
+    notices = [message for message in mail.outbox if "/invitation/" not in message.body]
+    assert [message.to for message in notices] == [[independent.email]]
+    assert "administrateur" in notices[0].body
 
     refusals = {
         administrator: "ne peut pas la confirmer",
@@ -325,8 +337,10 @@ def test_only_an_independent_administrator_or_the_operator_confirms(
     assert Membership.objects.get(user=grantee).is_active
     event = SecurityEvent.objects.get(kind=Kind.ROLE_GRANTED, target=grantee)
     assert "deux administrateurs" in event.detail
-    # The password the requester chose stops working with the role.
-    assert not fresh(grantee).has_usable_password()
+    # The grantee chose their password through the invitation sent to their own address (the
+    # address is the boundary, as for a reset link): nothing to disable.
+    assert fresh(grantee).has_usable_password()
+    assert not SecurityEvent.objects.filter(kind=Kind.PASSWORD_DISABLED, target=grantee).exists()
 
 
 def test_the_platform_operator_confirms_or_gives_an_administrator_role(
@@ -362,16 +376,22 @@ def test_the_platform_operator_confirms_or_gives_an_administrator_role(
 def test_an_administrator_does_not_choose_another_administrators_password(
     client, administrator, maternity
 ):
-    """Otherwise they would sign in as that administrator and confirm as a second one."""
+    """Otherwise they would sign in as that administrator and confirm as a second one: no page
+    sets a password, and a new link goes to the account's own address only while it has
+    never chosen one."""
     local_admin = member(Role.ADMINISTRATOR, maternity, email="admin.mat@nord.test")
     old = fresh(local_admin).password
     client.force_login(administrator)
-    url = reverse("admin:accounts_user_password_change", args=[local_admin.pk])
-    response = client.post(
-        url, {"password1": "Pris-en-main-2026!", "password2": "Pris-en-main-2026!"}, follow=True
+    client.post(
+        f"/admin/accounts/user/{local_admin.pk}/password/",
+        {"password1": "Pris-en-main-2026!", "password2": "Pris-en-main-2026!"},
     )
-    assert "rôle sensible" in response.content.decode()
+    response = client.post(
+        reverse("admin:accounts_user_invitation_resend", args=[local_admin.pk]), follow=True
+    )
+    assert "a déjà choisi son mot de passe" in response.content.decode()
     assert fresh(local_admin).password == old
+    assert mail.outbox == []
 
 
 # --- The last coordinator leaving: immediate, logged ----------------------------------------

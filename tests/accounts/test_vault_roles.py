@@ -36,9 +36,6 @@ def admin_user_add(client, organisation, role, email="nouveau@nord.test"):
             "job_title": "Pédiatre",
             "organisation": organisation.pk,
             "role": role,
-            "password1": "Premier-mdp-2026!",
-            "password2": "Premier-mdp-2026!",
-            "usable_password": "true",
         },
     )
 
@@ -81,13 +78,8 @@ def test_administrator_creates_a_coordinator_who_reads_no_vault_until_confirmed(
     kinds = list(
         SecurityEvent.objects.filter(target=created).order_by("pk").values_list("kind", flat=True)
     )
-    # The password the administrator chose stops working with the role (test_account_security).
-    assert kinds == [
-        Kind.PASSWORD_SET_BY_ADMIN,
-        Kind.ROLE_REQUESTED,
-        Kind.ROLE_GRANTED,
-        Kind.PASSWORD_DISABLED,
-    ]
+    # Invited: no password anybody knows, so nothing to disable when the role opens.
+    assert kinds == [Kind.ROLE_REQUESTED, Kind.INVITATION_SENT, Kind.ROLE_GRANTED]
     granted = SecurityEvent.objects.get(target=created, kind=Kind.ROLE_GRANTED)
     assert granted.actor == coordinator and granted.organisation == maternity
     assert "référent RMM" in granted.detail
@@ -307,6 +299,9 @@ def inline_post(user, membership_rows, extra_rows=()):
         "memberships-INITIAL_FORMS": str(len(membership_rows)),
         "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
+        # The committee seats shown beside the roles (committees.admin).
+        "committee_memberships-TOTAL_FORMS": "0",
+        "committee_memberships-INITIAL_FORMS": "0",
     }
     for index, row in enumerate(rows):
         prefix = f"memberships-{index}"
@@ -352,11 +347,11 @@ def test_a_non_vault_role_is_given_at_once_and_logged(client, administrator, cli
         {
             "user": clinician.pk,
             "organisation": network.pk,
-            "role": Role.COMMITTEE_MEMBER,
+            "role": Role.QUALITY_MANAGER,
             "is_active": "on",
         },
     )
-    row = Membership.objects.get(user=clinician, role=Role.COMMITTEE_MEMBER)
+    row = Membership.objects.get(user=clinician, role=Role.QUALITY_MANAGER)
     assert row.is_active and row.granted_by == administrator
     assert SecurityEvent.objects.filter(
         kind=Kind.ROLE_GRANTED, target=clinician, actor=administrator
@@ -364,7 +359,7 @@ def test_a_non_vault_role_is_given_at_once_and_logged(client, administrator, cli
     client.post(reverse("admin:accounts_membership_delete", args=[row.pk]), {"post": "yes"})
     assert not Membership.objects.filter(pk=row.pk).exists()
     assert SecurityEvent.objects.filter(
-        kind=Kind.ROLE_REVOKED, target=clinician, role=Role.COMMITTEE_MEMBER
+        kind=Kind.ROLE_REVOKED, target=clinician, role=Role.QUALITY_MANAGER
     ).exists()
 
 
