@@ -125,7 +125,7 @@ def live_births_import(*, content: bytes, by) -> ImportResult:
         if problems:
             result.errors.append(
                 _("Ligne %(line)s : %(problems)s.")
-                % {"line": number, "problems": "; ".join(problems)}
+                % {"line": number, "problems": " ; ".join(problems)}
             )
             continue
         wanted[(organisation_id, int(year))] = (int(count), source)

@@ -1,0 +1,230 @@
+"""The exports of the territorial diagnosis: pseudonymised rows (coded columns only, no vault
+field, no exact date, no free text), aggregated tables with small-cell suppression that no
+subtraction undoes, and the anonymous annual report PDF."""
+
+import csv
+import io
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from territory.suppression import MASK, cross_table_masks, list_masks
+from tests.factories import CANARY_IDENTITY, canary_fragments
+
+pytestmark = pytest.mark.django_db
+
+ROWS = reverse("territory:export_rows")
+AGGREGATES = reverse("territory:export_aggregates")
+REPORT = reverse("territory:annual_report")
+
+
+def body_of(response) -> str:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def read_csv(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def assert_no_identity(text: str, *people):
+    for fragment in canary_fragments():
+        assert fragment not in text, fragment
+    assert "04/03/2026" not in text and "2026-03-04" not in text  # the canary's birth date
+    for person in people:
+        assert person.full_name not in text and person.email not in text
+
+
+# --- Pseudonymised rows ---------------------------------------------------------------------
+def test_rows_export_one_coded_line_per_case(client, coordinator, clinician, chair, world):
+    client.force_login(coordinator)
+    response = client.get(ROWS)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    text = body_of(response)
+    rows = read_csv(text)
+    header, lines = rows[0], rows[1:]
+    assert header[0] == "Code du cas" and len(header) == 21
+    by_code = {line[0]: line for line in lines}
+    assert set(by_code) == {
+        world.cases[name].code for name in ("reviewed", "closed", "documenting")
+    }
+    reviewed = by_code[world.cases["reviewed"].code]
+    assert reviewed[1] == "Maternité Nord" and reviewed[2] == "Niveau 3"
+    assert reviewed[3] == "Décès néonatal précoce (0-6 j)"
+    assert reviewed[4:12] == ["2025", "3", "27", "2", "980", "5", "40", "45"]
+    assert reviewed[13:] == ["Évitable", "N9", "M2", "C", "B", "A", "2", "1"]
+    assert_no_identity(text, clinician, chair, coordinator)
+    assert "Nouveau-né" not in text  # no free text (summary)
+
+
+def test_rows_export_follows_the_filters_and_the_quality_managers_view(
+    client, quality_manager, coordinator, world
+):
+    client.force_login(coordinator)
+    rows = read_csv(body_of(client.get(ROWS, {"period_from": "2026"})))[1:]
+    assert [row[0] for row in rows] == [world.cases["documenting"].code]
+    client.force_login(quality_manager)
+    codes = {row[0] for row in read_csv(body_of(client.get(ROWS)))[1:]}
+    assert codes == {world.cases["reviewed"].code, world.cases["closed"].code}
+
+
+def test_rows_export_neutralises_formulas(client, coordinator, world, maternity):
+    maternity.name = "=cmd|' /C calc'!A0"
+    maternity.save()
+    client.force_login(coordinator)
+    rows = read_csv(body_of(client.get(ROWS)))[1:]
+    assert all(row[1] == "'=cmd|' /C calc'!A0" for row in rows)
+
+
+def test_observers_and_chairs_get_no_rows(client, observer, chair, world):
+    for user in (observer, chair):
+        client.force_login(user)
+        assert client.get(ROWS).status_code == 404
+
+
+# --- Small-cell suppression -----------------------------------------------------------------
+def recoverable(cells, masked):
+    """Brute force: for each masked entry, the values it can take given everything published
+    (cells, totals); an entry with a single possible value is recoverable."""
+    rows, columns = len(cells), len(cells[0])
+    row_totals = [sum(row) for row in cells]
+    column_totals = [sum(cells[i][j] for i in range(rows)) for j in range(columns)]
+    grand = sum(row_totals)
+    hidden_cells = [(i, j) for i in range(rows) for j in range(columns) if ("cell", i, j) in masked]
+    possible = {key: set() for key in hidden_cells}
+    bound = grand + 1
+    for guess in itertools.product(range(bound), repeat=len(hidden_cells)):
+        trial = [row[:] for row in cells]
+        for (i, j), value in zip(hidden_cells, guess, strict=True):
+            trial[i][j] = value
+        ok = True
+        for i in range(rows):
+            if ("row", i) not in masked and sum(trial[i]) != row_totals[i]:
+                ok = False
+        for j in range(columns):
+            if ("col", j) not in masked and sum(trial[i][j] for i in range(rows)) != (
+                column_totals[j]
+            ):
+                ok = False
+        if ("grand",) not in masked and sum(map(sum, trial)) != grand:
+            ok = False
+        if ok:
+            for key, value in zip(hidden_cells, guess, strict=True):
+                possible[key].add(value)
+    return {key for key, values in possible.items() if len(values) == 1}
+
+
+def test_naive_masking_would_be_undone_by_subtraction_complementary_masking_is_not():
+    cells = [[3, 6, 7], [5, 8, 9]]  # the 3 alone: 16 - 6 - 7 = 3
+    naive = {("cell", 0, 0)}
+    assert recoverable(cells, naive) == {(0, 0)}
+    masked, *_totals = cross_table_masks(cells)
+    assert ("cell", 0, 0) in masked
+    assert recoverable(cells, masked) == set()
+    # no line (row, column, totals) is left with a single masked entry
+    for i in range(2):
+        line = [("cell", i, j) for j in range(3)] + [("row", i)]
+        assert sum(key in masked for key in line) != 1
+    for j in range(3):
+        line = [("cell", i, j) for i in range(2)] + [("col", j)]
+        assert sum(key in masked for key in line) != 1
+
+
+def test_one_way_tables_and_zeros():
+    masked, total = list_masks([3, 10, 0, 12])
+    assert total == 25
+    assert masked == {("cell", 0), ("cell", 1)}  # the 3, and the next smallest non-zero count
+    masked, _total = list_masks([2, 0, 0])
+    assert ("cell", 0) in masked and ("grand",) in masked  # nothing else to hide it behind
+    masked, _total = list_masks([0, 7, 12])
+    assert masked == set()
+
+
+def test_aggregated_export_masks_small_counts_and_states_its_rule(client, observer, world):
+    client.force_login(observer)
+    text = body_of(client.get(AGGREGATES))
+    rows = read_csv(text)
+    assert rows[0] == ["Diagnostic territorial RMM — tableaux agrégés"]
+    assert any("Secret statistique" in row[0] for row in rows[:8] if row)
+    assert any("Suppression complémentaire" in row[0] for row in rows[:8] if row)
+    start = rows.index(["Cas par période de décès et catégorie"])
+    table = rows[start + 2 : start + 5]
+    # every count of this small territory is 1-4, and shown as masked
+    assert table[0][0] == "2025" and set(table[0][1:]) <= {MASK, "0"}
+    counts = [cell for row in rows for cell in row[1:] if cell.isdigit()]
+    assert not any(1 <= int(cell) <= 4 for cell in counts if len(cell) < 3), counts
+    assert_no_identity(text)
+    for case in world.cases.values():
+        assert case.code not in text
+
+
+def test_aggregated_export_shows_counts_of_five_and_more(
+    client, coordinator, world, maternity, chair
+):
+    from tests.territory.test_dashboard import bulk_cases
+
+    bulk_cases(maternity, chair, world.session, 60)
+    client.force_login(coordinator)
+    rows = read_csv(body_of(client.get(AGGREGATES)))
+    start = rows.index(["Cas par organisation déclarante et catégorie"])
+    nord = rows[start + 2]
+    assert nord[0] == "Maternité Nord (Niveau 3)"
+    assert nord[-1] == "63"  # the world's 3 counted cases and 60 more
+    assert int(nord[1]) >= 5
+
+
+# --- Annual report --------------------------------------------------------------------------
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_annual_report_pdf_is_anonymous_and_complete(client, observer, world, chair, clinician):
+    from committees.models import Attendance, CommitteeMember
+
+    for person in CommitteeMember.objects.filter(committee=world.session.committee):
+        Attendance.objects.create(session=world.session, member=person, status="present")
+    world.session.__class__.objects.filter(pk=world.session.pk).update(status="held")
+    year = world.session.starts_at.year
+    client.force_login(observer)
+    response = client.get(REPORT, {"year": year})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f"rapport-annuel-rmm-{year}.pdf" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    for heading in (
+        "Activité",
+        "Séances et participation",
+        "Classifications",
+        "Évitabilité",
+        "Facteurs contributifs",
+        "Actions correctives",
+    ):
+        assert heading in text, heading
+    assert "Séances tenues" in text
+    for fragment in canary_fragments():
+        assert fragment not in text, fragment
+    for person in (chair, clinician, observer):
+        assert person.full_name not in text
+    for case in world.cases.values():
+        assert case.code not in text
+    assert CANARY_IDENTITY["mother_last_name"] not in text
+
+
+def test_annual_report_of_a_year_shows_that_years_deaths(client, quality_manager, world):
+    client.force_login(quality_manager)
+    text = pdf_text(client.get(REPORT, {"year": 2025}).content)
+    assert "Cas déclarés (décès survenus en 2025)" in text
+    assert "2,00 ‰" in text
+
+
+def test_annual_report_refuses_a_bad_year_in_french(client, quality_manager, world):
+    client.force_login(quality_manager)
+    response = client.get(REPORT, {"year": "3000"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("territory:dashboard")
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Choisissez l'année du rapport (une année passée)."]

@@ -1,0 +1,122 @@
+"""Live births: entered in the admin by the territory's administrators (scoped like every admin
+page), imported from CSV with every bad line reported in French and nothing imported then;
+and the demo loads figures for the demo maternities, idempotently."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from territory.models import LiveBirths
+from tests.factories import MaternityFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("territory:import_live_births")
+CHANGELIST = reverse("admin:territory_livebirths_changelist")
+
+
+@pytest.fixture
+def finess_maternity(network):
+    return MaternityFactory(name="Maternité Centre", parent=network, finess="750000123")
+
+
+def upload(client, text: str, encoding="utf-8"):
+    file = SimpleUploadedFile("naissances.csv", text.encode(encoding), content_type="text/csv")
+    return client.post(IMPORT, {"file": file})
+
+
+def test_an_administrator_imports_by_finess_or_name(
+    client, administrator, maternity, finess_maternity
+):
+    client.force_login(administrator)
+    csv_text = (
+        "organisation;année;naissances;source\n"
+        "750000123;2025;2100;PMSI 2025\n"
+        "maternité nord;2025;3400;Registre des naissances\n"
+    )
+    response = upload(client, csv_text)
+    assert response.status_code == 302
+    figures = {(row.organisation.name, row.year): row for row in LiveBirths.objects.all()}
+    assert figures[("Maternité Centre", 2025)].count == 2100
+    assert figures[("Maternité Nord", 2025)].source == "Registre des naissances"
+    assert figures[("Maternité Nord", 2025)].entered_by == administrator
+    # again, with a corrected figure: replaced, not duplicated (Excel's cp1252, commas)
+    response = upload(client, "Maternité Nord,2025,3410,Registre corrigé\n", encoding="cp1252")
+    assert response.status_code == 302
+    assert LiveBirths.objects.get(organisation=maternity, year=2025).count == 3410
+    assert LiveBirths.objects.count() == 2
+
+
+def test_bad_lines_are_reported_one_by_one_and_nothing_is_imported(
+    client, administrator, maternity, other_maternity
+):
+    client.force_login(administrator)
+    csv_text = (
+        "Maternité Nord;2024;3000;PMSI\n"
+        "Maternité Sud;2024;1000;PMSI\n"
+        "Maternité Nord;20x4;-3;\n"
+        "Maternité Nord;2024;3100;PMSI\n"
+        "Maternité Nord;2023\n"
+    )
+    response = upload(client, csv_text)
+    assert response.status_code == 400
+    errors = response.context["result"].errors
+    assert errors == [
+        "Ligne 2 : organisation « Maternité Sud » inconnue ou hors de votre territoire.",
+        "Ligne 3 : année « 20x4 » invalide (de 1990 à "
+        f"{__import__('datetime').date.today().year}) ; nombre de naissances « -3 » invalide "
+        "(un entier positif) ; source manquante.",
+        "Ligne 4 : cette organisation et cette année figurent déjà plus haut.",
+        "Ligne 5 : 4 colonnes attendues (organisation ; année ; naissances ; source), 2 trouvées.",
+    ]
+    assert not LiveBirths.objects.exists()
+
+
+def test_only_administrators_reach_the_import(client, every_role):
+    for role, user in every_role.items():
+        client.force_login(user)
+        expected = 200 if role == "administrator" else 404
+        assert client.get(IMPORT).status_code == expected, role
+
+
+def test_the_admin_is_scoped_to_the_territory(
+    client, administrator, other_administrator, maternity, other_maternity
+):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:territory_livebirths_add"),
+        {"organisation": maternity.pk, "year": 2025, "count": 3000, "source": "PMSI 2025"},
+    )
+    assert response.status_code == 302
+    row = LiveBirths.objects.get()
+    assert row.entered_by == administrator
+    page = client.get(CHANGELIST).content.decode()
+    assert "PMSI 2025" in page and IMPORT in page
+    # an organisation of another territory cannot be chosen
+    response = client.post(
+        reverse("admin:territory_livebirths_add"),
+        {"organisation": other_maternity.pk, "year": 2025, "count": 10, "source": "x"},
+    )
+    assert response.status_code == 200 and LiveBirths.objects.count() == 1
+    client.force_login(other_administrator)
+    assert "PMSI 2025" not in client.get(CHANGELIST).content.decode()
+    change = reverse("admin:territory_livebirths_change", args=[row.pk])
+    assert client.get(change).status_code in (302, 403, 404)
+
+
+def test_the_demo_loads_live_births_and_an_observer_idempotently(settings, client):
+    settings.RMM_DEMO_ALLOWED = True
+    call_command("load_demo")
+    count = LiveBirths.objects.count()
+    assert count >= 4
+    call_command("load_demo")
+    assert LiveBirths.objects.count() == count
+    from accounts.models import User
+
+    observer = User.objects.get(email="observateur@rmm-demo.fr")
+    client.force_login(observer)
+    response = client.get(reverse("territory:dashboard"))
+    assert response.status_code == 200
+    assert response.context["d"].total > 0
+    assert any(row.rate is not None for row in response.context["d"].rates.rows)
