@@ -5,7 +5,7 @@ of the corrective actions. Each is one SQL aggregate."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,13 +17,13 @@ from .selectors import Distribution, ValueCount
 
 
 def latest_reviews(*, cases: QuerySet) -> QuerySet[CaseReview]:
-    """The latest review of each case of `cases`."""
-    latest = (
-        CaseReview.objects.filter(case_id=OuterRef("case_id"))
-        .order_by("-recorded_at", "-pk")
-        .values("pk")[:1]
+    """The latest review of each case of `cases`: the one no later review of the same case
+    follows (reviews are only ever added, so the latest has the highest id). Written as an
+    anti-join, which PostgreSQL hashes once, rather than a subquery run for every review."""
+    later = CaseReview.objects.filter(case_id=OuterRef("case_id"), pk__gt=OuterRef("pk"))
+    return CaseReview.objects.filter(case_id__in=cases.order_by().values("pk")).filter(
+        ~Exists(later)
     )
-    return CaseReview.objects.filter(case_id__in=cases.order_by().values("pk"), pk=Subquery(latest))
 
 
 def _label(row: dict, prefix: str) -> str:
