@@ -2,13 +2,20 @@
 once for the dashboard, the aggregated export and the annual report (a fixed number of queries
 whatever the number of cases)."""
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import astuple, dataclass, field
+from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import reviews, selectors
 from .charts import Series, horizontal_bars_svg, stacked_bars_svg
+from .permissions import aggregated_organisation_ids
 from .rates import Rates, rates
 from .selectors import CountRow, Delays, Distribution, SocialMarkers, TerritoryFilters
 
@@ -30,6 +37,7 @@ class Diagnosis:
     social: SocialMarkers
     actions: reviews.ActionFollowUp
     rates: Rates
+    computed_at: datetime = field(default_factory=timezone.now)
 
     @property
     def total(self) -> int:
@@ -92,3 +100,23 @@ def diagnosis_build(*, user, filters: TerritoryFilters, cases: QuerySet | None =
         actions=reviews.action_follow_up(cases=cases),
         rates=rates(user=user, cases=cases, filters=filters),
     )
+
+
+def diagnosis_for_dashboard(*, user, filters: TerritoryFilters) -> Diagnosis:
+    """The dashboard's diagnosis, computed at most once every RMM_TERRITORY_CACHE_SECONDS for
+    the same organisations, filters and language: a dozen aggregates over the whole territory
+    cost far more than a page, and the figures of a diagnosis need not be to the minute. The
+    cache holds aggregates only (no row, no identity); two users who see the same
+    organisations share it. The page says when the figures were computed."""
+    key_parts = [
+        sorted(aggregated_organisation_ids(user)),
+        astuple(filters),
+        translation.get_language(),
+    ]
+    digest = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
+    key = f"territory:diagnosis:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = diagnosis_build(user=user, filters=filters)
+        cache.set(key, found, settings.RMM_TERRITORY_CACHE_SECONDS)
+    return found

@@ -3,6 +3,7 @@ live-births import. Thin views: scope and figures come from permissions, selecto
 diagnosis; a page the user may not open is a 404."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
@@ -19,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from committees.models import Committee
 
 from . import exports, permissions, report, selectors
-from .diagnosis import PARETO_SHOWN, diagnosis_build
+from .diagnosis import PARETO_SHOWN, diagnosis_build, diagnosis_for_dashboard
 from .filters import TerritoryFilterForm
 from .models import FIRST_YEAR
 from .services import MAX_BYTES, live_births_import
@@ -74,7 +75,7 @@ class DashboardView(TerritoryAccessMixin, View):
     def get(self, request):
         form = self.filter_form()
         filters = form.filters()
-        diagnosis = diagnosis_build(user=request.user, filters=filters)
+        diagnosis = diagnosis_for_dashboard(user=request.user, filters=filters)
         query = request.GET.urlencode()
         this_year = timezone.localdate().year
         report_year = (filters.end or filters.start or (this_year - 1, 1))[0]
@@ -100,6 +101,7 @@ class DashboardView(TerritoryAccessMixin, View):
                 "report_years": list(range(this_year, max(FIRST_YEAR, this_year - 15), -1)),
                 "report_year": report_year,
                 "target_days": selectors.REVIEW_TARGET_DAYS,
+                "cache_minutes": max(1, settings.RMM_TERRITORY_CACHE_SECONDS // 60),
             },
         )
 

@@ -183,6 +183,17 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "control_folder": str(VAR_DIR / "broker-control"),
     }
+# A shared cache (the territorial dashboard's aggregates) when Redis is there; per process
+# otherwise.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rmm-cache",
+        }
+    }
+RMM_TERRITORY_CACHE_SECONDS = env_int("RMM_TERRITORY_CACHE_SECONDS", 300)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -24,3 +24,7 @@ RMM_DEMO_ALLOWED = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# No cache between tests (figures would outlive the data they came from); the dashboard's cache
+# is tested with a cache of its own (tests/territory/test_dashboard_cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
