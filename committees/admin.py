@@ -14,7 +14,12 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import FrenchAdminMixin, ScopedOrganisationChoicesMixin, UserAdmin
+from accounts.admin import (
+    FrenchAdminMixin,
+    LabelledInlineMixin,
+    ScopedOrganisationChoicesMixin,
+    UserAdmin,
+)
 from accounts.forms import InvitationForm
 from accounts.models import Organisation, Role, User
 from accounts.permissions import (
@@ -93,7 +98,7 @@ class MaternalConditionAdmin(ReferenceAdmin):
     pass
 
 
-class AlarmItemInline(admin.TabularInline):
+class AlarmItemInline(LabelledInlineMixin, admin.TabularInline):
     model = AlarmItem
     extra = 0
     fields = ["code", "label", "position", "is_active"]
@@ -152,7 +157,7 @@ class ReadOnlyCommitteeScopedAdmin(CommitteeScopedAdmin):
         return False  # shown, never edited nor deleted here
 
 
-class CommitteeMemberInline(admin.TabularInline):
+class CommitteeMemberInline(LabelledInlineMixin, admin.TabularInline):
     model = CommitteeMember
     extra = 0
     fields = ["user", "role", "specialty", "is_active"]
@@ -398,7 +403,7 @@ class InvitationWithSeatForm(InvitationForm):
         )
 
 
-class CommitteeSeatInline(admin.TabularInline):
+class CommitteeSeatInline(LabelledInlineMixin, admin.TabularInline):
     """The seats of one account, on its page beside its organisation roles."""
 
     model = CommitteeMember

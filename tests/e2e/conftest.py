@@ -1,8 +1,16 @@
 """Browser journeys: pytest-playwright driving Debian's Chromium (never a downloaded browser)
 against Django's live_server. Screenshots are always taken, but written to docs/screenshots/
 (for the README) only when asked (`make screenshots`, or RMM_SCREENSHOTS=1): a test run leaves
-the git tree clean."""
+the git tree clean.
 
+Accessibility (WCAG 2.1 AA): every page a journey loads is checked with axe-core (vendored in
+static/vendor/axe-core/, never a CDN). Call `axe_check(page)` once the page you reached is shown
+(after its `expect`); `log_in` and `screenshot` call it for you. With RMM_AXE_EVERY_PAGE=1, a page
+loaded during a test and never checked fails the test at teardown, with its address (the
+existing journeys do not call it after every navigation yet: see the README).
+"""
+
+import json
 import os
 from pathlib import Path
 
@@ -11,7 +19,13 @@ import pytest
 from tests.conftest import missing_service
 
 CHROMIUM = Path(os.environ.get("RMM_CHROMIUM", "/usr/bin/chromium"))
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE_SCRIPT = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_STATIC_URL = "/static/vendor/axe-core/axe.min.js"
+# WCAG 2.1 levels A and AA; "best-practice" rules are advice, not the target.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FAILING_IMPACTS = ("serious", "critical")
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +84,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def screenshot(tmp_path):
+def screenshot(tmp_path, axe_check):
     folder = SCREENSHOTS if os.environ.get("RMM_SCREENSHOTS") == "1" else tmp_path
 
     def take(page, name: str) -> Path:
+        axe_check(page)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
@@ -83,11 +98,83 @@ def screenshot(tmp_path):
 
 
 @pytest.fixture
-def log_in(live_server):
+def log_in(live_server, axe_check):
     def go(page, email: str, password: str):
         page.goto(f"{live_server.url}/connexion/")
+        axe_check(page)
         page.get_by_label("Adresse e-mail").fill(email)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
+        # The page reached (home, or the login page again with its error) is checked too.
+        page.wait_for_load_state()
+        axe_check(page)
 
     return go
+
+
+# --- Accessibility (axe-core) -------------------------------------------------------------------
+def axe_violations(page, *, impacts=AXE_FAILING_IMPACTS, exclude=()) -> list[dict]:
+    """The WCAG 2.1 A/AA violations of the page as shown now, of the given impacts."""
+    if page.evaluate("typeof window.axe") == "undefined":
+        # Loaded from our own origin: the Content-Security-Policy refuses an inline script.
+        origin = page.evaluate("window.location.origin")
+        if origin.startswith("http"):
+            page.add_script_tag(url=f"{origin}{AXE_STATIC_URL}")
+        else:
+            page.add_script_tag(path=str(AXE_SCRIPT))
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+    results = page.evaluate(
+        """async ([context, tags]) => {
+            const target = context === "document" ? document : context;
+            return await axe.run(target, {runOnly: {type: "tag", values: tags}});
+        }""",
+        [context, AXE_TAGS],
+    )
+    return [v for v in results["violations"] if v["impact"] in impacts]
+
+
+def _describe(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {json.dumps(node['target'])} {node['failureSummary'][:300]}")
+    return "\n".join(lines)
+
+
+class AxeTracker:
+    """Counts the documents a page loads and which of them were checked."""
+
+    def __init__(self, page):
+        self.page = page
+        self.loads: list[str] = []
+        self.checked: set[int] = set()
+        page.on("load", lambda loaded: self.loads.append(loaded.url))
+
+    def check(self, *, exclude=()) -> None:
+        violations = axe_violations(self.page, exclude=exclude)
+        if self.loads:
+            self.checked.add(len(self.loads) - 1)
+        assert not violations, (
+            f"axe-core: WCAG 2.1 AA violations on {self.page.url}:\n{_describe(violations)}"
+        )
+
+    def unchecked(self) -> list[str]:
+        return [url for index, url in enumerate(self.loads) if index not in self.checked]
+
+
+@pytest.fixture
+def axe_check(page):
+    """`axe_check(page)`: assert the page shown has no serious or critical WCAG 2.1 AA
+    violation. `exclude=("#selector",)` leaves out a region (say why at the call)."""
+    tracker = AxeTracker(page)
+
+    def check(checked_page=None, *, exclude=()):
+        assert checked_page in (None, page), "axe_check follows the test's own page"
+        tracker.check(exclude=exclude)
+
+    yield check
+    unchecked = [url for url in tracker.unchecked() if not url.startswith("about:")]
+    if unchecked and os.environ.get("RMM_AXE_EVERY_PAGE") == "1":
+        listed = ", ".join(unchecked)
+        raise AssertionError(f"Pages loaded but never checked with axe_check(page): {listed}")
