@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test screenshots messages lint check-python clean
+.PHONY: run test screenshots messages lint check-python clean bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RMM needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -39,6 +39,11 @@ test: $(VENV)/.installed-dev messages
 # Rewrites docs/screenshots/ from the browser journeys (a plain test run never touches them).
 screenshots: $(VENV)/.installed-dev messages
 	RMM_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Every page timed over HTTP at 100,000 cases on PostgreSQL (creates and drops the database
+# rmm_bench), written to docs/BENCHMARKS.md. A quick run: make bench BENCH_ARGS="--cases 5000".
+bench: $(VENV)/.installed-dev messages
+	$(BIN)/python bench/pages_http.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
