@@ -2,6 +2,7 @@
 validate input: what happens next is decided by the services."""
 
 import re
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -10,7 +11,6 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
 from rmm.validators import validate_plausible_date
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
@@ -231,6 +231,20 @@ class TransitionForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class FilterWidget:
+    """What the case list's template needs to draw one filter: the list is shown on every
+    visit, and Django's widget templates (one template per <option>) cost more than its SQL."""
+
+    name: str
+    id: str
+    label: str
+    value: str
+    errors: list[str]
+    options: list[tuple[str, str, bool]] | None = None  # (value, label, selected) of a select
+    placeholder: str = ""
+
+
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous")), *CaseStatus.choices]
@@ -238,11 +252,17 @@ class CaseFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Tous")), *CaseKind.choices]
     )
-    organisation = forms.ModelChoiceField(
+    # Choices are the (id, name) pairs the view read once; the same refusal message as a
+    # model choice field.
+    organisation = forms.TypedChoiceField(
         label=_("Organisation"),
         required=False,
-        queryset=Organisation.objects.none(),
-        empty_label=_("Toutes"),
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Toutes"))],
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
     )
     period_start = forms.DateField(
         label=_("Du"),
@@ -260,16 +280,39 @@ class CaseFilterForm(forms.Form):
     )
 
     def __init__(self, *args, organisations=None, **kwargs):
+        """`organisations`: [(id, name)] of the organisations whose cases the user sees."""
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations
-            if organisations.count() < 2:  # nothing to choose between: no filter to offer
+            if len(organisations) < 2:  # nothing to choose between: no filter to offer
                 del self.fields["organisation"]
-        # Plain Bootstrap classes: the list is rendered on every visit and crispy's per-field
-        # templates cost more than the query itself (bench/case_list.py).
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+            else:
+                self.fields["organisation"].choices = [("", _("Toutes")), *organisations]
+
+    def widgets(self) -> list[FilterWidget]:
+        """Every filter with its current value and options, computed once per request."""
+        errors = self.errors if self.is_bound else {}
+        widgets = []
+        for name, field in self.fields.items():
+            bound = self[name]
+            value = bound.value()  # bound: as typed; unbound: nothing
+            shown = "" if value is None else str(value)
+            options = None
+            if isinstance(field, forms.ChoiceField):
+                options = [
+                    (str(key), str(label), str(key) == shown) for key, label in field.choices
+                ]
+            widgets.append(
+                FilterWidget(
+                    name=name,
+                    id=bound.auto_id,
+                    label=str(field.label),
+                    value=shown,
+                    errors=[str(error) for error in errors.get(name, [])],
+                    options=options,
+                    placeholder=field.widget.attrs.get("placeholder", ""),
+                )
+            )
+        return widgets
 
     def clean(self):
         cleaned = super().clean()
@@ -285,11 +328,10 @@ class CaseFilterForm(forms.Form):
             return CaseFilters()
         self.is_valid()  # cleaned_data then holds the valid fields only
         data = self.cleaned_data
-        organisation = data.get("organisation")
         return CaseFilters(
             status=data.get("status") or "",
             kind=data.get("kind") or "",
-            organisation_id=organisation.pk if organisation else None,
+            organisation_id=data.get("organisation"),
             period_start=data.get("period_start"),
             period_end=data.get("period_end"),
         )

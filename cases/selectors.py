@@ -1,14 +1,20 @@
 """Reads of cases, scoped to the user, with a number of queries that does not grow with rows."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Organisation
+
+from .clinical import CaseKind
 from .models import Case, CaseTransition
-from .permissions import cases_visible_to
+from .permissions import cases_visible_to, organisation_ids_of_visible_cases
+from .status import CaseStatus
 
 PAGE_SIZE = 25
 LIST_COLUMNS = ["id", "code", "kind", "status", "created_at", "organisation__name"]
@@ -21,6 +27,16 @@ class CaseFilters:
     organisation_id: int | None = None
     period_start: date | None = None
     period_end: date | None = None
+
+
+def filter_organisations(*, user) -> list[tuple[int, str]]:
+    """(id, label) of the organisations the case list's filter offers: those whose cases the
+    user may see, read once."""
+    ids = organisation_ids_of_visible_cases(user)
+    if not ids:
+        return []
+    organisations = Organisation.objects.filter(pk__in=ids).only("pk", "name", "kind", "level")
+    return [(organisation.pk, str(organisation)) for organisation in organisations]
 
 
 def case_list_visible_to(*, user, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
@@ -40,13 +56,59 @@ def case_list_visible_to(*, user, filters: CaseFilters = CaseFilters()) -> Query
 
 
 @dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, its labels and link computed once for the whole page: a
+    `get_FOO_display` or `{% url %}` per row costs more than the page's SQL (PITFALLS)."""
+
+    pk: int
+    code: str
+    url: str
+    kind_label: str
+    status: str
+    status_label: str
+    organisation_name: str
+    created_at: datetime
+    created_on: str
+
+
+@dataclass(frozen=True)
 class CasePage:
-    cases: list[Case]
+    cases: list[CaseRow]
     next_cursor: str | None
     is_first: bool
 
 
-def encode_cursor(case: Case) -> str:
+ROW_COLUMNS = ("pk", "code", "kind", "status", "created_at", "organisation__name")
+
+
+def link_to(url_name: str) -> Callable[[int], str]:
+    """Links for many rows from one `reverse` (the placeholder replaced by each id)."""
+    placeholder = 987654321
+    pattern = reverse(url_name, args=[placeholder])
+    return lambda pk: pattern.replace(str(placeholder), str(pk))
+
+
+def _rows(values) -> list[CaseRow]:
+    kinds = {value: str(label) for value, label in CaseKind.choices}
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    url = link_to("cases:detail")
+    return [
+        CaseRow(
+            pk=pk,
+            code=code,
+            url=url(pk),
+            kind_label=kinds.get(kind, kind),
+            status=status,
+            status_label=statuses.get(status, status),
+            organisation_name=organisation_name,
+            created_at=created_at,
+            created_on=timezone.localtime(created_at).strftime("%d/%m/%Y"),
+        )
+        for pk, code, kind, status, created_at, organisation_name in values
+    ]
+
+
+def encode_cursor(case) -> str:
     return f"{case.created_at.isoformat()}_{case.pk}"
 
 
@@ -73,7 +135,7 @@ def case_page(*, cases: QuerySet[Case], cursor: str = "") -> CasePage:
             where=["(cases_case.created_at, cases_case.id) < (%s, %s)"],
             params=[connection.ops.adapt_datetimefield_value(moment), pk],
         )
-    rows = list(cases[: PAGE_SIZE + 1])
+    rows = _rows(cases.values_list(*ROW_COLUMNS)[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return CasePage(

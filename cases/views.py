@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from accounts.models import Organisation
 from accounts.permissions import organisations_where_user_may_declare
 
 from . import selectors
@@ -36,7 +35,6 @@ from .permissions import (
     can_view_case,
     can_view_identity,
     cases_visible_to,
-    organisation_ids_of_visible_cases,
 )
 from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
@@ -70,10 +68,10 @@ def _field_labels(names) -> list[tuple[str, str]]:
 
 class CaseListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisations = Organisation.objects.filter(
-            pk__in=organisation_ids_of_visible_cases(request.user)
+        form = CaseFilterForm(
+            request.GET or None,
+            organisations=selectors.filter_organisations(user=request.user),
         )
-        form = CaseFilterForm(request.GET or None, organisations=organisations)
         filters = form.filters()
         if rejected := form.rejected_filters():
             messages.warning(
@@ -90,6 +88,7 @@ class CaseListView(LoginRequiredMixin, View):
             "cases/case_list.html",
             {
                 "form": form,
+                "filters": form.widgets(),
                 "page": page,
                 "query": query.urlencode(),
                 "may_declare": organisations_where_user_may_declare(request.user).exists(),
