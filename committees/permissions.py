@@ -10,8 +10,9 @@ their committee's sessions.
 from collections import defaultdict
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.models import Organisation
 from accounts.permissions import organisations_managed_by
 from accounts.scope import with_covered_organisations
 from cases.committee_scope import COMMITTEE_STAGES
@@ -195,25 +196,36 @@ class CommitteeMembershipScope:
         readers = committee_ids(user, charter=True)
         if not readers:
             return Q(pk__in=[])
-        on_agenda = (
-            AgendaItem.objects.filter(session__committee_id__in=readers)
+        # A correlated EXISTS, probed per case through the agenda's case index, rather than
+        # `pk IN (every agenda item of the committee)`: that set (tens of thousands of rows
+        # for a network committee) was built on every request. A planner's covered
+        # organisations come first in the OR, so their cases never reach the probe.
+        on_agenda = Exists(
+            AgendaItem.objects.filter(case_id=OuterRef("pk"), session__committee_id__in=readers)
             .exclude(session__status=SessionStatus.CANCELLED)
-            .values("case_id")
+            .values("pk")
         )
-        return Q(status__in=COMMITTEE_STAGES) & (
-            Q(organisation_id__in=covered_by_committees(user, *PLANNERS)) | Q(pk__in=on_agenda)
-        )
+        planned = covered_by_committees(user, *PLANNERS)
+        if not planned:
+            return Q(status__in=COMMITTEE_STAGES) & Q(on_agenda)
+        return Q(status__in=COMMITTEE_STAGES) & (Q(organisation_id__in=planned) | Q(on_agenda))
 
     def organisation_ids(self, user) -> set[int]:
         readers = committee_ids(user, charter=True)
         if not readers:
             return set()
-        on_agenda = AgendaItem.objects.filter(session__committee_id__in=readers).exclude(
-            session__status=SessionStatus.CANCELLED
+        planned = set(covered_by_committees(user, *PLANNERS))
+        # One EXISTS per other organisation (a few dozen), instead of the distinct
+        # organisations of every agenda item of the committee.
+        on_agenda = Exists(
+            AgendaItem.objects.filter(
+                case__organisation_id=OuterRef("pk"), session__committee_id__in=readers
+            )
+            .exclude(session__status=SessionStatus.CANCELLED)
+            .values("pk")
         )
-        return set(covered_by_committees(user, *PLANNERS)) | set(
-            on_agenda.values_list("case__organisation_id", flat=True).distinct()
-        )
+        others = Organisation.objects.exclude(pk__in=planned).filter(on_agenda)
+        return planned | set(others.values_list("pk", flat=True))
 
 
 def can_review_case_in_session(user, session: Session, case) -> bool:
