@@ -3,7 +3,8 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.scope import with_covered_organisations
-from cases.models import Case
+from cases.clinical import CaseKind
+from cases.models import Case, CaseTransition
 from cases.status import CaseStatus
 
 from . import minutes_sections
@@ -30,13 +31,33 @@ def agenda_candidates(*, session: Session) -> QuerySet[Case]:
     reopened since their latest review. None once the agenda is closed."""
     if not agenda_is_open(session):
         return Case.objects.none()
-    covered = Case.objects.filter(
-        organisation_id__in=with_covered_organisations({session.committee.organisation_id})
-    ).exclude(agenda_items__session=session)
-    reopened = cases_awaiting_re_review(covered).values("pk")
-    return covered.filter(Q(status=CaseStatus.READY) | Q(pk__in=reopened)).order_by(
-        "ready_at", "pk"
+    covered = with_covered_organisations({session.committee.organisation_id})
+    # Reopened cases are found from the few `reopen` transitions (a partial index holds
+    # them) rather than by looking at the history of every reviewed case; both sets are read
+    # through indexes, never with an OR over a subquery, which scanned the whole table.
+    ever_reopened = CaseTransition.objects.filter(transition="reopen").values("case_id")
+    reopened = list(
+        cases_awaiting_re_review(
+            Case.objects.filter(organisation_id__in=covered, pk__in=ever_reopened)
+        ).values_list("pk", flat=True)
     )
+    return (
+        Case.objects.filter(
+            Q(organisation_id__in=covered, status=CaseStatus.READY) | Q(pk__in=reopened)
+        )
+        .exclude(agenda_items__session=session)
+        .order_by("ready_at", "pk")
+    )
+
+
+def agenda_candidate_choices(*, session: Session) -> list[tuple[int, str]]:
+    """(id, "code — kind") of the agenda's candidates, for the session page's select: the
+    two columns it shows, labelled once for the whole list."""
+    kinds = {value: str(label) for value, label in CaseKind.choices}
+    return [
+        (pk, f"{code} — {kinds.get(kind, kind)}")
+        for pk, code, kind in agenda_candidates(session=session).values_list("pk", "code", "kind")
+    ]
 
 
 def earlier_reviews(*, case, session: Session) -> list[CaseReview]:

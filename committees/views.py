@@ -138,7 +138,9 @@ class SessionDetailView(SessionMixin, View):
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
-                "candidates": selectors.agenda_candidates(session=session) if planner else [],
+                "candidates": (
+                    selectors.agenda_candidate_choices(session=session) if planner else []
+                ),
                 "members": session.committee.members.filter(is_active=True).select_related("user"),
                 "transitions": _session_transitions(session, request.user),
                 "cancel_form": CancelForm(),

@@ -96,6 +96,15 @@ class CaseTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         verbose_name = _("transition de cas")
         verbose_name_plural = _("transitions de cas")
+        indexes = [
+            # The agenda's candidates look for cases the chair reopened: the few `reopen` rows
+            # among hundreds of thousands of transitions, newest first per case.
+            models.Index(
+                fields=["case", "-at"],
+                condition=models.Q(transition="reopen"),
+                name="case_transition_reopen_idx",
+            )
+        ]
 
 
 class IdentityAccessLog(AppendOnlyModel):

@@ -83,6 +83,7 @@ def test_home_runs_a_constant_number_of_queries(
 
     def count():
         client.force_login(user)
+        client.get(reverse("home"))  # a fresh login may write its session once
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("home")).status_code == 200
         return len(captured)
