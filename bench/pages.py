@@ -388,14 +388,17 @@ def chronology(case) -> list:
     ]
 
 
-def timed(function, repeat: int) -> float:
-    function()  # warm-up
-    samples = []
+def timed_pair(page, floor, repeat: int) -> tuple[float, float]:
+    """Median ms of `page` and of `floor`, their requests alternated."""
+    page()
+    floor()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        for function, times in ((page, samples[0]), (floor, samples[1])):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def pages(args) -> list[tuple[str, str, object, dict]]:
@@ -497,7 +500,7 @@ def measure(args) -> None:
         return clients[name]
 
     rows = []
-    floor = None
+    floor = None  # the floor page's request, measured beside each page
     for label, who, url, params in pages(args):
         if args.only and args.only not in label and not label.startswith("floor ("):
             continue
@@ -529,10 +532,18 @@ def measure(args) -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             for duration, sql in queries:
                 print(f"{duration:8.2f} ms  {sql[:400]}")
-        median = timed(get, args.repeat)
-        floor = floor or median
-        rows.append((label, median, median / floor, len(queries)))
-        print(f"{label:40} {median:7.1f} ms  {median / floor:5.2f} x  {len(queries):3d} queries")
+        if floor is None:
+            floor = get
+        # The floor is measured again beside each page, request for request: on a machine
+        # shared with other work the load drifts, and a ratio to a floor taken minutes
+        # earlier says more about the drift than about the page.
+        page_ms, floor_ms = timed_pair(get, floor, args.repeat)
+        rows.append((label, page_ms, page_ms / floor_ms, len(queries)))
+        print(
+            f"{label:40} {page_ms:7.1f} ms  {page_ms / floor_ms:5.2f} x floor "
+            f"({floor_ms:5.1f} ms)  {len(queries):3d} queries",
+            flush=True,
+        )
 
 
 def main() -> None:
