@@ -158,11 +158,15 @@ def test_finding_keys_ignore_case_accents_and_spaces():
 # --- Hostile input --------------------------------------------------------------------------
 
 
-def _elapsed(text, **kwargs) -> float:
-    clear_cache()
-    started = time.perf_counter()
-    find_identifiers(text, **kwargs)
-    return time.perf_counter() - started
+def _elapsed(text, runs: int = 3, **kwargs) -> float:
+    """The best of a few runs: a busy machine (CI beside other work) adds noise, never less."""
+    best = float("inf")
+    for _run in range(runs):
+        clear_cache()
+        started = time.perf_counter()
+        find_identifiers(text, **kwargs)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,9 @@ def test_full_rmm_session(
 
     expect(page).to_have_url(session_url)
     expect(status_message(page, f"Revue du cas {case.code} enregistrée.")).to_be_visible()
-    expect(page.get_by_role("region", name="Ordre du jour")).to_contain_text("Conclusions enregistrées")
+    expect(page.get_by_role("region", name="Ordre du jour")).to_contain_text(
+        "Conclusions enregistrées"
+    )
     screenshot(page, "review-recorded")
     review = CaseReview.objects.get()
     assert (review.icd_pm_group.code, review.maternal_condition.code) == ("N9", "M2")
