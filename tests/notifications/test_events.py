@@ -25,6 +25,7 @@ def rows(kind):
 
 
 def test_agenda_sent_tells_each_member_once_by_their_own_message_after_commit(
+    settings,
     session,
     ready_case,
     secretary,
@@ -56,9 +57,7 @@ def test_agenda_sent_tells_each_member_once_by_their_own_message_after_commit(
         assert ready_case.code in message.body
         html = message.alternatives[0][0]
         assert ready_case.code in html
-        assert f"http://testserver/seances/{session.pk}/" in message.body or (
-            f"/seances/{session.pk}/" in message.body
-        )
+        assert f"{settings.RMM_SITE_URL}/seances/{session.pk}/" in message.body
         for fragment in canary_fragments():
             assert fragment not in message.body and fragment not in html, fragment
         assert ready_case.summary not in message.body
