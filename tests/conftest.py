@@ -107,6 +107,16 @@ def _reference_data(request):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded evidence and stored minutes PDFs go to a folder of this run, never to the
+    working tree's var/media (a test that forgets its own MEDIA_ROOT leaves no file behind)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_axes_state(settings):
     """Lockouts counted by one test must not leak into the next."""
