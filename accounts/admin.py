@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +22,19 @@ from .models import Membership, Organisation, SecurityEvent, User
 class FrenchAdminMixin:
     """Titles and buttons in French with their article ("Ajouter un utilisateur", never Django's
     "Ajout de utilisateur"): each admin names them (`add_label`, `change_title`,
-    `changelist_title`); the templates in templates/admin/ read `add_label`."""
+    `changelist_title`); the templates in templates/admin/ read `add_label`. An admin that names
+    none gets its model's names ("Groupes CIM-PM", "Groupe CIM-PM"), never Django's generated
+    "Sélectionnez l'objet … à changer"."""
 
     add_label = None
     change_title = None
     changelist_title = None
+
+    def get_changelist_title(self):
+        return self.changelist_title or capfirst(self.model._meta.verbose_name_plural)
+
+    def get_change_title(self):
+        return self.change_title or capfirst(self.model._meta.verbose_name)
 
     def add_view(self, request, form_url="", extra_context=None):
         if self.add_label:
@@ -33,13 +42,11 @@ class FrenchAdminMixin:
         return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.change_title:
-            extra_context = {"title": self.change_title, **(extra_context or {})}
+        extra_context = {"title": self.get_change_title(), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        if self.changelist_title:
-            extra_context = {"title": self.changelist_title, **(extra_context or {})}
+        extra_context = {"title": self.get_changelist_title(), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
 

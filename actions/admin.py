@@ -2,7 +2,9 @@
 actions whose owning organisation they manage; the workflow moves them, the admin never does."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import FrenchAdminMixin
 from accounts.permissions import organisations_managed_by
 from cases.admin import TransitionRecordAdminMixin
 from rmm.admin import ScopedAdmin
@@ -10,7 +12,7 @@ from rmm.admin import ScopedAdmin
 from .models import ActionTransition, CorrectiveAction
 
 
-class ReadOnlyActionAdmin(ScopedAdmin):
+class ReadOnlyActionAdmin(FrenchAdminMixin, ScopedAdmin):
     organisation_path = "owner_organisation"
 
     def scope(self, user):
@@ -23,6 +25,8 @@ class ReadOnlyActionAdmin(ScopedAdmin):
 
 @admin.register(CorrectiveAction)
 class CorrectiveActionAdmin(ReadOnlyActionAdmin):
+    change_title = _("Action corrective")
+    changelist_title = _("Actions correctives")
     list_display = ["__str__", "status", "owner_organisation", "owner_function", "due_date"]
     list_filter = ["status", "barrier", "nature", "priority"]
     search_fields = ["what_changes", "owner_function", "cases__code"]
@@ -52,6 +56,8 @@ class CorrectiveActionAdmin(ReadOnlyActionAdmin):
 @admin.register(ActionTransition)
 class ActionTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyActionAdmin):
     organisation_path = "action__owner_organisation"
+    change_title = _("Étape de l'historique d'une action")
+    changelist_title = _("Historique des actions")
     list_display = [
         "at",
         "action",

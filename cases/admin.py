@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import FrenchAdminMixin
 from accounts.permissions import organisations_managed_by
 from rmm.admin import ScopedAdmin
 from rmm.estimated_count import EstimatedCountPaginator
@@ -14,7 +15,7 @@ from .models import Case, CaseTransition, IdentityAccessLog
 from .status import CaseStatus
 
 
-class ReadOnlyAuditAdmin(ScopedAdmin):
+class ReadOnlyAuditAdmin(FrenchAdminMixin, ScopedAdmin):
     def scope(self, user):
         return self.model.objects.filter(case__organisation__in=organisations_managed_by(user))
 
@@ -72,6 +73,9 @@ class CaseTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyAuditAdmin):
     the page must not count them all (twice), scan them for its filters, or load each case's
     hundred-odd clinical columns to show its code."""
 
+    change_title = _("Étape de l'historique d'un cas")
+    changelist_title = _("Historique des cas")
+
     list_display = [
         "at",
         "case_code",
@@ -113,6 +117,8 @@ class CaseTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyAuditAdmin):
 
 @admin.register(IdentityAccessLog)
 class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
+    change_title = _("Accès à une identité")
+    changelist_title = _("Accès aux identités")
     list_display = ["at", "case", "user_name", "purpose_label"]
     search_fields = ["case__code", "user_name"]
     list_select_related = ["case"]

@@ -152,7 +152,7 @@ class CommitteeScopedAdmin(ScopedAdmin):
         return self.model.objects.filter(**{lookup: organisations_managed_by(user)})
 
 
-class ReadOnlyCommitteeScopedAdmin(CommitteeScopedAdmin):
+class ReadOnlyCommitteeScopedAdmin(FrenchAdminMixin, CommitteeScopedAdmin):
     def may_change(self, user, obj) -> bool:
         return False  # shown, never edited nor deleted here
 
@@ -282,6 +282,8 @@ class CommitteeMemberAdmin(FrenchAdminMixin, CommitteeScopedAdmin):
 
 @admin.register(CharterAcceptance)
 class CharterAcceptanceAdmin(ReadOnlyCommitteeScopedAdmin):
+    change_title = _("Acceptation de la charte")
+    changelist_title = _("Acceptations de la charte")
     list_display = ["accepted_at", "user", "committee", "version"]
     list_filter = ["version"]
     search_fields = ["user__full_name", "user__email", "committee__name"]
@@ -292,6 +294,8 @@ class CharterAcceptanceAdmin(ReadOnlyCommitteeScopedAdmin):
 
 @admin.register(Session)
 class SessionAdmin(ReadOnlyCommitteeScopedAdmin):
+    change_title = _("Séance")
+    changelist_title = _("Séances")
     list_display = ["starts_at", "committee", "status", "place"]
     list_filter = ["status"]
     search_fields = ["committee__name", "place"]
@@ -313,6 +317,8 @@ class SessionAdmin(ReadOnlyCommitteeScopedAdmin):
 
 @admin.register(MinutesVersion)
 class MinutesVersionAdmin(ReadOnlyCommitteeScopedAdmin):
+    change_title = _("Version du compte rendu")
+    changelist_title = _("Versions des comptes rendus")
     committee_path = "session__committee"
     list_display = ["session", "version", "created_at", "validated_at", "frozen"]
     search_fields = ["session__committee__name"]
@@ -340,6 +346,8 @@ class SessionTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyCommitteeScoped
     """Each move of a session (append-only): shown, never edited nor deleted."""
 
     committee_path = "session__committee"
+    change_title = _("Étape de l'historique d'une séance")
+    changelist_title = _("Historique des séances")
     list_display = ["at", "session", "transition_label", "source_label", "target_label"]
     list_filter = ["transition"]
     list_select_related = ["session__committee"]

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import FrenchAdminMixin
 from accounts.permissions import organisations_managed_by
 from committees.admin import may_edit_reference_data
 from rmm.admin import ScopedAdmin
@@ -14,7 +15,9 @@ from .models import EmailState, Notification, ReminderRule
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(ScopedAdmin):
+class ReminderRuleAdmin(FrenchAdminMixin, ScopedAdmin):
+    change_title = _("Modifier la règle de rappel")
+    changelist_title = _("Règles de rappel")
     list_display = ["kind", "days", "escalate_after_days", "repeat_every_days", "is_active"]
     list_editable = ["days", "escalate_after_days", "repeat_every_days", "is_active"]
     readonly_fields = ["kind"]
@@ -41,9 +44,12 @@ class ReminderRuleAdmin(ScopedAdmin):
 
 
 @admin.register(Notification)
-class DeliveryAdmin(ScopedAdmin):
+class DeliveryAdmin(FrenchAdminMixin, ScopedAdmin):
     """Recent deliveries of the people the administrator manages (kinds, states, errors;
     the texts carry no identity, and neither does this list)."""
+
+    change_title = _("Notification envoyée")
+    changelist_title = _("Notifications et envois")
 
     list_display = [
         "created_at",

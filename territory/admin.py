@@ -2,7 +2,9 @@
 and correct its figures (each with its source); the changelist links to the CSV import."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import FrenchAdminMixin
 from rmm.admin import ScopedAdmin
 
 from .models import LiveBirths
@@ -11,7 +13,10 @@ from .services import organisations_for_entry
 
 
 @admin.register(LiveBirths)
-class LiveBirthsAdmin(ScopedAdmin):
+class LiveBirthsAdmin(FrenchAdminMixin, ScopedAdmin):
+    add_label = _("Saisir des naissances vivantes")
+    change_title = _("Modifier les naissances vivantes")
+    changelist_title = _("Naissances vivantes")
     list_display = ["organisation", "year", "count", "source", "entered_at"]
     list_filter = ["year"]
     search_fields = ["organisation__name", "organisation__finess", "source"]

@@ -1,0 +1,63 @@
+"""Every admin screen an administrator opens is titled in French, with its article, never with
+Django's generated "Sélectionnez l'objet … à changer" / "Ajout de …" / "Modification de …"."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.admin import FrenchAdminMixin
+from accounts.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+GENERATED = ("Sélectionnez", "Ajout de", "Modification de", "Afficher ")
+# Django's own and django-axes' pages are the platform operator's (a superuser), not RMM's.
+RMM_APPS = {"accounts", "cases", "committees", "actions", "notifications", "territory"}
+REGISTERED = sorted(
+    (item for item in admin.site._registry.items() if item[0]._meta.app_label in RMM_APPS),
+    key=lambda item: item[0]._meta.label,
+)
+
+
+def title_of(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+
+
+@pytest.mark.parametrize(
+    "model_admin",
+    [item[1] for item in REGISTERED],
+    ids=[item[0]._meta.label for item in REGISTERED],
+)
+def test_every_admin_names_its_pages_in_french(model_admin):
+    assert isinstance(model_admin, FrenchAdminMixin)
+    assert model_admin.get_changelist_title() and model_admin.get_change_title()
+
+
+@pytest.mark.parametrize("model", [item[0] for item in REGISTERED], ids=lambda m: m._meta.label)
+def test_every_changelist_is_titled_in_french(client, administrator, maternity, model):
+    client.force_login(administrator)
+    opts = model._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert response.status_code == 200
+    title = title_of(response)
+    assert str(admin.site._registry[model].get_changelist_title()) in title
+    assert not any(generated in title for generated in GENERATED), title
+
+
+def test_the_role_pages_say_role_not_membership(client, administrator, maternity):
+    client.force_login(administrator)
+    add = client.get(reverse("admin:accounts_membership_add"))
+    assert "Donner un rôle" in title_of(add)
+    membership = Membership.objects.filter(user=administrator).first()
+    change = client.get(reverse("admin:accounts_membership_change", args=[membership.pk]))
+    assert "Modifier le rôle" in title_of(change)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Rôles" in index and "dhésion" not in index
+
+
+def test_the_add_button_of_users_invites(client, administrator):
+    client.force_login(administrator)
+    changelist = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Inviter un utilisateur" in changelist and "Ajout de" not in changelist
