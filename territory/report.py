@@ -1,20 +1,30 @@
 """The anonymous annual report the HAS method asks for: activity, sessions and attendance
 (counts, never names), cases, classifications, avoidability, contributing factors, corrective
 actions and their follow-up, for one year and one scope, as a PDF drawn by WeasyPrint (charts as
-server-side SVG, no network fetch)."""
+server-side SVG, no network fetch).
 
-from dataclasses import dataclass, replace
+The report leaves the organisations: it goes to the ARS, the network's board, the CME, and is
+often published. It is therefore masked as the aggregated export is (territory.suppression):
+every count of cases or mentions from 1 to 4 is shown as "s", with complementary suppression in
+each table, so that no subtraction finds a masked count again; a median or percentile of fewer
+than 5 values is not given; a rate whose deaths are masked is not given; a chart is drawn only
+when none of its counts is masked (a bar's length would give the count away). Counts of sessions
+and of attendances concern professionals at work, not patients: they are shown."""
+
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committees.models import AgendaItem, Attendance, CommitteeRole, Session, SessionStatus
 from committees.pdf import html_to_pdf
 
 from . import selectors
-from .diagnosis import diagnosis_build
+from .diagnosis import Diagnosis, diagnosis_build
 from .selectors import TerritoryFilters
+from .suppression import MASK, cross_table_masks, is_small, list_masks, shown
 
 HELD = (SessionStatus.HELD, SessionStatus.MINUTES_VALIDATED)
 
@@ -81,11 +91,204 @@ def session_activity(*, cases: QuerySet, year: int, committee_id: int | None) ->
     )
 
 
+# --- Masked tables (what the report prints) ---------------------------------------------------
+@dataclass(frozen=True)
+class ShownRow:
+    label: str
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    """A table as printed: every count already a string, masked ones as MASK."""
+
+    key: str
+    title: str
+    header: list[str]
+    rows: list[ShownRow]
+    masked: bool  # at least one entry masked: no chart, no cumulative share
+    chart: object = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _list_table(key, title, rows: list[tuple[str, int]], unit: str, chart=None) -> ShownTable:
+    masks, total = list_masks([count for _label, count in rows])
+    lines = [
+        ShownRow(label=label, cells=[shown(count, ("cell", i), masks)])
+        for i, (label, count) in enumerate(rows)
+    ]
+    lines.append(ShownRow(label=_("Total"), cells=[shown(total, ("grand",), masks)]))
+    return ShownTable(key, title, ["", unit], lines, bool(masks), None if masks else chart)
+
+
+def _pareto_table(key, pareto, chart=None) -> ShownTable:
+    rows = [(f"{row.code} {row.label}", row.count) for row in pareto.rows]
+    table = _list_table(key, pareto.title, rows, _("Mentions"), chart)
+    if table.masked:
+        return table
+    # Nothing masked: the cumulative share (Pareto) can be given without revealing anything.
+    lines = [
+        ShownRow(label=line.label, cells=[*line.cells, f"{row.cumulative_percent} %"])
+        for line, row in zip(table.rows, pareto.rows, strict=False)
+    ]
+    lines.append(ShownRow(label=table.rows[-1].label, cells=[*table.rows[-1].cells, ""]))
+    return replace(table, header=["", _("Mentions"), _("Part cumulée")], rows=lines)
+
+
+def _count(value: int) -> str:
+    return MASK if is_small(value) else str(value)
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
+    """Every figure of the report about cases, masked for publication (see the module)."""
+    kinds = [label for _value, label in diagnosis.kinds]
+    cells = [row.counts for row in diagnosis.by_period]
+    masks, _rows, column_totals, grand = cross_table_masks(cells)
+    column_totals = column_totals or [0] * len(kinds)  # a year without a case
+    period = ShownTable(
+        "period",
+        _("Cas par période de décès et catégorie"),
+        ["", *kinds, _("Total")],
+        [
+            ShownRow(
+                label=row.label,
+                cells=[
+                    *(shown(value, ("cell", i, j), masks) for j, value in enumerate(row.counts)),
+                    shown(row.total, ("row", i), masks),
+                ],
+            )
+            for i, row in enumerate(diagnosis.by_period)
+        ],
+        bool(masks),
+        None if masks else charts["period"],
+    )
+    # The kinds are the period table's column totals: masked the same way, or a subtraction
+    # between the two tables would undo the masking.
+    by_kind = ShownTable(
+        "kinds",
+        _("Cas par catégorie"),
+        ["", _("Cas")],
+        [
+            *(
+                ShownRow(label=label, cells=[shown(total, ("col", j), masks)])
+                for j, (label, total) in enumerate(zip(kinds, column_totals, strict=True))
+            ),
+            ShownRow(label=_("Total"), cells=[shown(grand, ("grand",), masks)]),
+        ],
+        bool(masks),
+    )
+    delays = diagnosis.delays
+    delay_rows = []
+    for delay in delays.rows:
+        few = delay.count < 5
+        delay_rows.append(
+            ShownRow(
+                label=delay.label,
+                cells=[
+                    _count(delay.count),
+                    MASK if few and delay.count else _number(delay.median),
+                    MASK if few and delay.count else _number(delay.p90),
+                ],
+            )
+        )
+    rate_masks, _total = list_masks([row.deaths for row in diagnosis.rates.rows])
+    rate_rows = []
+    for i, row in enumerate(diagnosis.rates.rows):
+        hidden = ("cell", i) in rate_masks
+        remark = row.reason or (
+            _("Naissances non renseignées pour : %(names)s") % {"names": ", ".join(row.missing)}
+            if row.missing
+            else ""
+        )
+        rate_rows.append(
+            ShownRow(
+                label=row.label,
+                cells=[
+                    MASK if hidden else str(row.deaths),
+                    "—" if row.births is None else str(row.births),
+                    MASK if hidden else row.rate_display,
+                    remark,
+                ],
+            )
+        )
+    follow_up = diagnosis.actions
+    social = diagnosis.social
+    return {
+        "activity": {
+            "total": shown(grand, ("grand",), masks),
+            "reviewed": _count(diagnosis.judgements.reviewed),
+            "within_target": _count(delays.reviewed_within_target),
+            "with_delay": _count(delays.reviewed),
+        },
+        "delays": ShownTable(
+            "delays",
+            _("Délais en jours"),
+            [_("Délai"), _("Cas"), _("Médiane"), _("90e percentile")],
+            delay_rows,
+            any(MASK in row.cells for row in delay_rows),
+        ),
+        "period": period,
+        "kinds": by_kind,
+        "rates": ShownTable(
+            "rates",
+            _("Décès néonatals et post-néonatals pour 1 000 naissances vivantes"),
+            [_("Année"), _("Décès"), _("Naissances vivantes"), _("Taux"), _("Remarque")],
+            rate_rows,
+            bool(rate_masks),
+        ),
+        "icd_pm": _distribution(diagnosis.icd_pm, charts["icd_pm"]),
+        "maternal": _distribution(diagnosis.maternal),
+        "avoidability": _distribution(diagnosis.judgements.avoidability, charts["avoidability"]),
+        "grades": [_distribution(grade) for grade in diagnosis.judgements.grades],
+        "factors": _pareto_table("factors", diagnosis.factors, charts["factors"]),
+        "pathway": _pareto_table("pathway", diagnosis.pathway),
+        "actions": _list_table(
+            "actions",
+            _("Suivi des actions correctives"),
+            [
+                (_("Réalisées dans les délais"), follow_up.counts.completed_on_time),
+                (_("Réalisées en retard"), follow_up.completed_late),
+                (_("En retard (non réalisées, échéance passée)"), follow_up.counts.overdue),
+                (_("En cours, dans les délais"), follow_up.open_on_schedule),
+                (_("Annulées"), follow_up.cancelled),
+            ],
+            _("Actions"),
+        ),
+        "social": {
+            "vulnerable": _count(social.vulnerable),
+            "total": _count(social.total),
+            "distributions": [_distribution(d) for d in social.distributions],
+        },
+    }
+
+
+def _distribution(distribution, chart=None) -> ShownTable:
+    rows = [(row.label, row.count) for row in distribution.rows]
+    return _list_table(distribution.key, distribution.title, rows, _("Cas"), chart)
+
+
 def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: str, described):
     """Everything the report shows for `year` (deaths of that year; sessions held that year)."""
     yearly = replace(filters, start=(year, 1), end=(year, 12), granularity=selectors.MONTH)
     diagnosis = diagnosis_build(user=user, filters=yearly)
     unbounded = selectors.territory_cases(user=user, filters=replace(filters, start=None, end=None))
+    activity = session_activity(
+        cases=unbounded.values("pk"), year=year, committee_id=filters.committee_id
+    )
+    charts = {
+        "period": diagnosis.period_chart("report-period"),
+        "avoidability": diagnosis.distribution_chart(
+            diagnosis.judgements.avoidability, "report-avoidability"
+        ),
+        "icd_pm": diagnosis.distribution_chart(diagnosis.icd_pm, "report-icd"),
+        "factors": diagnosis.pareto_chart(diagnosis.factors, "report-factors"),
+    }
     return {
         "year": year,
         "scope": scope,
@@ -93,18 +296,20 @@ def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: 
         "generated_on": timezone.localdate(),
         "target_days": selectors.REVIEW_TARGET_DAYS,
         "diagnosis": diagnosis,
-        "sessions": session_activity(
-            cases=unbounded.values("pk"), year=year, committee_id=filters.committee_id
-        ),
-        "charts": {
-            "period": diagnosis.period_chart("report-period"),
-            "avoidability": diagnosis.distribution_chart(
-                diagnosis.judgements.avoidability, "report-avoidability"
-            ),
-            "icd_pm": diagnosis.distribution_chart(diagnosis.icd_pm, "report-icd"),
-            "factors": diagnosis.pareto_chart(diagnosis.factors, "report-factors"),
-        },
+        "sessions": activity,
+        "cases_presented": _count(activity.cases_presented),
+        "t": masked_tables(diagnosis, charts),
+        "masking_rule": masking_rule(),
     }
+
+
+def masking_rule() -> str:
+    return _(
+        "Rapport diffusable : tout effectif de cas ou de mentions de 1 à 4 est masqué "
+        "(« %(mask)s »), ainsi que, dans chaque tableau, les cases qui permettraient de le "
+        "retrouver par soustraction ; médiane et 90e percentile ne sont donnés que pour 5 "
+        "valeurs ou plus ; un graphique n'est tracé que si aucun de ses effectifs n'est masqué."
+    ) % {"mask": MASK}
 
 
 def annual_report_pdf(context: dict) -> bytes:

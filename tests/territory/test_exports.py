@@ -219,7 +219,66 @@ def test_annual_report_of_a_year_shows_that_years_deaths(client, quality_manager
     client.force_login(quality_manager)
     text = pdf_text(client.get(REPORT, {"year": 2025}).content)
     assert "Cas déclarés (décès survenus en 2025)" in text
-    assert "2,00 ‰" in text
+    # The report leaves the organisations: this small year's deaths (1-4) are masked, and so is
+    # their rate, which would give them back with the live births.
+    assert "Rapport diffusable" in text and "masqué" in text
+    assert "2,00 ‰" not in text
+
+
+def _printed_cells(context) -> list[str]:
+    from territory.report import ShownTable
+
+    tables = []
+    for value in context["t"].values():
+        if isinstance(value, ShownTable):
+            tables.append(value)
+        elif isinstance(value, list):
+            tables.extend(value)
+        elif isinstance(value, dict):
+            tables.extend(v for v in value.get("distributions", []))
+    cells = [cell for table in tables for row in table.rows for cell in row.cells]
+    activity, social = context["t"]["activity"], context["t"]["social"]
+    return [*cells, *activity.values(), social["vulnerable"], social["total"]]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_annual_report_prints_no_count_from_1_to_4_and_no_chart_of_masked_counts(
+    quality_manager, world, year
+):
+    from territory.report import annual_report_context
+    from territory.selectors import TerritoryFilters
+
+    context = annual_report_context(
+        user=quality_manager, filters=TerritoryFilters(), year=year, scope="Nord", described=[]
+    )
+    cells = _printed_cells(context)
+    assert not [cell for cell in cells if cell in {"1", "2", "3", "4"}], cells
+    assert context["cases_presented"] in {MASK, "0"} or int(context["cases_presented"]) >= 5
+    for key in ("period", "icd_pm", "avoidability", "factors"):
+        table = context["t"][key]
+        assert table.chart is None or not table.masked
+    if year == 2025:  # the world's deaths of 2025 are 1-4: masked, and their chart not drawn
+        assert context["t"]["period"].masked and context["t"]["period"].chart is None
+
+
+def test_annual_report_shows_counts_of_five_and_more_with_rate_and_chart(
+    client, quality_manager, world, maternity, chair
+):
+    from territory.report import annual_report_context
+    from territory.selectors import TerritoryFilters
+    from tests.territory.test_dashboard import bulk_cases
+
+    bulk_cases(maternity, chair, world.session, 240)  # 40 deaths in each year 2020-2025
+    context = annual_report_context(
+        user=quality_manager, filters=TerritoryFilters(), year=2025, scope="Nord", described=[]
+    )
+    assert int(context["t"]["activity"]["total"]) >= 40
+    rate = context["t"]["rates"].rows[0]
+    assert rate.cells[0].isdigit() and "‰" in rate.cells[2]
+    assert not [cell for cell in _printed_cells(context) if cell in {"1", "2", "3", "4"}]
+    client.force_login(quality_manager)
+    text = pdf_text(client.get(REPORT, {"year": 2025}).content)
+    assert rate.cells[2] in text
 
 
 def test_annual_report_refuses_a_bad_year_in_french(client, quality_manager, world):
