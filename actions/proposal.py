@@ -4,9 +4,11 @@ recording why none is needed; and what the actions add to the minutes and the se
 (each reviewed case's actions, the "Suivi des actions" section). Registered in apps.py into
 the committees registries: committees never imports actions."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -65,10 +67,16 @@ def session_date(session):
     return timezone.localtime(session.starts_at).date()
 
 
-def follow_up_of(*, session) -> list[CorrectiveAction]:
+# The session page and the minutes list the most overdue actions of the follow-up; the rest is
+# counted and left to the actions dashboard (a committee with years of history may have
+# thousands, which no one reads in session and which cost the page seconds).
+FOLLOW_UP_SHOWN = 25
+
+
+def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
     """ "Suivi des actions" (derived, never stored): the actions the committee decided in
     earlier sessions that are overdue at this session's date, or came due since the previous
-    session (HAS method)."""
+    session (HAS method); the longest overdue first."""
     day = session_date(session)
     previous = (
         Session.objects.filter(committee_id=session.committee_id, starts_at__lt=session.starts_at)
@@ -80,16 +88,71 @@ def follow_up_of(*, session) -> list[CorrectiveAction]:
     came_due = Q(pk__in=[])
     if previous is not None:
         came_due = Q(due_date__gt=timezone.localtime(previous).date(), due_date__lte=day)
-    return list(
+    return (
         CorrectiveAction.objects.filter(
             session__committee_id=session.committee_id, session__starts_at__lt=session.starts_at
         )
         .exclude(status__in=(ActionStatus.PROPOSED, ActionStatus.CANCELLED))
         .filter(Q(status__in=OPEN_STATUSES, due_date__lt=day) | came_due)
-        .select_related("owner_organisation")
-        .prefetch_related("cases")
         .order_by("due_date", "pk")
     )
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One line of the "Suivi des actions", its labels computed once (no per-row lookups)."""
+
+    pk: int
+    what_changes: str
+    case_codes: str
+    owner: str
+    due_on: str
+    status_label: str
+    late: bool
+
+
+def follow_up_rows(*, session, limit: int) -> tuple[list[FollowUpRow], int]:
+    """The `limit` longest overdue actions of the follow-up and how many there are in all, in
+    three queries whatever their number (the total rides on the rows' query)."""
+    day = session_date(session)
+    rows = list(
+        follow_up_of(session=session)
+        .annotate(total=Window(Count("pk")))
+        .values_list(
+            "pk",
+            "what_changes",
+            "owner_function",
+            "owner_organisation__name",
+            "due_date",
+            "status",
+            "total",
+        )[:limit]
+    )
+    if not rows:
+        return [], 0
+    codes: dict[int, list[str]] = {}
+    links = (
+        CorrectiveAction.cases.through.objects.filter(
+            correctiveaction_id__in=[row[0] for row in rows]
+        )
+        .order_by("case__code")
+        .values_list("correctiveaction_id", "case__code")
+    )
+    for action_id, code in links:
+        codes.setdefault(action_id, []).append(code)
+    statuses = {value: str(label) for value, label in ActionStatus.choices}
+    return [
+        FollowUpRow(
+            pk=pk,
+            what_changes=what_changes,
+            case_codes=", ".join(codes.get(pk, [])),
+            owner=f"{owner_function} ({organisation})",
+            due_on=due_date.strftime("%d/%m/%Y"),
+            status_label=statuses.get(status, status),
+            late=status in OPEN_STATUSES and due_date < day,
+        )
+        for pk, what_changes, owner_function, organisation, due_date, status, _total in rows
+    ], rows[0][-1]
 
 
 # --- What the actions add to the committees pages (registered in apps.py) ------------------
@@ -102,13 +165,19 @@ def minutes_case_actions(session, case_ids) -> dict[int, str]:
 
 
 def follow_up_section(session) -> tuple[str, str]:
-    """The "Suivi des actions" section of the session page and the minutes."""
-    day = session_date(session)
-    actions = follow_up_of(session=session)
-    for action in actions:
-        action.late = action.is_overdue_on(day)
+    """The "Suivi des actions" section of the session page and the minutes: the longest overdue
+    actions, and how many more the actions dashboard lists."""
+    rows, total = follow_up_rows(session=session, limit=FOLLOW_UP_SHOWN)
+    dashboard = reverse("actions:dashboard")
     html = render_to_string(
-        "actions/proposal/_follow_up.html", {"actions": actions, "reference_date": day}
+        "actions/proposal/_follow_up.html",
+        {
+            "actions": rows,
+            "total": total,
+            "more": total - len(rows),
+            "reference_date": session_date(session),
+            "dashboard_url": f"{dashboard}?committee={session.committee_id}&overdue=on",
+        },
     )
     return _("Suivi des actions"), html
 
@@ -126,14 +195,18 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
         )
     decision = NoActionDecision.objects.filter(case=case).first()
     may_plan = planner and review is not None and case.status != CaseStatus.CLOSED
-    adoption = next(
-        (
-            transition
-            for transition in workflow.available_transitions(case, request.user)
-            if transition.name == ADOPT
-        ),
-        None,
-    )
+    # Only the chair and secretary, once the review is recorded, see the adoption: nobody else
+    # pays for the case's transition guards.
+    adoption = None
+    if planner and review is not None:
+        adoption = next(
+            (
+                transition
+                for transition in workflow.available_transitions(case, request.user)
+                if transition.name == ADOPT
+            ),
+            None,
+        )
     html = render_to_string(
         "actions/proposal/_review_panel.html",
         {
@@ -149,7 +222,7 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             and case.status == CaseStatus.REVIEWED
             and all(action.status == ActionStatus.CANCELLED for action in actions),
             "no_action_form": NoActionForm(),
-            "adoption": adoption if planner and review is not None else None,
+            "adoption": adoption,
             "today": timezone.localdate(),
         },
         request=request,

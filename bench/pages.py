@@ -413,7 +413,8 @@ def pages(args) -> list[tuple[str, str, object, dict]]:
     coordinator = User.objects.get(email="coordinator@bench.rmm.test")
     deep = case_list_visible_to(user=coordinator)[min(50_000, Case.objects.count() - 30)]
     maternity = Organisation.objects.get(name="Maternité bench 03")
-    coming = Session.objects.get(status="planned")
+    coming = Session.objects.get(status="planned", place="Salle du réseau")
+    big = big_agenda()
     held = Session.objects.get(status="held")
     held_case = held.agenda.order_by("position").first().case_id
     # A case of the coordinator's page with its chronology, review and actions.
@@ -475,12 +476,55 @@ def pages(args) -> list[tuple[str, str, object, dict]]:
             {},
         ),
         (
+            "agenda open 645 cases, secretary",
+            "secretary",
+            reverse("committees:session_detail", args=[big.pk]),
+            {},
+        ),
+        (
             "agenda held, secretary",
             "secretary",
             reverse("committees:session_detail", args=[held.pk]),
             {},
         ),
     ]
+
+
+BIG_AGENDA = 645  # what `generate_fake_data` puts on one coming session
+
+
+def big_agenda():
+    """A second coming session with a very large agenda (as the fake data generator makes),
+    added once to a seeded database: the session page must stay fast whatever its length."""
+    from accounts.models import User
+    from cases.models import Case
+    from committees.models import AgendaItem, Committee, Session
+
+    place = "Salle du réseau (grand ordre du jour)"
+    session = Session.objects.filter(place=place).first()
+    if session is not None:
+        return session
+    committee = Committee.objects.get(name="Comité réseau bench")
+    secretary = User.objects.get(email="secretary@bench.rmm.test")
+    session = Session.objects.create(
+        committee=committee,
+        starts_at=timezone_now() + timedelta(days=40),
+        place=place,
+        status="planned",
+        created_by=secretary,
+    )
+    cases = Case.objects.filter(status="closed").order_by("-created_at")[:BIG_AGENDA]
+    AgendaItem.objects.bulk_create(
+        AgendaItem(session=session, case=case, position=position, presenter=secretary)
+        for position, case in enumerate(cases)
+    )
+    return session
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def measure(args) -> None:

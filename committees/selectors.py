@@ -1,6 +1,9 @@
 """Reads of the committees app, scoped to the user, with bounded query counts."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.urls import reverse
 
 from accounts.scope import with_covered_organisations
 from cases.clinical import CaseKind
@@ -24,6 +27,95 @@ def session_list_for(*, user) -> QuerySet[Session]:
 
 def agenda_of(*, session: Session) -> list[AgendaItem]:
     return list(session.agenda.select_related("case", "presenter").order_by("position", "pk"))
+
+
+# The session page shows the agenda by pages: a usual agenda (5 to 15 cases) fits on one, and a
+# very large one costs the page no more than this many rows with their forms.
+AGENDA_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One case of the agenda on the session page: its labels and links computed once."""
+
+    pk: int
+    number: int  # its rank in the whole agenda
+    case_id: int
+    code: str
+    kind_label: str
+    status_label: str
+    presenter_id: int | None
+    presenter_name: str
+    review_url: str
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    rows: list[AgendaRow]
+    number: int
+    total: int
+    first_position: int  # the number of the page's first case in the whole agenda
+    has_previous: bool
+    has_next: bool
+
+
+def agenda_page(*, session: Session, number: int = 1) -> AgendaPage:
+    """One page of the agenda, in agenda order, with whether each case's review is recorded:
+    two queries whatever the agenda's length (the total rides on the rows' query)."""
+    number = max(number, 1)
+    offset = (number - 1) * AGENDA_PAGE_SIZE
+    items = list(
+        session.agenda.order_by("position", "pk")
+        .annotate(total=Window(Count("pk")))
+        .values_list(
+            "pk",
+            "case_id",
+            "case__code",
+            "case__kind",
+            "case__status",
+            "presenter_id",
+            "presenter__full_name",
+            "total",
+        )[offset : offset + AGENDA_PAGE_SIZE]
+    )
+    if not items and number > 1:  # a page past the end (a case was removed): the first one
+        return agenda_page(session=session, number=1)
+    total = items[0][-1] if items else 0
+    reviewed = set(
+        session.reviews.filter(case_id__in=[item[1] for item in items]).values_list(
+            "case_id", flat=True
+        )
+    )
+    kinds = {value: str(label) for value, label in CaseKind.choices}
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    placeholder = 987654321
+    review_url = reverse("committees:review", args=[session.pk, placeholder])
+    rows = [
+        AgendaRow(
+            pk=pk,
+            number=offset + index,
+            case_id=case_id,
+            code=code,
+            kind_label=kinds.get(kind, kind),
+            status_label=statuses.get(status, status),
+            presenter_id=presenter_id,
+            presenter_name=presenter_name or "",
+            review_url=review_url.replace(str(placeholder), str(case_id)),
+            reviewed=case_id in reviewed,
+        )
+        for index, (pk, case_id, code, kind, status, presenter_id, presenter_name, _total) in (
+            enumerate(items, start=1)
+        )
+    ]
+    return AgendaPage(
+        rows=rows,
+        number=number,
+        total=total,
+        first_position=offset + 1,
+        has_previous=number > 1,
+        has_next=offset + len(rows) < total,
+    )
 
 
 def agenda_candidates(*, session: Session) -> QuerySet[Case]:

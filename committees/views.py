@@ -127,13 +127,16 @@ class SessionDetailView(SessionMixin, View):
         session = self.session
         planner = can_plan_session(request.user, session)
         present, quorum_ok = session_services.quorum_reached(session)
+        attendance = selectors.attendance_of(session=session)
         return render(
             request,
             "committees/session_detail.html",
             {
                 "session": session,
-                "agenda": selectors.agenda_of(session=session),
-                "attendance": selectors.attendance_of(session=session),
+                "agenda": selectors.agenda_page(
+                    session=session, number=_page_number(request.GET.get("page"))
+                ),
+                "attendance": attendance,
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
@@ -141,16 +144,24 @@ class SessionDetailView(SessionMixin, View):
                 "candidates": (
                     selectors.agenda_candidate_choices(session=session) if planner else []
                 ),
-                "members": session.committee.members.filter(is_active=True).select_related("user"),
+                # The active members, read once with the attendance.
+                "members": [member for member, _status in attendance],
                 "transitions": _session_transitions(session, request.user),
                 "cancel_form": CancelForm(),
-                "reviewed_case_ids": set(session.reviews.values_list("case_id", flat=True)),
                 "agenda_open": agenda_is_open(session),
                 "agenda_notice_is_short": agenda_notice_is_short(session),
                 "history": list(session.transitions.all()),
                 "sections": minutes_sections.session_sections(session=session),
             },
         )
+
+
+def _page_number(value) -> int:
+    """A page number from the query string: 1 when missing or not a number."""
+    try:
+        return min(max(int(value), 1), 10_000)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _session_transitions(session: Session, user):

@@ -8,10 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from actions.models import CorrectiveAction
+from actions.proposal import FOLLOW_UP_SHOWN
 from cases.models import CareEvent, CaseTransition
 from committees.models import AgendaItem, CaseReview, Session
-from committees.selectors import agenda_candidate_choices, agenda_candidates
+from committees.selectors import AGENDA_PAGE_SIZE, agenda_candidate_choices, agenda_candidates
 from tests.committees.conftest import days_from_now, full_review
 from tests.factories import CaseFactory
 
@@ -208,3 +211,103 @@ def test_held_session_lists_no_candidates(client, session, maternity, clinician,
     client.force_login(secretary)
     response = client.get(reverse("committees:session_detail", args=[session_id]))
     assert response.context["candidates"] == []
+
+
+def decided_actions(session, case, n, by, due_from_days=-200):
+    """`n` approved actions decided in `session` for `case`, the first the longest overdue."""
+    today = timezone.localdate()
+    actions = CorrectiveAction.objects.bulk_create(
+        CorrectiveAction(
+            what_changes=f"Changement de système n° {number}",
+            barrier="prevention",
+            nature="protocol",
+            owner_organisation=case.organisation,
+            owner_function="Cadre de la salle de naissance",
+            due_date=today + timedelta(days=due_from_days + number),
+            indicator="Audit de 20 dossiers",
+            indicator_check_date=today + timedelta(days=90),
+            session=session,
+            status="approved",
+            created_by=by,
+        )
+        for number in range(n)
+    )
+    CorrectiveAction.cases.through.objects.bulk_create(
+        CorrectiveAction.cases.through(correctiveaction_id=action.pk, case_id=case.pk)
+        for action in actions
+    )
+    return actions
+
+
+@pytest.mark.parametrize("role", ["secretary", "committee_member"])
+def test_open_agenda_query_count_is_constant_with_a_long_agenda_and_follow_up(
+    request, client, role, coming, earlier, maternity, clinician, secretary
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    url = reverse("committees:session_detail", args=[coming.pk])
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    on_agenda(coming, maternity, clinician, 2, secretary)
+    decided_actions(earlier, case, 2, secretary)
+    few = queries(client, url)
+    # More than a page of agenda and more follow-up than the page lists.
+    on_agenda(coming, maternity, clinician, AGENDA_PAGE_SIZE + 5, secretary)
+    decided_actions(earlier, case, FOLLOW_UP_SHOWN + 10, secretary)
+    assert queries(client, url) == few
+    assert queries(client, url, {"page": 2}) == few
+
+
+def test_follow_up_lists_the_longest_overdue_actions_and_counts_the_others(
+    client, monkeypatch, coming, earlier, committee, maternity, clinician, secretary
+):
+    monkeypatch.setattr("actions.proposal.FOLLOW_UP_SHOWN", 3)
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    actions = decided_actions(earlier, case, 5, secretary)
+    client.force_login(secretary)
+    html = client.get(reverse("committees:session_detail", args=[coming.pk])).content.decode()
+    for action in actions[:3]:  # the three longest overdue
+        assert f"A{action.pk} — Changement" in html
+        assert action.due_date.strftime("%d/%m/%Y") in html
+    for action in actions[3:]:
+        assert f"A{action.pk} — " not in html
+    assert case.code in html
+    assert "5 actions au suivi : 2 ne sont pas affichées" in html
+    dashboard = reverse("actions:dashboard")
+    assert f'href="{dashboard}?committee={committee.pk}&amp;overdue=on"' in html
+
+
+def test_follow_up_says_nothing_more_when_every_action_is_shown(
+    client, coming, earlier, maternity, clinician, secretary
+):
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    actions = decided_actions(earlier, case, 2, secretary)
+    client.force_login(secretary)
+    html = client.get(reverse("committees:session_detail", args=[coming.pk])).content.decode()
+    assert all(f"A{action.pk} — " in html for action in actions)
+    assert 'id="action-follow-up-more"' not in html
+
+
+def test_a_long_agenda_is_shown_by_pages_in_agenda_order(
+    client, monkeypatch, coming, maternity, clinician, secretary
+):
+    monkeypatch.setattr("committees.selectors.AGENDA_PAGE_SIZE", 2)
+    made = cases(maternity, clinician, 5, status="scheduled")
+    for position, case in enumerate(made):
+        AgendaItem.objects.create(session=coming, case=case, position=position, presenter=secretary)
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[coming.pk])
+
+    def shown(params):
+        agenda = client.get(url, params).context["agenda"]
+        return agenda, [row.case_id for row in agenda.rows]
+
+    agenda, ids = shown({})
+    assert ids == [made[0].pk, made[1].pk] and agenda.has_next and not agenda.has_previous
+    agenda, ids = shown({"page": 3})
+    assert ids == [made[4].pk] and agenda.has_previous and not agenda.has_next
+    assert [row.number for row in agenda.rows] == [5]
+    html = client.get(url, {"page": 2}).content.decode()
+    assert "Cas 3 à 4 sur 5" in html and 'href="?page=3"' in html and 'href="?page=1"' in html
+    # A page past the end (cases removed since) and a page that is not a number: the first.
+    assert shown({"page": 9})[1] == [made[0].pk, made[1].pk]
+    assert shown({"page": "x"})[1] == [made[0].pk, made[1].pk]
