@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.demo import NETWORK
 from accounts.models import Organisation, User
+from accounts.services import membership_bootstrap
 from cases.models import Case
 
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     PathwayStage,
 )
 from .services import reviews, sessions
+from .services.seats import ORGANISATION_ROLE_OF_SEAT
 
 COMMITTEE_NAME = "Comité RMM du réseau Val-de-Bièvre (démo)"
 MEMBERS = [
@@ -62,6 +64,11 @@ def load() -> dict[str, int]:
             committee=committee, user=users[email], role=role, specialty=specialty
         )
         CharterAcceptance.objects.create(committee=committee, user=users[email])
+        # Seats are the single source of committee roles: each seat has its organisation role
+        # (referent@ sits as a member without holding one from accounts.demo).
+        membership_bootstrap(
+            user=users[email], organisation=network, role=ORGANISATION_ROLE_OF_SEAT[role]
+        )
     chair, secretary = users["president@rmm-demo.fr"], users["secretaire@rmm-demo.fr"]
 
     ready = list(Case.objects.filter(organisation__parent=network, status="ready").order_by("pk"))
