@@ -1,12 +1,11 @@
-"""Forms of the case pages (crispy-bootstrap5). Validation messages are French; the forms only
+"""Forms of the case pages. Validation messages are French; the forms only
 validate input: what happens next is decided by the services."""
 
 import re
 from dataclasses import dataclass
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rmm.validators import validate_plausible_date
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
+from .clinical.messages import clinical_error_messages
 from .fields import NormalisedCharField, max_comment_length, max_summary_length
 from .models import CareEvent, Case, IdentityVault
 from .selectors import CaseFilters
@@ -21,7 +21,8 @@ from .status import CaseStatus
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
 PHONE_CHARACTERS = re.compile(r"[+\d\s().-]+")
-DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
+# A time with each date, always (MomentField refuses a date alone with a clinical message).
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %H h %M"]
 CLINICAL_FIELDS = [field for _legend, fields in FIELD_GROUPS for field in fields]
 # The edit page lists the checkboxes it rendered: an unticked box is absent from a POST, and
 # only this list tells "shown and unticked" (False) from "not shown" (keep the recorded value).
@@ -46,58 +47,181 @@ def shown_checkboxes(form: forms.BaseForm) -> list[str]:
     return [name for name, f in form.fields.items() if isinstance(f.widget, forms.CheckboxInput)]
 
 
-class ClinicalFactsForm(forms.ModelForm):
+# Always needed to declare (the rule itself: `clinical_facts_missing_fields`, and the guard of
+# the `declare` transition); marked on the form with a visible "*", `required` and aria.
+REQUIRED_TO_DECLARE = frozenset(
+    {
+        "organisation",
+        "outcome",
+        "gestational_age_weeks",
+        "gestational_age_days",
+        "birth_weight_g",
+        "sex",
+        "birth_place_type",
+    }
+)
+# Needed for a death after live birth only: said in the help text, not marked "*".
+REQUIRED_FOR_LIVE_BIRTH_DEATH = frozenset({"place_of_death", "born_at", "died_at"})
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One control of a declaration step, ready for the template: the widget (with its
+    `aria-describedby` pointing at help and errors), and whether it is required to declare."""
+
+    field: forms.BoundField
+    widget: str
+    required: bool
+    required_if_live_birth: bool
+    checkbox: bool
+    errors: list[str]
+
+
+def _css_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class StepRowsMixin:
+    """Fields shown on a declaration step, with clinical messages and required markers."""
+
+    def prepare_fields(self, model) -> None:
+        for name, field in self.fields.items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                model_field = None
+            # The organisation of a new case and the moments of birth and death are declared
+            # with their own messages.
+            if (
+                model_field is not None
+                and name != "organisation"
+                and name not in self.declared_fields
+            ):
+                field.error_messages.update(clinical_error_messages(name, model_field, field))
+            if name in REQUIRED_TO_DECLARE:
+                field.widget.attrs.update({"required": True, "aria-required": "true"})
+            elif name in REQUIRED_FOR_LIVE_BIRTH_DEATH:
+                needed = _("Nécessaire pour déclarer un décès après naissance vivante.")
+                field.help_text = f"{field.help_text} {needed}".strip()
+
+    def rows(self, names=None) -> list[FieldRow]:
+        names = [n for n in (names if names is not None else self.fields) if n in self.fields]
+        rows = []
+        for name in names:
+            bound = self[name]
+            css = _css_class(bound.field.widget)
+            if bound.errors:
+                css += " is-invalid"
+            rows.append(
+                FieldRow(
+                    field=bound,
+                    widget=bound.as_widget(attrs={"class": css}),
+                    required=name in REQUIRED_TO_DECLARE,
+                    required_if_live_birth=name in REQUIRED_FOR_LIVE_BIRTH_DEATH,
+                    checkbox=isinstance(bound.field.widget, forms.CheckboxInput),
+                    errors=[str(error) for error in bound.errors],
+                )
+            )
+        return rows
+
+
+def _keep_only(form: forms.BaseForm, names) -> None:
+    for name in list(form.fields):
+        if name not in names:
+            del form.fields[name]
+
+
+class ClinicalFactsForm(StepRowsMixin, forms.ModelForm):
+    """The clinical facts of a case. `step`: an unbound form shows that step's fields only; a
+    bound one with `only_submitted` keeps the fields its POST carries (absent is not empty)."""
+
     class Meta:
         model = Case
         fields = CLINICAL_FIELDS
 
-    def __init__(self, *args, organisations=None, only_submitted=False, **kwargs):
+    def __init__(self, *args, organisations=None, only_submitted=False, step=None, **kwargs):
         super().__init__(*args, **kwargs)
         if only_submitted and self.is_bound:
             keep_submitted_fields_only(self)
-        self.shown_checkboxes = shown_checkboxes(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        layout = []
+        elif step is not None:
+            _keep_only(self, step.facts)
         if organisations is not None:
-            self.fields["organisation"] = forms.ModelChoiceField(
-                queryset=organisations,
-                label=_("Organisation déclarante"),
-                error_messages={"invalid_choice": _("Choisissez une de vos organisations.")},
-            )
+            self.fields = {
+                "organisation": forms.ModelChoiceField(
+                    queryset=organisations,
+                    label=_("Organisation déclarante"),
+                    error_messages={
+                        "invalid_choice": _("Choisissez une de vos organisations."),
+                        "required": _("Choisissez l'organisation qui déclare ce cas."),
+                    },
+                ),
+                **self.fields,
+            }
             if organisations.count() == 1:
                 self.fields["organisation"].initial = organisations.first()
-            layout.append(Fieldset(_("Organisation"), "organisation"))
-        layout += [
-            Fieldset(legend, *[f for f in fields if f in self.fields], css_id=f"section-{index}")
-            for index, (legend, fields) in enumerate(FIELD_GROUPS, start=1)
-        ]
-        self.sections = [
-            (f"section-{index}", legend)
-            for index, (legend, _fields) in enumerate(FIELD_GROUPS, start=1)
-        ]
+        self.shown_checkboxes = shown_checkboxes(self)
+        self.prepare_fields(Case)
         # Cross-field rules (stillbirth thresholds, Apgar only for live births...) live on the
         # model's clean(), which a ModelForm runs, so that the service enforces the same rules.
-        self.helper.layout = Layout(*layout)
+
+    def has_entries(self) -> bool:
+        """Whether anything was typed or chosen (a ticked box counts, an empty select not)."""
+        data = getattr(self, "cleaned_data", {})
+        return any(
+            value not in (None, "", False) for name, value in data.items() if name != "organisation"
+        )
 
 
-class IdentityForm(forms.ModelForm):
-    born_at = forms.DateTimeField(
-        label=_("Date et heure de naissance"),
+TIME_MISSING = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$")
+
+
+class MomentField(forms.DateTimeField):
+    """A date with its time, always: a date alone would silently become midnight (a baby born
+    at 10:30 would be counted 10 hours older at death)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and TIME_MISSING.match(value):
+            raise forms.ValidationError(self.error_messages["time_missing"], code="time_missing")
+        return super().to_python(value)
+
+
+def _moment_field(label, help_text, *, time_missing, invalid) -> MomentField:
+    return MomentField(
+        label=label,
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
-        help_text=_("JJ/MM/AAAA HH:MM — chiffré, jamais montré au comité."),
+        help_text=help_text,
         validators=[validate_plausible_date],
-        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+        widget=forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M",
+            attrs={"placeholder": "JJ/MM/AAAA HH:MM", "autocomplete": "off"},
+        ),
+        error_messages={"time_missing": time_missing, "invalid": invalid},
     )
-    died_at = forms.DateTimeField(
-        label=_("Date et heure du décès"),
-        required=False,
-        input_formats=DATETIME_INPUT_FORMATS,
-        help_text=_("JJ/MM/AAAA HH:MM — l'âge au décès est calculé à partir de ces dates."),
-        validators=[validate_plausible_date],
-        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+
+
+class IdentityForm(StepRowsMixin, forms.ModelForm):
+    born_at = _moment_field(
+        _("Date et heure de naissance"),
+        _("JJ/MM/AAAA HH:MM, heure obligatoire — chiffré, jamais montré au comité."),
+        time_missing=_(
+            "Indiquez aussi l'heure de naissance (JJ/MM/AAAA HH:MM) : une date seule compterait "
+            "minuit et fausserait l'âge au décès."
+        ),
+        invalid=_("Saisissez la date et l'heure de naissance au format JJ/MM/AAAA HH:MM."),
+    )
+    died_at = _moment_field(
+        _("Date et heure du décès"),
+        _("JJ/MM/AAAA HH:MM, heure obligatoire — l'âge au décès en est calculé."),
+        time_missing=_(
+            "Indiquez aussi l'heure du décès (JJ/MM/AAAA HH:MM) : une date seule compterait "
+            "minuit et fausserait l'âge au décès."
+        ),
+        invalid=_("Saisissez la date et l'heure du décès au format JJ/MM/AAAA HH:MM."),
     )
 
     class Meta:
@@ -118,21 +242,18 @@ class IdentityForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, only_submitted=False, **kwargs):
+    def __init__(self, *args, only_submitted=False, step=None, **kwargs):
         super().__init__(*args, **kwargs)
         if only_submitted and self.is_bound:
             keep_submitted_fields_only(self)
+        elif step is not None:
+            _keep_only(self, step.identity)
         self.shown_checkboxes = shown_checkboxes(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(
-                _("Identité (coffre chiffré, visible du déclarant et des référents)"),
-                *[f for f in self.Meta.fields if f in self.fields],
-                css_id="section-identity",
-            )
-        )
+        self.prepare_fields(IdentityVault)
+
+    def has_entries(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(value not in (None, "") for value in data.values())
 
     def clean_email(self):
         email = self.cleaned_data.get("email", "").strip()

@@ -114,6 +114,22 @@ def cases_editable_by(user) -> QuerySet:
 
 
 @rules.predicate
+def can_delete_draft(user, case) -> bool:
+    """A draft never sent: its author, or a coordinator of the declaring organisation."""
+    return case.status == S.DRAFT and (_is_declarant(user, case) or _coordinates(user, case))
+
+
+def drafts_deletable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        Q(declared_by_id=user.pk, organisation_id__in=organisation_ids_with_role(user))
+        | Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR)),
+        status=S.DRAFT,
+    )
+
+
+@rules.predicate
 def can_document_case(user, case) -> bool:
     """Chronology and anonymisation: the coordinator, while documenting."""
     return case.status == S.DOCUMENTING and _coordinates(user, case)
@@ -164,12 +180,14 @@ rules.add_rule("cases.view_case", can_view_case)
 rules.add_rule("cases.view_identity", can_view_identity)
 rules.add_rule("cases.edit_case", can_edit_case)
 rules.add_rule("cases.document_case", can_document_case)
+rules.add_rule("cases.delete_draft", can_delete_draft)
 
 PAIRED_SCOPES = {
     "cases.view_case": cases_visible_to,
     "cases.view_identity": cases_with_identity_visible_to,
     "cases.edit_case": cases_editable_by,
     "cases.document_case": cases_documentable_by,
+    "cases.delete_draft": drafts_deletable_by,
 }
 
 

@@ -1,6 +1,8 @@
 """Case pages. Thin: fetch through a selector (a case the user may not see is a 404), call one
 service, turn its known errors into a French message."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
@@ -16,6 +18,8 @@ from accounts.permissions import organisations_where_user_may_declare
 
 from . import selectors
 from .anonymisation import finding_key
+from .clinical import DECLARATION_STEPS, REVIEW_STEP, STEPS_BY_SLUG, step_of_field
+from .clinical.derivation import declaration_missing_fields
 from .conditions import review_texts
 from .detection import KIND_LABELS, SIGNAL_LABELS, case_findings, second_signal
 from .exceptions import CaseError, WouldErase
@@ -30,6 +34,7 @@ from .forms import (
 from .models import CareEvent, Case, IdentityVault
 from .panels import case_panels
 from .permissions import (
+    can_delete_draft,
     can_document_case,
     can_edit_case,
     can_view_case,
@@ -39,6 +44,7 @@ from .permissions import (
 from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
 from .services.transitions import case_transition, transitions_for
+from .status import CaseStatus
 
 
 def visible_case(user, pk) -> Case:
@@ -96,9 +102,139 @@ class CaseListView(LoginRequiredMixin, View):
         )
 
 
+# --- The declaration in steps ----------------------------------------------------------------
+# Each step is saved as it goes (the first one creates the draft); "verifier" lists what is
+# still missing and offers "Déclarer", which goes through the `declare` transition and its guard.
+DECLARATION_TOKENS = "declaration_tokens"  # session: form token -> draft created from it
+MAX_REMEMBERED_TOKENS = 20
+
+
+def _step_or_404(slug: str | None):
+    if slug is None:
+        return DECLARATION_STEPS[0]
+    if slug == REVIEW_STEP:
+        return None
+    try:
+        return STEPS_BY_SLUG[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _next_slug(step) -> str | None:
+    slugs = [s.slug for s in DECLARATION_STEPS]
+    index = slugs.index(step.slug)
+    return slugs[index + 1] if index + 1 < len(slugs) else None
+
+
+def _previous_slug(step) -> str | None:
+    slugs = [s.slug for s in DECLARATION_STEPS] + [REVIEW_STEP]
+    index = slugs.index(step.slug if step is not None else REVIEW_STEP)
+    return slugs[index - 1] if index > 0 else None
+
+
+def _step_url(case: Case, slug: str) -> str:
+    return reverse("cases:edit_step", args=[case.pk, slug])
+
+
+def _missing(case: Case, vault) -> list[dict]:
+    """What the draft still lacks before "Déclarer", each with a link to where it is entered."""
+    rows = []
+    for name, label in declaration_missing_fields(
+        case,
+        born_at=vault.born_at if vault is not None else None,
+        died_at=vault.died_at if vault is not None else None,
+    ):
+        url = f"{_step_url(case, step_of_field(name).slug)}#id_{name}" if case.pk else ""
+        rows.append({"name": name, "label": label, "url": url})
+    return rows
+
+
+def _steps(case: Case | None, vault, current: str, missing: list[dict], with_review: bool):
+    """The step indicator: each step, whether something is entered there, what it lacks."""
+    missing_names = {row["name"] for row in missing}
+    rows = []
+    for step in DECLARATION_STEPS:
+        values = [getattr(case, name, None) for name in step.facts] if case else []
+        if vault is not None:
+            values += [getattr(vault, name, None) for name in step.identity]
+        lacking = [name for name in step.fields if name in missing_names]
+        rows.append(
+            {
+                "slug": step.slug,
+                "title": step.title,
+                "url": _step_url(case, step.slug) if case and case.pk else "",
+                "current": step.slug == current,
+                "lacking": len(lacking),
+                "complete": bool(case and case.pk)
+                and not lacking
+                and any(v not in (None, "", False) for v in values),
+            }
+        )
+    if with_review:
+        rows.append(
+            {
+                "slug": REVIEW_STEP,
+                "title": _("Vérifier et déclarer"),
+                "url": _step_url(case, REVIEW_STEP) if case and case.pk else "",
+                "current": current == REVIEW_STEP,
+                "lacking": 0,
+                "complete": False,
+            }
+        )
+    return rows
+
+
+def _rows(form, step) -> list:
+    """The step's fields; after a refused POST also any other field it carried (nothing typed
+    is lost)."""
+    if form is None:
+        return []
+    names = [name for name in ("organisation", *step.fields) if name in form.fields] if step else []
+    if form.is_bound:
+        names += [name for name in form.fields if name not in names]
+    return form.rows(names)
+
+
+def _nothing_entered_message() -> str:
+    return _(
+        "Rien n'a été enregistré : le formulaire est vide. Renseignez au moins l'événement "
+        "déclaré pour créer le brouillon."
+    )
+
+
+def _render_step(request, *, case, step, facts_form, identity_form, vault, status=200, **extra):
+    current = step.slug if step else REVIEW_STEP
+    creating = case is None or case.pk is None
+    missing = _missing(case, vault) if case is not None else []
+    draft = creating or case.status == CaseStatus.DRAFT
+    forms_shown = [f for f in (facts_form, identity_form) if f is not None]
+    context = {
+        "case": case if not creating else None,
+        "creating": creating,
+        "step": step,
+        "current": current,
+        "steps": _steps(case, vault, current, missing, with_review=draft),
+        "missing": missing,
+        "facts_rows": _rows(facts_form, step),
+        "identity_rows": _rows(identity_form, step),
+        "facts_form": facts_form,
+        "identity_form": identity_form,
+        "forms_with_errors": [f for f in forms_shown if f.errors],
+        "previous_slug": _previous_slug(step) if not creating else None,
+        "next_slug": _next_slug(step) if step else None,
+        "draft": draft,
+        "review_step": REVIEW_STEP,
+        **extra,
+    }
+    return render(request, "cases/case_form.html", context, status=status)
+
+
 @method_decorator(never_cache, name="dispatch")
 class CaseDeclareView(LoginRequiredMixin, View):
-    """A clinician's declaration: save a draft, or save and declare."""
+    """The first step of a clinician's declaration: the essentials. Saving it creates the draft
+    (nothing is created from an empty form, nor twice from one form sent twice)."""
+
+    step = DECLARATION_STEPS[0]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -108,48 +244,75 @@ class CaseDeclareView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self.render(ClinicalFactsForm(organisations=self.organisations), IdentityForm())
+        return self.render(
+            ClinicalFactsForm(organisations=self.organisations, step=self.step),
+            IdentityForm(step=self.step),
+            token=secrets.token_urlsafe(16),
+        )
 
-    def render(self, facts_form, identity_form, status=200):
-        return render(
-            request=self.request,
-            template_name="cases/case_form.html",
-            context={
-                "facts_form": facts_form,
-                "identity_form": identity_form,
-                "creating": True,
-                "forms_with_errors": [facts_form, identity_form],
-            },
+    def render(self, facts_form, identity_form, status=200, token=""):
+        return _render_step(
+            self.request,
+            case=None,
+            step=self.step,
+            facts_form=facts_form,
+            identity_form=identity_form,
+            vault=None,
             status=status,
+            token=token,
         )
 
     def post(self, request):
-        facts_form = ClinicalFactsForm(request.POST, organisations=self.organisations)
-        identity_form = IdentityForm(request.POST)
+        token = request.POST.get("token", "")[:64]
+        remembered = request.session.get(DECLARATION_TOKENS, {})
+        if token and token in remembered:
+            # The same form sent twice (a double click, a reload): the draft already exists.
+            case = Case.objects.filter(pk=remembered[token]).first()
+            if case is not None and can_view_case(request.user, case):
+                messages.info(
+                    request,
+                    _("Ce formulaire a déjà été enregistré : brouillon %(code)s.")
+                    % {"code": case.code},
+                )
+                return redirect("cases:detail", pk=case.pk)
+        facts_form = ClinicalFactsForm(
+            request.POST, organisations=self.organisations, only_submitted=True
+        )
+        identity_form = IdentityForm(request.POST, only_submitted=True)
         if not (facts_form.is_valid() and identity_form.is_valid()):
             messages.error(
                 request, _("Le formulaire contient des erreurs : rien n'a été enregistré.")
             )
-            return self.render(facts_form, identity_form, status=400)
-        facts = _facts(facts_form)
+            return self.render(facts_form, identity_form, status=400, token=token)
+        if not (facts_form.has_entries() or identity_form.has_entries()):
+            messages.error(request, _nothing_entered_message())
+            return self.render(facts_form, identity_form, status=400, token=token)
         try:
             case = case_services.case_create_draft(
                 organisation=facts_form.cleaned_data["organisation"],
                 by=request.user,
-                facts=facts,
+                facts=_facts(facts_form),
                 identity=_identity(identity_form),
             )
         except CaseError as error:
             messages.error(request, error.message)
-            return self.render(facts_form, identity_form, status=400)
-        return _after_save(request, case)
+            return self.render(facts_form, identity_form, status=400, token=token)
+        if token:
+            remembered = dict(list(remembered.items())[-(MAX_REMEMBERED_TOKENS - 1) :])
+            remembered[token] = case.pk
+            request.session[DECLARATION_TOKENS] = remembered
+        if "declare" in request.POST:
+            return _after_save(request, case)
+        messages.success(request, _("Brouillon %(code)s enregistré.") % {"code": case.code})
+        return redirect(_step_url(case, _next_slug(self.step)))
 
 
 def _after_save(request, case: Case) -> HttpResponseRedirect:
     if "declare" in request.POST:
+        expected = request.POST.get("expected_status") or case.status
         try:
             case_transition(
-                case_id=case.pk, name="declare", by=request.user, expected_status=case.status
+                case_id=case.pk, name="declare", by=request.user, expected_status=expected
             )
         except CaseError as error:
             messages.warning(
@@ -169,41 +332,72 @@ def _after_save(request, case: Case) -> HttpResponseRedirect:
 
 @method_decorator(never_cache, name="dispatch")
 class CaseEditView(LoginRequiredMixin, View):
+    """Complete a draft step by step (its author), or correct a declared case (the
+    coordinator), with the same steps; "verifier" lists what a draft still lacks."""
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.case = visible_case(request.user, kwargs["pk"])
+            self.step = _step_or_404(kwargs.get("step"))
             if not can_edit_case(request.user, self.case):
-                messages.error(request, _("Ce cas n'est pas modifiable par vous à ce stade."))
+                if request.method == "POST" and "declare" in request.POST:
+                    # Sent twice, or declared meanwhile from another tab.
+                    messages.info(
+                        request,
+                        _("Le cas %(code)s n'est plus un brouillon : %(status)s.")
+                        % {"code": self.case.code, "status": self.case.get_status_display()},
+                    )
+                else:
+                    messages.error(request, _("Ce cas n'est pas modifiable par vous à ce stade."))
                 return redirect("cases:detail", pk=self.case.pk)
+            if self.step is None and self.case.status != CaseStatus.DRAFT:
+                return redirect("cases:edit", pk=self.case.pk)
             self.with_identity = can_view_identity(request.user, self.case)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk):
-        identity_form = None
-        if self.with_identity:
-            vault = case_services.identity_for_display(case=self.case, by=request.user)
-            identity_form = IdentityForm(instance=vault)
-        return self.render(ClinicalFactsForm(instance=self.case), identity_form)
+    def vault_for_display(self):
+        if not self.with_identity:
+            return None
+        if (
+            self.case.status == CaseStatus.DRAFT
+            and self.case.declared_by_id == self.request.user.pk
+        ):
+            # The author's own unsent draft: what they typed, shown back to them (the access log
+            # traces who else reads an identity; it would also make the draft undeletable).
+            return case_services.identity_for_edit(case=self.case, by=self.request.user)
+        return case_services.identity_for_display(case=self.case, by=self.request.user)
 
-    def render(self, facts_form, identity_form, status=200, erasing=None):
-        return render(
+    def get(self, request, pk, step=None):
+        vault = identity_form = None
+        if self.with_identity and self.step is not None and self.step.identity:
+            vault = self.vault_for_display()
+            identity_form = IdentityForm(instance=vault, step=self.step)
+        facts_form = ClinicalFactsForm(instance=self.case, step=self.step) if self.step else None
+        return self.render(facts_form, identity_form, vault=vault)
+
+    def render(self, facts_form, identity_form, status=200, erasing=None, vault=None):
+        if vault is None and self.with_identity:
+            vault = IdentityVault.objects.filter(case=self.case).first()
+        may_declare = any(
+            t.name == "declare" for t in transitions_for(case=self.case, user=self.request.user)
+        )
+        if self.step is None:
+            facts_form = identity_form = None
+        return _render_step(
             self.request,
-            "cases/case_form.html",
-            {
-                "facts_form": facts_form,
-                "identity_form": identity_form,
-                "case": self.case,
-                "may_declare": any(
-                    t.name == "declare"
-                    for t in transitions_for(case=self.case, user=self.request.user)
-                ),
-                "forms_with_errors": [f for f in (facts_form, identity_form) if f is not None],
-                "erasing": erasing,
-            },
+            case=self.case,
+            step=self.step,
+            facts_form=facts_form,
+            identity_form=identity_form,
+            vault=vault,
             status=status,
+            may_declare=may_declare,
+            erasing=erasing,
         )
 
-    def post(self, request, pk):
+    def post(self, request, pk, step=None):
+        if self.step is None:  # "Vérifier et déclarer": nothing to save, only the transition
+            return _after_save(request, self.case)
         # A field the POST does not carry keeps its recorded value: absent is not empty.
         facts_form = ClinicalFactsForm(
             request.POST, instance=Case.objects.get(pk=self.case.pk), only_submitted=True
@@ -238,8 +432,53 @@ class CaseEditView(LoginRequiredMixin, View):
             return self.render(facts_form, identity_form, status=400)
         if "declare" in request.POST:
             return _after_save(request, case)
+        go = request.POST.get("go", "")
+        if (go == REVIEW_STEP and case.status == CaseStatus.DRAFT) or go in STEPS_BY_SLUG:
+            messages.success(request, _("Enregistré."))
+            return redirect(_step_url(case, go))
+        if "continue" in request.POST:
+            following = _next_slug(self.step)
+            if following is None and case.status == CaseStatus.DRAFT:
+                following = REVIEW_STEP
+            if following is not None:
+                messages.success(
+                    request, _("Étape « %(step)s » enregistrée.") % {"step": self.step.title}
+                )
+                return redirect(_step_url(case, following))
         messages.success(request, _("Modifications enregistrées."))
         return redirect("cases:detail", pk=case.pk)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CaseDraftDeleteView(LoginRequiredMixin, View):
+    """ "Supprimer le brouillon", after a confirmation page: drafts only, by their author or a
+    coordinator of the organisation."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.case = visible_case(request.user, kwargs["pk"])
+            if not can_delete_draft(request.user, self.case):
+                messages.error(
+                    request,
+                    _(
+                        "Seul un brouillon se supprime, par son auteur ou un référent de "
+                        "l'organisation. Rien n'a été supprimé."
+                    ),
+                )
+                return redirect("cases:detail", pk=self.case.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return render(request, "cases/case_delete.html", {"case": self.case})
+
+    def post(self, request, pk):
+        try:
+            code = case_services.case_draft_delete(case=self.case, by=request.user)
+        except CaseError as error:
+            messages.error(request, error.message)
+            return redirect("cases:detail", pk=self.case.pk)
+        messages.success(request, _("Brouillon %(code)s supprimé.") % {"code": code})
+        return redirect("cases:list")
 
 
 class CaseDetailView(LoginRequiredMixin, View):

@@ -16,9 +16,18 @@ rules), `model_fields` (the abstract model) and `layout` (the declaration form's
 
 from .derivation import *  # noqa: F403
 from .derivation import __all__ as _derivation
-from .layout import FIELD_GROUPS
+from .layout import DECLARATION_STEPS, FIELD_GROUPS, REVIEW_STEP, STEPS_BY_SLUG, step_of_field
 from .model_fields import ClinicalFacts
 from .value_sets import *  # noqa: F403
 from .value_sets import __all__ as _value_sets
 
-__all__ = ["FIELD_GROUPS", "ClinicalFacts", *_derivation, *_value_sets]
+__all__ = [
+    "DECLARATION_STEPS",
+    "FIELD_GROUPS",
+    "REVIEW_STEP",
+    "STEPS_BY_SLUG",
+    "ClinicalFacts",
+    "step_of_field",
+    *_derivation,
+    *_value_sets,
+]

@@ -32,7 +32,9 @@ __all__ = [
     "body_mass_index",
     "clinical_facts_compute_derived_values",
     "clinical_facts_errors",
+    "clinical_facts_missing_fields",
     "clinical_facts_missing_for_declaration",
+    "declaration_missing_fields",
     "derive_kind",
     "format_gestational_age",
     "gestational_age_category",
@@ -279,8 +281,8 @@ def clinical_facts_errors(
     return errors
 
 
-def clinical_facts_missing_for_declaration(facts: Any) -> list[str]:
-    """French labels of the facts still needed before the case can be declared.
+def clinical_facts_missing_fields(facts: Any) -> list[tuple[str, str]]:
+    """(field to fill, French label) of each fact still needed before the case can be declared.
 
     The event, gestational age, birth weight, sex and place of birth; the place of death too for
     a death after live birth. "Inconnu" is an answer: only facts left empty are missing.
@@ -288,12 +290,34 @@ def clinical_facts_missing_for_declaration(facts: Any) -> list[str]:
     missing = []
     outcome = _get(facts, "outcome")
     if not outcome:
-        missing.append(LABELS["outcome"])
-    if _get(facts, "gestational_age_weeks") is None or _get(facts, "gestational_age_days") is None:
-        missing.append(LABELS["gestational_age"])
+        missing.append(("outcome", LABELS["outcome"]))
+    if _get(facts, "gestational_age_weeks") is None:
+        missing.append(("gestational_age_weeks", LABELS["gestational_age"]))
+    elif _get(facts, "gestational_age_days") is None:
+        missing.append(("gestational_age_days", LABELS["gestational_age"]))
     for field in ("birth_weight_g", "sex", "birth_place_type"):
         if _get(facts, field) in (None, ""):
-            missing.append(LABELS[field])
+            missing.append((field, LABELS[field]))
     if outcome == Outcome.LIVE_BIRTH_DEATH and not _get(facts, "place_of_death"):
-        missing.append(LABELS["place_of_death"])
-    return [str(label) for label in missing]
+        missing.append(("place_of_death", LABELS["place_of_death"]))
+    return [(field, str(label)) for field, label in missing]
+
+
+def clinical_facts_missing_for_declaration(facts: Any) -> list[str]:
+    """French labels of the facts still needed before the case can be declared."""
+    return [label for _field, label in clinical_facts_missing_fields(facts)]
+
+
+def declaration_missing_fields(
+    facts: Any, *, born_at: datetime | None, died_at: datetime | None
+) -> list[tuple[str, str]]:
+    """Everything a draft still lacks before "Déclarer", as (field, French label): the facts,
+    and for a death after live birth the exact moments of birth and death (the same rule as the
+    `declare` transition's guard, `cases.conditions.declaration_complete`)."""
+    missing = clinical_facts_missing_fields(facts)
+    if _get(facts, "outcome") == Outcome.LIVE_BIRTH_DEATH:
+        if born_at is None:
+            missing.append(("born_at", gettext("Date et heure de naissance")))
+        if died_at is None:
+            missing.append(("died_at", gettext("Date et heure du décès")))
+    return missing

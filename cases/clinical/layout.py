@@ -1,6 +1,8 @@
 """How the declaration form groups the clinical facts (fieldsets, in the order clinicians
 fill them)."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext_lazy as _
 
 from .value_sets import RESUSCITATION_STEPS
@@ -140,3 +142,87 @@ FIELD_GROUPS = [
         ],
     ),
 ]
+
+
+# --------------------------------------------------------------------------------------
+# The declaration in steps: what a declaration needs first, then the rest in the order of the
+# story (mother, pregnancy, labour, baby, death), then the identity and the clinician's account.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclarationStep:
+    slug: str
+    title: str
+    facts: tuple[str, ...]
+    identity: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.facts + self.identity
+
+
+def _group(legend_index: int, *, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(name for name in FIELD_GROUPS[legend_index][1] if name not in without)
+
+
+# The facts a declaration cannot go without (`clinical_facts_missing_for_declaration`) and the
+# exact birth and death moments, on the first step; maternity level beside the place of birth.
+ESSENTIAL_FACTS = (
+    "outcome",
+    "gestational_age_weeks",
+    "gestational_age_days",
+    "birth_weight_g",
+    "sex",
+    "birth_place_type",
+    "maternity_level_at_birth",
+    "place_of_death",
+)
+_IN_UTERO_TRANSFER = tuple(name for name in FIELD_GROUPS[0][1] if "in_utero" in name)
+_POSTNATAL_TRANSFER = tuple(name for name in FIELD_GROUPS[0][1] if name.startswith("postnatal"))
+
+DECLARATION_STEPS = (
+    DeclarationStep(
+        "essentiel",
+        _("L'essentiel"),
+        ESSENTIAL_FACTS,
+        identity=("born_at", "died_at"),
+    ),
+    DeclarationStep("mere", _("Mère"), _group(1)),
+    DeclarationStep("grossesse", _("Grossesse et suivi prénatal"), _group(2) + _IN_UTERO_TRANSFER),
+    DeclarationStep("travail", _("Travail et accouchement"), _group(3)),
+    DeclarationStep(
+        "enfant", _("Enfant"), _group(4, without=ESSENTIAL_FACTS) + _POSTNATAL_TRANSFER
+    ),
+    DeclarationStep("deces", _("Décès et investigations"), _group(5, without=ESSENTIAL_FACTS)),
+    DeclarationStep(
+        "identite",
+        _("Identité et récit"),
+        (),
+        identity=(
+            "mother_last_name",
+            "mother_birth_name",
+            "mother_first_name",
+            "child_last_name",
+            "child_first_name",
+            "mother_nir",
+            "ipp",
+            "nda",
+            "address",
+            "phone",
+            "email",
+            "narrative_original",
+        ),
+    ),
+)
+STEPS_BY_SLUG = {step.slug: step for step in DECLARATION_STEPS}
+# The last page: what is still missing, then "Déclarer".
+REVIEW_STEP = "verifier"
+
+
+def step_of_field(name: str) -> DeclarationStep:
+    """The step on which a fact or an identity field is entered."""
+    for step in DECLARATION_STEPS:
+        if name in step.fields:
+            return step
+    raise KeyError(name)

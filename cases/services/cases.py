@@ -2,7 +2,7 @@
 the anonymised summary. Transitions live in services.transitions."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,12 @@ from ..clinical import FIELD_GROUPS
 from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
 from ..fields import max_summary_length, too_long
 from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
-from ..permissions import can_document_case, can_edit_case, can_view_identity
+from ..permissions import (
+    can_delete_draft,
+    can_document_case,
+    can_edit_case,
+    can_view_identity,
+)
 from ..text import normalise_text
 from .codes import next_case_code, territory_of
 
@@ -127,6 +132,34 @@ def case_update(
     case.full_clean(exclude=["status"])
     case.save()
     return case
+
+
+@transaction.atomic
+def case_draft_delete(*, case: Case, by) -> str:
+    """A draft its author abandons (or a coordinator of the organisation) disappears with its
+    identity: it was never declared. Returns its code, for the message."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_delete_draft(by, case):
+        raise NotAllowed(
+            _("Seul un brouillon se supprime, par son auteur ou un référent de l'organisation.")
+        )
+    if IdentityAccessLog.objects.filter(case=case).exists():
+        # The access log is append-only: what it records stays, and so does its case.
+        raise InvalidInput(
+            _(
+                "Ce brouillon ne peut pas être supprimé : des consultations de son identité sont "
+                "inscrites au journal des accès. Rien n'a été supprimé."
+            )
+        )
+    code = case.code
+    try:
+        IdentityVault.objects.filter(case=case).delete()
+        case.delete()
+    except ProtectedError as error:
+        raise InvalidInput(
+            _("Ce brouillon est lié à d'autres enregistrements : rien n'a été supprimé.")
+        ) from error
+    return code
 
 
 def identity_for_display(*, case: Case, by) -> IdentityVault:

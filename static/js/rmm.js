@@ -6,3 +6,12 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// A page that comes back with errors moves the focus to their summary (the element also carries
+// `autofocus`, for browsers that honour it without this script).
+(function () {
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+})();

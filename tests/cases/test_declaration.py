@@ -56,18 +56,18 @@ def test_incomplete_draft_is_saved_but_not_declared(client, clinician, maternity
     assert case.status == "draft"
     body = html.unescape(response.content.decode())
     assert "Brouillon enregistré, mais non déclaré" in body
-    assert "la déclaration est incomplète" in body
+    assert "La déclaration est incomplète" in body
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
         ("died_at", "01/03/2026 10:00", "Le décès ne peut pas précéder la naissance."),
-        ("gestational_age_weeks", "19", "22"),
-        ("gestational_age_days", "7", "6"),
-        ("birth_weight_g", "150", "200"),
-        ("birth_weight_g", "7000", "6500"),
-        ("born_at", "31/02/2026 10:00", "Saisissez"),
+        ("gestational_age_weeks", "19", "entre 22 et 44 SA"),
+        ("gestational_age_days", "7", "vont de 0 à 6"),
+        ("birth_weight_g", "150", "Le poids de naissance doit être compris entre 200 et 6 500 g."),
+        ("birth_weight_g", "7000", "Le poids de naissance doit être compris entre 200 et 6 500 g."),
+        ("born_at", "31/02/2026 10:00", "Saisissez la date et l'heure de naissance"),
     ],
 )
 def test_invalid_input_shows_french_errors_and_saves_nothing(
@@ -190,8 +190,15 @@ def test_dates_in_the_future_are_refused(client, clinician, maternity):
     assert not Case.objects.exists()
 
 
-def test_the_long_form_has_a_section_menu(client, clinician):
+def test_the_declaration_opens_on_its_essentials_with_a_step_indicator(client, clinician):
     client.force_login(clinician)
-    body = client.get(URL).content.decode()
-    for anchor in ("section-1", "section-6", "section-identity"):
-        assert f'href="#{anchor}"' in body and f'id="{anchor}"' in body, anchor
+    body = html.unescape(client.get(URL).content.decode())
+    assert 'aria-label="Étapes de la déclaration"' in body
+    assert 'aria-current="step">1. L\'essentiel' in body
+    for step in ("Mère", "Grossesse et suivi prénatal", "Travail et accouchement", "Enfant"):
+        assert step in body
+    # The essentials only: organisation, event, moments of birth and death, term, weight...
+    for name in ("organisation", "outcome", "born_at", "died_at", "birth_weight_g"):
+        assert f'name="{name}"' in body, name
+    for name in ("mother_age_years", "apgar_5min", "mother_last_name", "autopsy_done"):
+        assert f'name="{name}"' not in body, name
