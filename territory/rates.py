@@ -76,6 +76,16 @@ def _whole_years(filters: TerritoryFilters, years: set[int]) -> tuple[list[int],
     return sorted(years)[-MAX_YEARS:], set()
 
 
+def _default_years(deaths_years: set[int], birth_years: set[int]) -> set[int]:
+    """Without a chosen period, the years since the first declared death: births entered for
+    earlier years, before the territory used RMM, would count as years without any death and
+    dilute the rate of the whole period."""
+    if not deaths_years:
+        return set()
+    first = min(deaths_years)
+    return deaths_years | {year for year in birth_years if year >= first}
+
+
 def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
     """Deaths (early and late neonatal, post-neonatal) per 1,000 live births, per year of death
     and over the whole period."""
@@ -99,8 +109,13 @@ def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
         .values("organisation_id", "year", "count", "source", "entered_at")
         .order_by("year", "organisation_id")
     )
+    death_years = {year for _org, year in deaths}
+    birth_years = {row["year"] for row in births}
     years, partial = _whole_years(
-        filters, {year for _org, year in deaths} | {row["year"] for row in births}
+        filters,
+        death_years | birth_years
+        if filters.start or filters.end
+        else _default_years(death_years, birth_years),
     )
     by_pair = {(row["organisation_id"], row["year"]): row for row in births}
     maternities = {
@@ -116,8 +131,9 @@ def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
         )
     rows = []
     for year in years:
-        needed = maternities | {org for org, death_year in deaths if death_year == year}
-        needed |= {org for org, birth_year in by_pair if birth_year == year}
+        # The births of the territory's maternities (and of any organisation that entered some):
+        # a neonatal unit or a PMI declares deaths but has no births of its own.
+        needed = maternities | {org for org, birth_year in by_pair if birth_year == year}
         missing = sorted(
             organisations.get(org, {}).get("name", "?")
             for org in needed

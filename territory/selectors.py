@@ -4,10 +4,12 @@ months) and social vulnerability markers. Every figure is an SQL aggregate on no
 columns: no case row is loaded, the identity vault is never joined."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -149,12 +151,21 @@ class Delays:
     rows: list[Delay]
     reviewed: int  # cases with a known delay from death to review
     reviewed_within_target: int
+    # Declared cases still waiting for their review although the death is more than three months
+    # old: they count against the target (a share of reviewed cases alone would flatter a
+    # territory that reviews few cases late).
+    unreviewed_past_target: int = 0
+
+    @property
+    def due(self) -> int:
+        """Cases whose three months are over, or that were reviewed: the target's denominator."""
+        return self.reviewed + self.unreviewed_past_target
 
     @property
     def within_target_percent(self) -> int | None:
-        if not self.reviewed:
+        if not self.due:
             return None
-        return round(100 * self.reviewed_within_target / self.reviewed)
+        return round(100 * self.reviewed_within_target / self.due)
 
 
 def _delay_labels() -> list[tuple[str, str]]:
@@ -211,7 +222,30 @@ def delays(*, cases: QuerySet) -> Delays:
         ],
         reviewed=summary[DEATH_TO_REVIEW][0],
         reviewed_within_target=within,
+        unreviewed_past_target=unreviewed_past_target(cases=cases),
     )
+
+
+def unreviewed_past_target(*, cases: QuerySet) -> int:
+    """Declared, not yet reviewed cases whose death is more than three months old. Only the
+    death's delay to declaration is stored (never its date): a case declared more than three
+    months ago is late whatever that delay; a case declared since is late when the delay plus the
+    days since its declaration pass the target (grouped by day of declaration: one query over
+    at most three months of declarations)."""
+    today = timezone.localdate()
+    window_start = timezone.now() - timedelta(days=REVIEW_TARGET_DAYS)
+    waiting = cases.order_by().filter(**{f"{REVIEW}__isnull": True, "declared_at__isnull": False})
+    late = waiting.filter(declared_at__lte=window_start).count()
+    recent = (
+        waiting.filter(declared_at__gt=window_start, **{f"{DECLARATION}__isnull": False})
+        .annotate(declared_on=TruncDate("declared_at"))
+        .values("declared_on", DECLARATION)
+        .annotate(n=Count("pk"))
+    )
+    for row in recent:
+        if row[DECLARATION] + (today - row["declared_on"]).days > REVIEW_TARGET_DAYS:
+            late += row["n"]
+    return late
 
 
 # --- Social vulnerability markers -----------------------------------------------------------------
