@@ -170,7 +170,12 @@ class CorrectiveAction(FSMModelMixin, models.Model):
         verbose_name = _("action corrective")
         verbose_name_plural = _("actions correctives")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        # The session's follow-up counts its actions from this index alone (PostgreSQL).
+        indexes = [
+            models.Index(
+                fields=["status", "due_date"], include=["session", "id"], name="action_due_idx"
+            )
+        ]
 
     def __str__(self):
         return f"A{self.pk} — {self.what_changes[:60]}"

@@ -5,10 +5,11 @@ recording why none is needed; and what the actions add to the minutes and the se
 the committees registries: committees never imports actions."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -71,12 +72,19 @@ def session_date(session):
 # counted and left to the actions dashboard (a committee with years of history may have
 # thousands, which no one reads in session and which cost the page seconds).
 FOLLOW_UP_SHOWN = 25
+# A proposal not yet approved, or a cancelled action, has nothing to follow up.
+NOT_FOLLOWED = (ActionStatus.PROPOSED, ActionStatus.CANCELLED)
 
 
 def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
     """ "Suivi des actions" (derived, never stored): the actions the committee decided in
     earlier sessions that are overdue at this session's date, or came due since the previous
-    session (HAS method); the longest overdue first."""
+    session (HAS method); the longest overdue first.
+
+    Two disjoint parts, each a single range of the (status, due date) index that also holds
+    the session and the id, so that ids and counts are read from the index alone: running
+    actions due before the session (or on its day, once there was a previous session), and
+    finished ones that came due since the previous session."""
     day = session_date(session)
     previous = (
         Session.objects.filter(committee_id=session.committee_id, starts_at__lt=session.starts_at)
@@ -85,17 +93,17 @@ def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
         .values_list("starts_at", flat=True)
         .first()
     )
-    came_due = Q(pk__in=[])
-    if previous is not None:
-        came_due = Q(due_date__gt=timezone.localtime(previous).date(), due_date__lte=day)
-    return (
-        CorrectiveAction.objects.filter(
-            session__committee_id=session.committee_id, session__starts_at__lt=session.starts_at
-        )
-        .exclude(status__in=(ActionStatus.PROPOSED, ActionStatus.CANCELLED))
-        .filter(Q(status__in=OPEN_STATUSES, due_date__lt=day) | came_due)
-        .order_by("due_date", "pk")
-    )
+    earlier = CorrectiveAction.objects.filter(
+        session__committee_id=session.committee_id, session__starts_at__lt=session.starts_at
+    ).order_by()
+    running = [status for status in OPEN_STATUSES if status not in NOT_FOLLOWED]
+    finished = [s for s in ActionStatus.values if s not in (*OPEN_STATUSES, *NOT_FOLLOWED)]
+    if previous is None:
+        return earlier.filter(status__in=running, due_date__lt=day)
+    since = timezone.localtime(previous).date()
+    return earlier.filter(
+        status__in=running, due_date__lte=day if since < day else day - timedelta(days=1)
+    ).union(earlier.filter(status__in=finished, due_date__gt=since, due_date__lte=day), all=True)
 
 
 @dataclass(frozen=True)
@@ -113,46 +121,51 @@ class FollowUpRow:
 
 def follow_up_rows(*, session, limit: int) -> tuple[list[FollowUpRow], int]:
     """The `limit` longest overdue actions of the follow-up and how many there are in all, in
-    three queries whatever their number (the total rides on the rows' query)."""
+    five queries whatever their number. The ids and the total are read from the follow-up
+    index alone (thousands of entries for a committee with years of history); only the rows
+    shown are read from the table."""
     day = session_date(session)
-    rows = list(
-        follow_up_of(session=session)
-        .annotate(total=Window(Count("pk")))
-        .values_list(
+    actions = follow_up_of(session=session)
+    ids = list(actions.values_list("pk", "due_date").order_by("due_date", "pk")[:limit])
+    if not ids:
+        return [], 0
+    total = actions.values_list("pk").count()
+    ids = [pk for pk, _due_date in ids]
+    found = {
+        row[0]: row
+        for row in CorrectiveAction.objects.filter(pk__in=ids).values_list(
             "pk",
             "what_changes",
             "owner_function",
             "owner_organisation__name",
             "due_date",
             "status",
-            "total",
-        )[:limit]
-    )
-    if not rows:
-        return [], 0
+        )
+    }
     codes: dict[int, list[str]] = {}
     links = (
-        CorrectiveAction.cases.through.objects.filter(
-            correctiveaction_id__in=[row[0] for row in rows]
-        )
+        CorrectiveAction.cases.through.objects.filter(correctiveaction_id__in=ids)
         .order_by("case__code")
         .values_list("correctiveaction_id", "case__code")
     )
     for action_id, code in links:
         codes.setdefault(action_id, []).append(code)
     statuses = {value: str(label) for value, label in ActionStatus.choices}
-    return [
-        FollowUpRow(
-            pk=pk,
-            what_changes=what_changes,
-            case_codes=", ".join(codes.get(pk, [])),
-            owner=f"{owner_function} ({organisation})",
-            due_on=due_date.strftime("%d/%m/%Y"),
-            status_label=statuses.get(status, status),
-            late=status in OPEN_STATUSES and due_date < day,
+    rows = []
+    for pk in ids:
+        _pk, what_changes, owner_function, organisation, due_date, status = found[pk]
+        rows.append(
+            FollowUpRow(
+                pk=pk,
+                what_changes=what_changes,
+                case_codes=", ".join(codes.get(pk, [])),
+                owner=f"{owner_function} ({organisation})",
+                due_on=due_date.strftime("%d/%m/%Y"),
+                status_label=statuses.get(status, status),
+                late=status in OPEN_STATUSES and due_date < day,
+            )
         )
-        for pk, what_changes, owner_function, organisation, due_date, status, _total in rows
-    ], rows[0][-1]
+    return rows, total
 
 
 # --- What the actions add to the committees pages (registered in apps.py) ------------------

@@ -152,9 +152,73 @@ def test_review_screen_query_count_is_constant(
     url = reverse("committees:review", args=[session.pk, case.pk])
     events_and_history(case, 2, secretary)
     few = queries(client, url)
+    assert few <= REVIEW_SCREEN_QUERIES[role], few
     events_and_history(case, 25, secretary)
     on_agenda(session, maternity, clinician, 20, secretary)
     reviewed(earlier, maternity, clinician, 10, secretary)
+    assert queries(client, url) == few
+
+
+# The review screen's cost, whatever the case and the reference data: its facts come from the
+# case row, each taxonomy is read once (the ALARM grid included), the review once with its
+# links; the form and the actions' adoption guards only for the chair and secretary.
+REVIEW_SCREEN_QUERIES = {"secretary": 23, "committee_member": 16, "chair": 39}
+
+
+def test_review_correction_screen_query_count_is_constant(
+    client, chair, secretary, session, maternity, clinician
+):
+    """A recorded review, corrected by the chair: factors, delays and actions do not add queries
+    per row (nor do more ALARM items or ICD-PM groups)."""
+    from actions.models import CorrectiveAction
+    from committees.models import AlarmItem, ContributingFactor, Delay, PathwayStage
+
+    Session.objects.filter(pk=session.pk).update(status="agenda_sent")
+    (case,) = cases(maternity, clinician, 1, status="reviewed")
+    AgendaItem.objects.create(session=session, case=case, presenter=secretary)
+    review = full_review()
+    review.case, review.session, review.recorded_by = case, session, chair
+    review.save()
+
+    def link(n):
+        items = AlarmItem.objects.exclude(contributingfactor__review=review)[:n]
+        ContributingFactor.objects.bulk_create(
+            ContributingFactor(review=review, item=item, comment="Retard.") for item in items
+        )
+        review.delays.add(*Delay.objects.all()[:n])
+        review.pathway_breaks.add(*PathwayStage.objects.all()[:n])
+
+    def actions(n):
+        for _ in range(n):
+            action = CorrectiveAction.objects.create(
+                session=session,
+                what_changes="Protocole de transfert revu.",
+                owner_function="Cadre de santé",
+                owner_organisation=maternity,
+                due_date=days_from_now(30).date(),
+                barrier="prevention",
+                nature="protocol",
+                indicator="Audit de 20 dossiers",
+                indicator_check_date=days_from_now(90).date(),
+                created_by=chair,
+            )
+            action.cases.add(case)
+
+    client.force_login(chair)
+    url = reverse("committees:review", args=[session.pk, case.pk])
+    link(1)
+    actions(1)
+    few = queries(client, url)
+    import os
+
+    if os.environ.get("PRINTQ"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        print("\n".join(q["sql"][:160] for q in captured.captured_queries))
+    assert few <= REVIEW_SCREEN_QUERIES["chair"], few
+    link(3)
+    actions(8)
     assert queries(client, url) == few
 
 
@@ -311,3 +375,24 @@ def test_a_long_agenda_is_shown_by_pages_in_agenda_order(
     # A page past the end (cases removed since) and a page that is not a number: the first.
     assert shown({"page": 9})[1] == [made[0].pk, made[1].pk]
     assert shown({"page": "x"})[1] == [made[0].pk, made[1].pk]
+
+
+def test_follow_up_keeps_finished_actions_that_came_due_since_the_previous_session_only(
+    client, coming, earlier, maternity, clinician, secretary
+):
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    done_since, done_before, due_that_day, cancelled = decided_actions(earlier, case, 4, secretary)
+    session_day = timezone.localtime(coming.starts_at).date()
+    today = timezone.localdate()
+    for action, status, due in (
+        (done_since, "done", today - timedelta(days=30)),
+        (done_before, "verified", today - timedelta(days=90)),  # before the earlier session
+        (due_that_day, "in_progress", session_day),
+        (cancelled, "cancelled", today - timedelta(days=30)),
+    ):
+        CorrectiveAction.objects.filter(pk=action.pk).update(status=status, due_date=due)
+    client.force_login(secretary)
+    html = client.get(reverse("committees:session_detail", args=[coming.pk])).content.decode()
+    assert f"A{done_since.pk} — " in html and f"A{due_that_day.pk} — " in html
+    assert f"A{done_before.pk} — " not in html and f"A{cancelled.pk} — " not in html
+    assert "en retard" not in html.split('id="action-follow-up"')[1].split("</table>")[0]
