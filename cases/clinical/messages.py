@@ -76,9 +76,9 @@ def clinical_error_messages(name: str, model_field, form_field) -> dict[str, str
                 "Le poids de naissance s'indique en grammes, en chiffres (par exemple 980)."
             )
     if isinstance(form_field, forms.DecimalField):
-        too_long = _("Cette valeur est trop longue.")
-        messages["max_decimal_places"] = _("Un chiffre après la virgule au plus.")
-        messages["max_digits"] = messages["max_whole_digits"] = too_long
+        too_long = _("Un chiffre après la virgule au plus.")
+        messages["max_decimal_places"] = messages["max_digits"] = too_long
+        messages["max_whole_digits"] = too_long
     if isinstance(form_field, forms.ChoiceField | forms.NullBooleanField):
         messages["invalid_choice"] = _("Choisissez une réponse de la liste.")
     if hasattr(form_field, "max_length") and form_field.max_length:
@@ -93,4 +93,8 @@ def clinical_error_messages(name: str, model_field, form_field) -> dict[str, str
         )
         text = sentence % {"low": _number(low), "high": _number(high)}
         messages["min_value"] = messages["max_value"] = text
+        if isinstance(form_field, forms.DecimalField):
+            # 12.25 for a head circumference: the range says what is expected, and the decimal.
+            for code in ("max_decimal_places", "max_digits", "max_whole_digits"):
+                messages[code] = f"{text} {messages[code]}"
     return messages
