@@ -268,7 +268,7 @@ def membership_delete(*, membership: Membership, by, from_seat: bool = False) ->
         raise NotAllowed(_("Vous ne gérez pas les rôles de ce compte dans cette organisation."))
     _refuse_seat_role(membership, from_seat)
     if membership.is_active:
-        detail = _("Adhésion supprimée")
+        detail = _("Rôle retiré")
         if membership.role == Role.COORDINATOR:
             note = _last_coordinator_note(
                 organisation_id=membership.organisation_id, leaving_user_id=membership.user_id

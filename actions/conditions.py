@@ -16,13 +16,13 @@ def _action_model():
 def progress_recorded(action) -> str | None:
     if action.progress_notes.exists():
         return None
-    return _("aucune note d'avancement n'a été enregistrée")
+    return _("Aucune note d'avancement n'a été enregistrée.")
 
 
 def effectiveness_measured(action) -> str | None:
     if action.effectiveness_result.strip():
         return None
-    return _("le résultat de la mesure d'efficacité n'est pas renseigné")
+    return _("Le résultat de la mesure d'efficacité n'est pas renseigné.")
 
 
 # --- On the case transitions ----------------------------------------------------------------
@@ -59,7 +59,10 @@ def action_plan_adopted(case) -> str | None:
     )
     if decided.exists() or _no_action_recorded(case):
         return None
-    return _("aucune action n'est approuvée pour ce cas, et aucun motif d'absence d'action")
+    return _(
+        "Aucune action n'est approuvée pour ce cas, et aucun motif d'absence d'action n'est "
+        "enregistré."
+    )
 
 
 def actions_finished(case) -> str | None:
@@ -78,8 +81,8 @@ def actions_finished(case) -> str | None:
     if unfinished:
         reasons.append(
             ngettext(
-                "%(count)s action n'est pas terminée",
-                "%(count)s actions ne sont pas terminées",
+                "%(count)s action n'est pas terminée.",
+                "%(count)s actions ne sont pas terminées.",
                 unfinished,
             )
             % {"count": unfinished}
@@ -87,9 +90,9 @@ def actions_finished(case) -> str | None:
     if case.status == CaseStatus.REVIEWED and plan_required(case) and not _no_action_recorded(case):
         reasons.append(
             _(
-                "un plan d'actions est requis (cas évitable ou potentiellement évitable, ou "
+                "Un plan d'actions est requis (cas évitable ou potentiellement évitable, ou "
                 "soins notés C ou D) : adoptez-le, ou enregistrez pourquoi aucune action "
-                "n'est nécessaire"
+                "n'est nécessaire."
             )
         )
-    return " ; ".join(reasons) or None
+    return " ".join(reasons) or None

@@ -16,16 +16,16 @@ def declaration_complete(case) -> str | None:
     ):
         missing.append(_("dates et heures de naissance et de décès"))
     if missing:
-        return _("la déclaration est incomplète : %(missing)s") % {"missing": ", ".join(missing)}
+        return _("La déclaration est incomplète : %(missing)s.") % {"missing": ", ".join(missing)}
     return None
 
 
 def chronology_present(case) -> str | None:
-    return None if case.care_events.exists() else _("la chronologie est vide")
+    return None if case.care_events.exists() else _("La chronologie est vide.")
 
 
 def summary_present(case) -> str | None:
-    return None if case.summary.strip() else _("le résumé pseudonymisé est vide")
+    return None if case.summary.strip() else _("Le résumé pseudonymisé est vide.")
 
 
 def free_text_fields(case) -> list:
@@ -92,14 +92,14 @@ def no_identifier_left(case) -> str | None:
     places = places_with_identifiers(case, review_texts(case), both_signals=True)
     if places:
         return _(
-            "des identifiants subsistent dans %(places)s (détail sur l'écran d'anonymisation)"
+            "Des identifiants subsistent dans %(places)s (détail sur l'écran d'anonymisation)."
         ) % {"places": ", ".join(places)}
     return None
 
 
 def summary_validated(case) -> str | None:
     if case.summary_validated_at is None:
-        return _("l'anonymisation n'a pas été validée par le référent")
+        return _("L'anonymisation n'a pas été validée par le référent.")
     return None
 
 
@@ -109,5 +109,5 @@ def identifiers_in_comment(comment: str, *, reason: bool = False) -> list[str]:
     if not find_identifiers(comment, []):
         return []
     if reason:
-        return [_("le motif contient un identifiant (nom, date, numéro...)")]
-    return [_("le commentaire contient un identifiant (nom, date, numéro...)")]
+        return [_("Le motif contient un identifiant (nom, date, numéro…).")]
+    return [_("Le commentaire contient un identifiant (nom, date, numéro…).")]

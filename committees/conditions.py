@@ -85,23 +85,23 @@ def quorum(session) -> tuple[int, bool]:
 
 
 def agenda_not_empty(session) -> str | None:
-    return None if session.agenda.exists() else _("l'ordre du jour est vide")
+    return None if session.agenda.exists() else _("L'ordre du jour est vide.")
 
 
 def session_has_begun(session) -> str | None:
-    return None if has_begun(session) else _("la séance n'a pas encore eu lieu")
+    return None if has_begun(session) else _("La séance n'a pas encore eu lieu.")
 
 
 def attendance_recorded(session) -> str | None:
     if session.attendance.exists():
         return None
-    return _("les présences ne sont pas enregistrées")
+    return _("Les présences ne sont pas enregistrées.")
 
 
 def latest_minutes_validated(session) -> str | None:
     latest = session.minutes.order_by("-version").first()
     if latest is None or not latest.is_frozen:
-        return _("la dernière version du compte rendu n'est pas validée")
+        return _("La dernière version du compte rendu n'est pas validée.")
     return None
 
 
@@ -197,7 +197,7 @@ def on_an_open_agenda(case) -> str | None:
         for item in items.select_related("session__committee")
     ):
         return None
-    return _("le cas n'est à l'ordre du jour d'aucune séance à venir d'un comité qui le couvre")
+    return _("Le cas n'est à l'ordre du jour d'aucune séance à venir d'un comité qui le couvre.")
 
 
 def review_recorded_with_quorum(case) -> str | None:
@@ -211,23 +211,25 @@ def review_recorded_with_quorum(case) -> str | None:
         .first()
     )
     if review is None:
-        return _("aucune revue n'est enregistrée pour ce cas")
+        return _("Aucune revue n'est enregistrée pour ce cas.")
     reasons = []
     if not reviews_can_be_recorded_in(review.session):
-        reasons.append(_("la revue n'a pas été enregistrée pendant ou après sa séance"))
+        reasons.append(_("La revue n'a pas été enregistrée pendant ou après sa séance."))
     present, reached = quorum(review.session)
     if not reached:
         reasons.append(
-            _("le quorum n'est pas atteint (%(present)s présent(s), %(quorum)s requis)")
+            _("Le quorum n'est pas atteint (%(present)s présent(s), %(quorum)s requis).")
             % {"present": present, "quorum": review.session.committee.quorum}
         )
     if missing := missing_for_review(review):
-        reasons.append(_("la revue est incomplète : %(missing)s") % {"missing": ", ".join(missing)})
-    return " ; ".join(reasons) or None
+        reasons.append(
+            _("La revue est incomplète : %(missing)s.") % {"missing": ", ".join(missing)}
+        )
+    return " ".join(reasons) or None
 
 
 def no_re_review_pending(case) -> str | None:
     """`adopt_action_plan` and `close`: a case the chair reopened is reviewed again first."""
     if awaits_re_review(case):
-        return _("le cas a été rouvert : il attend sa nouvelle revue en séance")
+        return _("Le cas a été rouvert : il attend sa nouvelle revue en séance.")
     return None

@@ -33,4 +33,14 @@ class TransitionConflict(UserError):
 def describe(reasons: list[str]) -> str:
     from django.utils.translation import gettext as _
 
-    return _("Refusé : %(reasons)s.") % {"reasons": " ; ".join(str(r) for r in reasons)}
+    return _("Refusé. %(reasons)s") % {"reasons": " ".join(as_sentence(r) for r in reasons)}
+
+
+def as_sentence(reason) -> str:
+    """A guard's reason as a sentence: capital first letter, final full stop (every guard is
+    written so; this keeps a reason from another layer readable beside them)."""
+    text = str(reason).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else f"{text}."

@@ -110,7 +110,7 @@ def apply(*, model, pk, name: str, by, expected_status=None, comment: str = ""):
             raise NotAllowed(_("Votre rôle ne permet pas cette action."))
         reasons = refusal_reasons(instance, name)
         if meta.reason_required and not comment:
-            reasons.append(_("un motif est obligatoire"))
+            reasons.append(_("Un motif est obligatoire."))
         if comment:
             reasons += _comment_problems(instance, comment)
         if reasons:

@@ -62,7 +62,7 @@ def move(action, name, by, comment=""):
 
 def test_no_plan_is_adopted_without_an_approved_action_on_any_route(client, reviewed, chair):
     session, case = reviewed
-    with pytest.raises(TransitionRefused, match="aucune action n'est approuvée"):
+    with pytest.raises(TransitionRefused, match="Aucune action n'est approuvée"):
         case_transition(
             case_id=case.pk, name="adopt_action_plan", by=chair, expected_status="reviewed"
         )
@@ -95,14 +95,14 @@ def test_a_case_closes_only_once_its_actions_are_finished(
             case_id=case.pk, name="close", by=chair, expected_status="action_follow_up", comment="x"
         )
     move(done, "start", coordinator)
-    with pytest.raises(TransitionRefused, match="aucune note d'avancement"):
+    with pytest.raises(TransitionRefused, match="Aucune note d'avancement"):
         move(done, "complete", coordinator)
     progress_note_add(action=done, by=coordinator, text="Protocole affiché le mois dernier.")
     move(done, "complete", coordinator)
-    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+    with pytest.raises(TransitionRefused, match="Un motif est obligatoire"):
         move(dropped, "cancel", chair)
     move(dropped, "cancel", chair, comment="Remplacée par l'action sur le protocole.")
-    with pytest.raises(TransitionRefused, match="le résultat de la mesure"):
+    with pytest.raises(TransitionRefused, match="Le résultat de la mesure"):
         move(done, "verify", quality_manager)
     effectiveness_record(action=done, by=quality_manager, result="19 dossiers sur 20 conformes.")
     move(done, "verify", quality_manager)
@@ -136,7 +136,7 @@ def test_closing_straight_after_review_needs_a_recorded_reason_when_a_plan_is_re
     reviewed, chair
 ):
     session, case = reviewed  # full_review: potentially avoidable, care graded C
-    with pytest.raises(TransitionRefused, match="un plan d'actions est requis"):
+    with pytest.raises(TransitionRefused, match="Un plan d'actions est requis"):
         case_transition(
             case_id=case.pk, name="close", by=chair, expected_status="reviewed", comment="x"
         )

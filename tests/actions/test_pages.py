@@ -120,7 +120,7 @@ def test_overdue_badge_and_blocking_reasons(client, session, ready_case, chair, 
     client.force_login(coordinator)
     body = text(client.get(reverse("actions:detail", args=[action.pk])))
     assert "En retard" in body
-    assert "aucune note d&#x27;avancement n&#x27;a été enregistrée" in body
+    assert "Aucune note d&#x27;avancement n&#x27;a été enregistrée" in body
 
 
 # --- Transitions through the page -------------------------------------------------------------
@@ -164,7 +164,7 @@ def test_cancel_needs_a_reason(client, action, chair):
     client.force_login(chair)
     url = reverse("actions:transition", args=[action.pk, "cancel"])
     response = client.post(url, {"expected_status": "approved", "comment": ""}, follow=True)
-    assert "un motif est obligatoire" in messages_of(response)
+    assert "Un motif est obligatoire" in messages_of(response)
     assert CorrectiveAction.objects.get(pk=action.pk).status == "approved"
     client.post(url, {"expected_status": "approved", "comment": "Remplacée par une autre."})
     action.refresh_from_db()

@@ -167,11 +167,11 @@ def test_refusal_names_the_identifiers_on_this_screen_only(
     with caplog.at_level(logging.DEBUG):
         refused = client.post(url(documenting), {"summary": SUMMARY, "validate": "on"})
     assert refused.status_code == 400
-    assert "des identifiants subsistent dans le résumé" in page(refused)
+    assert "Des identifiants subsistent dans le résumé" in page(refused)
     assert "Julie Martin" in page(refused)  # named where the coordinator works
     assert "Julie Martin" not in caplog.text and "Julie" not in caplog.text
     detail = page(client.get(reverse("cases:detail", args=[documenting.pk])))
-    assert "des identifiants subsistent dans le résumé" in detail
+    assert "Des identifiants subsistent dans le résumé" in detail
     reasons = [
         r
         for t in client.get(reverse("cases:detail", args=[documenting.pk])).context["transitions"]

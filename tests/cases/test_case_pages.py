@@ -261,7 +261,7 @@ def test_anonymisation_screen_side_by_side_then_validate(client, case_factory, c
     assert "Zanzibarova" not in proposal and "[NOM]" in proposal and "[ADRESSE]" in proposal
     refused = client.post(url, {"summary": "Mme Zanzibarova, 27 SA + 2 j.", "validate": "on"})
     assert refused.status_code == 400
-    assert "des identifiants subsistent dans le résumé" in text(refused)
+    assert "Des identifiants subsistent dans le résumé" in text(refused)
     assert Case.objects.get(pk=case.pk).summary_validated_at is None
     client.post(url, {"summary": proposal, "validate": "on"})
     case.refresh_from_db()

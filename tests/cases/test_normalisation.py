@@ -388,7 +388,7 @@ def test_summary_service_stores_the_normal_form_and_refuses_a_hidden_name(
     case_factory, coordinator
 ):
     case = case_factory(status="documenting")
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent dans le résumé"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le résumé"):
         summary_save(case=case, by=coordinator, summary="Mme Du\u00adpont, 27 SA.", validate=True)
     summary_save(case=case, by=coordinator, summary="Mme Du\u00adpont, 27 SA.", validate=False)
     case.refresh_from_db()
@@ -396,7 +396,7 @@ def test_summary_service_stores_the_normal_form_and_refuses_a_hidden_name(
     CareEvent.objects.create(
         case=case, period="postnatal", day_of_life=1, place_type="nicu", description="J1."
     )
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent dans le résumé"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le résumé"):
         case_transition(case_id=case.pk, name="submit_for_review", by=coordinator)
 
 
@@ -418,7 +418,7 @@ def test_anonymisation_screen_checks_and_stores_the_normal_form(client, case_fac
     url = reverse("cases:anonymisation", args=[case.pk])
     refused = client.post(url, {"summary": "Mme Du\u200bpont, 27 SA + 2 j.", "validate": "on"})
     assert refused.status_code == 400
-    assert "des identifiants subsistent dans le résumé" in refused.content.decode()
+    assert "Des identifiants subsistent dans le résumé" in refused.content.decode()
     client.post(url, {"summary": "Nouveau-né\u00ad de 27 SA + 2 j.\r\nDécès à J2.", "validate": ""})
     assert Case.objects.get(pk=case.pk).summary == "Nouveau-né de 27 SA + 2 j.\nDécès à J2."
     too_long = client.post(url, {"summary": "x" * 20_001, "validate": ""})
@@ -471,7 +471,7 @@ def test_shell_routes_store_the_normal_form(case_factory):
 @pytest.mark.django_db
 def test_transition_comments_are_checked_and_stored_in_normal_form(case_factory, coordinator):
     case = case_factory(status="declared")
-    with pytest.raises(TransitionRefused, match="le commentaire contient un identifiant"):
+    with pytest.raises(TransitionRefused, match="Le commentaire contient un identifiant"):
         case_transition(
             case_id=case.pk, name="exclude", by=coordinator, comment="Vu avec Mme Du\u00adpont."
         )
@@ -503,7 +503,7 @@ def test_review_texts_and_alarm_comments_are_checked_and_stored_in_normal_form(
     session_transition(session=session, name="send_agenda", by=secretary, expected_status="planned")
     all_present(session, secretary)
     item = AlarmItem.objects.filter(is_active=True).first()
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent"):
         review_record(
             session=session,
             case=case,

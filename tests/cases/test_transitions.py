@@ -92,7 +92,7 @@ def test_declare_refused_while_incomplete_explains_in_french(case_factory, clini
     case = case_factory(birth_weight_g=None, sex="")
     with pytest.raises(TransitionRefused) as refused:
         move(case, "declare", clinician)
-    assert "la déclaration est incomplète" in refused.value.message
+    assert "La déclaration est incomplète" in refused.value.message
     assert "poids" in refused.value.message.lower()
     case.refresh_from_db()
     assert case.status == "draft"
@@ -104,16 +104,16 @@ def test_submit_for_review_lists_every_missing_step(case_factory, coordinator):
     with pytest.raises(TransitionRefused) as refused:
         move(case, "submit_for_review", coordinator)
     reasons = refused.value.reasons
-    assert "la chronologie est vide" in reasons
-    assert "le résumé pseudonymisé est vide" in reasons
-    assert "l'anonymisation n'a pas été validée par le référent" in reasons
+    assert "La chronologie est vide." in reasons
+    assert "Le résumé pseudonymisé est vide." in reasons
+    assert "L'anonymisation n'a pas été validée par le référent." in reasons
 
 
 def test_submit_for_review_refused_while_summary_still_names_the_mother(case_factory, coordinator):
     case = case_factory(status="documenting")
     add_event(case)
     Case.objects.filter(pk=case.pk).update(summary="Mme Zanzibarova admise à 27 SA + 2 j.")
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent dans le résumé"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le résumé"):
         move(case, "submit_for_review", coordinator)
     assert case.transitions.count() == 0
 
@@ -173,14 +173,14 @@ def test_a_clinician_cannot_declare_someone_elses_draft(case_factory, maternity)
 
 def test_exclude_send_back_close_and_reopen_need_a_reason(case_factory, coordinator, chair):
     case = case_factory(status="declared")
-    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+    with pytest.raises(TransitionRefused, match="Un motif est obligatoire"):
         move(case, "exclude", coordinator)
     move(case, "exclude", coordinator, comment="Décès hors champ (> 1 an).")
     case.refresh_from_db()
     assert case.status == "excluded"
     assert case.exclusion_reason == "Décès hors champ (> 1 an)."
     closed = case_factory(status="closed")
-    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+    with pytest.raises(TransitionRefused, match="Un motif est obligatoire"):
         move(closed, "reopen", chair)
 
 
@@ -221,7 +221,7 @@ def test_buttons_show_only_what_the_user_may_do(
     documenting = case_factory(status="documenting")
     [submit] = transitions_for(case=documenting, user=coordinator)
     assert submit.name == "submit_for_review"
-    assert "la chronologie est vide" in submit.blocking_reasons
+    assert "La chronologie est vide." in submit.blocking_reasons
     closed = case_factory(status="closed")
     [reopen] = transitions_for(case=closed, user=chair)
     assert reopen.name == "reopen" and reopen.needs_reason

@@ -87,7 +87,7 @@ def test_reopened_case_is_reviewed_again_and_keeps_its_earlier_review(
     all_present(session, secretary)
     reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
     close_without_actions(ready_case, session, chair, reason="Aucune action.")
-    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+    with pytest.raises(TransitionRefused, match="Un motif est obligatoire"):
         case_transition(case_id=ready_case.pk, name="reopen", by=chair, expected_status="closed")
     case_transition(
         case_id=ready_case.pk,
@@ -133,7 +133,7 @@ def test_agenda_conflicts_are_explained_and_change_nothing(session, ready_case, 
         sessions.session_transition(
             session=session, name="send_agenda", by=secretary, expected_status="planned"
         )
-    with pytest.raises(TransitionRefused, match="un motif est obligatoire"):
+    with pytest.raises(TransitionRefused, match="Un motif est obligatoire"):
         sessions.session_transition(
             session=session, name="cancel", by=secretary, expected_status="agenda_sent", reason=" "
         )
@@ -141,7 +141,7 @@ def test_agenda_conflicts_are_explained_and_change_nothing(session, ready_case, 
 
 
 def test_empty_agenda_cannot_be_sent(session, secretary):
-    with pytest.raises(TransitionRefused, match="l'ordre du jour est vide"):
+    with pytest.raises(TransitionRefused, match="L'ordre du jour est vide"):
         sessions.session_transition(
             session=session, name="send_agenda", by=secretary, expected_status="planned"
         )
@@ -185,8 +185,8 @@ def test_a_session_is_held_only_with_an_agenda_and_attendance(session, secretary
             session=session, name="hold", by=secretary, expected_status="planned"
         )
     assert refused.value.reasons == [
-        "l'ordre du jour est vide",
-        "les présences ne sont pas enregistrées",
+        "L'ordre du jour est vide.",
+        "Les présences ne sont pas enregistrées.",
     ]
     sessions.agenda_add(session=session, case=ready_case, by=secretary)
     all_present(session, secretary)

@@ -24,7 +24,7 @@ def on_agenda(session, ready_case, secretary):
 
 def test_no_review_without_quorum(on_agenda, chair, secretary):
     session, case = on_agenda
-    with pytest.raises(TransitionRefused, match="le quorum n'est pas atteint"):
+    with pytest.raises(TransitionRefused, match="Le quorum n'est pas atteint"):
         reviews.review_record(session=session, case=case, by=chair, review=full_review())
     assert Case.objects.get(pk=case.pk).status == "scheduled"
     all_present(session, secretary)
@@ -39,7 +39,7 @@ def test_identifiers_in_review_texts_are_refused(on_agenda, chair, secretary, fi
     session, case = on_agenda
     all_present(session, secretary)
     review = full_review(**{field: "Appeler Mme Zanzibarova au 06 12 34 56 78."})
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent"):
         reviews.review_record(session=session, case=case, by=chair, review=review)
     assert not CaseReview.objects.exists()
 
@@ -65,7 +65,7 @@ def test_a_comment_naming_the_family_is_refused_in_the_case_history(
     ready_case, chair, secretary, on_agenda
 ):
     session, case = on_agenda
-    with pytest.raises(TransitionRefused, match="le commentaire contient un identifiant"):
+    with pytest.raises(TransitionRefused, match="Le commentaire contient un identifiant"):
         sessions.agenda_remove(
             session=session,
             item=session.agenda.get(),
@@ -73,7 +73,7 @@ def test_a_comment_naming_the_family_is_refused_in_the_case_history(
             comment="Mme Zanzibarova a demandé un report.",
         )
     assert Case.objects.get(pk=case.pk).status == "scheduled"
-    with pytest.raises(TransitionRefused, match="le commentaire contient un identifiant"):
+    with pytest.raises(TransitionRefused, match="Le commentaire contient un identifiant"):
         case_transition(
             case_id=case.pk,
             name="send_back",

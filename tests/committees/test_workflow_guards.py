@@ -25,7 +25,7 @@ from tests.committees.conftest import (
 pytestmark = pytest.mark.django_db
 
 NOT_ON_AGENDA = "n'est à l'ordre du jour d'aucune séance à venir"
-NO_REVIEW = "aucune revue n'est enregistrée pour ce cas"
+NO_REVIEW = "Aucune revue n'est enregistrée pour ce cas"
 
 
 def unchanged(case, status):
@@ -118,7 +118,7 @@ def test_record_review_is_refused_without_quorum_even_with_a_review(session, sch
     review = full_review()
     review.case, review.session, review.recorded_by = scheduled_case, session, chair
     review.save()
-    with pytest.raises(TransitionRefused, match="le quorum n'est pas atteint"):
+    with pytest.raises(TransitionRefused, match="Le quorum n'est pas atteint"):
         case_transition(
             case_id=scheduled_case.pk, name="record_review", by=chair, expected_status="scheduled"
         )
@@ -240,7 +240,7 @@ def test_cancelling_is_audited_with_its_reason(session, scheduled_case, secretar
 
 
 def test_a_session_refuses_a_reason_that_names_someone(session, scheduled_case, secretary):
-    with pytest.raises(TransitionRefused, match="le motif contient un identifiant"):
+    with pytest.raises(TransitionRefused, match="Le motif contient un identifiant"):
         sessions.session_transition(
             session=session,
             name="cancel",
