@@ -170,7 +170,7 @@ def test_a_name_typed_in_any_free_text_field_blocks_submission(
         case=case, period="postnatal", day_of_life=0, place_type="nicu", description="Intubation."
     )
     summary_save(case=case, by=coordinator, summary="Nouveau-né de 27 SA.", validate=True)
-    with pytest.raises(TransitionRefused, match="des identifiants subsistent dans le champ"):
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le champ"):
         case_transition(
             case_id=case.pk, name="submit_for_review", by=coordinator, expected_status="documenting"
         )

@@ -120,7 +120,7 @@ def test_coordinator_documents_anonymises_and_submits(
     # Submitting too early is refused, in French, and nothing moves.
     page.get_by_role("button", name="Soumettre au comité").click()
     refusal = page.get_by_role("alert").filter(has_text="Refusé")
-    expect(refusal).to_contain_text("la chronologie est vide")
+    expect(refusal).to_contain_text("La chronologie est vide.")
     expect(status).to_have_text("En documentation")
 
     page.get_by_role("link", name="Chronologie", exact=True).click()
