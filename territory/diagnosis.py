@@ -88,7 +88,9 @@ def diagnosis_build(*, user, filters: TerritoryFilters, cases: QuerySet | None =
     return Diagnosis(
         filters=filters,
         kinds=selectors.kind_columns(),
-        by_period=selectors.cases_by_period(cases=cases, granularity=filters.granularity),
+        by_period=selectors.cases_by_period(
+            cases=cases, granularity=filters.granularity, start=filters.start, end=filters.end
+        ),
         by_organisation=selectors.cases_by_organisation(cases=cases),
         delays=selectors.delays(cases=cases),
         judgements=reviews.judgements(reviews=latest),

@@ -15,7 +15,7 @@ from accounts.models import Organisation
 
 from .models import LiveBirths
 from .permissions import aggregated_organisation_ids
-from .selectors import DEATH_KINDS, TerritoryFilters
+from .selectors import DEATH_KINDS, TerritoryFilters, organisation_with_members
 
 MAX_YEARS = 30  # a dashboard never lists more years than this
 
@@ -91,7 +91,7 @@ def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
     and over the whole period."""
     scope = Organisation.objects.filter(pk__in=aggregated_organisation_ids(user))
     if filters.organisation_id:
-        scope = scope.filter(pk=filters.organisation_id)
+        scope = scope.filter(pk__in=organisation_with_members(filters.organisation_id))
     if filters.level:
         scope = scope.filter(level=filters.level)
     organisations = {

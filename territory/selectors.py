@@ -4,13 +4,12 @@ months) and social vulnerability markers. Every figure is an SQL aggregate on no
 columns: no case row is loaded, the identity vault is never joined."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -47,7 +46,7 @@ def territory_cases(*, user, filters: TerritoryFilters = TerritoryFilters()) -> 
         year, month = filters.end
         cases = cases.filter(Q(death_year__lt=year) | Q(death_year=year, death_month__lte=month))
     if filters.organisation_id:
-        cases = cases.filter(organisation_id=filters.organisation_id)
+        cases = cases.filter(organisation_id__in=organisation_with_members(filters.organisation_id))
     if filters.level:
         cases = cases.filter(organisation__level=filters.level)
     if filters.committee_id:
@@ -57,6 +56,14 @@ def territory_cases(*, user, filters: TerritoryFilters = TerritoryFilters()) -> 
             )
         )
     return cases
+
+
+def organisation_with_members(organisation_id: int) -> QuerySet:
+    """The organisation chosen in the filter and, for a network or an ARS, the organisations
+    attached to it (two levels: ARS, network, maternity), as a subquery."""
+    return Organisation.objects.filter(
+        Q(pk=organisation_id) | Q(parent_id=organisation_id) | Q(parent__parent_id=organisation_id)
+    ).values("pk")
 
 
 # --- Cases by period and kind -------------------------------------------------------------------
@@ -85,12 +92,52 @@ def period_label(year: int | None, month: int | None, granularity: str) -> str:
     if year is None:
         return _("Date de décès inconnue")
     if granularity == MONTH and month:
-        return date_format(date(year, month, 1), "M Y")
+        return f"{month:02d}/{year}"
     return str(year)
 
 
-def cases_by_period(*, cases: QuerySet, granularity: str = YEAR) -> list[CountRow]:
-    """Counted cases per year (or month) of death and kind: one query."""
+MAX_FILLED_PERIODS = 240  # gaps are filled over twenty years of months at most
+
+
+def _periods_between(first: tuple, last: tuple, granularity: str) -> list[tuple]:
+    if granularity != MONTH:
+        return [(year, None) for year in range(first[0], last[0] + 1)]
+    periods, (year, month) = [], first
+    while (year, month) <= last and len(periods) <= MAX_FILLED_PERIODS:
+        periods.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
+
+
+def _with_empty_periods(rows: list, granularity: str, start, end) -> list:
+    """Periods without any death shown with zeros, from the period's start (or the first death)
+    to its end (or the last death): a chart that skips empty months reads as a steady series."""
+    known = [row for row in rows if row.key[0] is not None]
+    if not known:
+        return rows
+    first, last = known[0].key, known[-1].key
+    if granularity != MONTH:
+        first, last = (first[0], None), (last[0], None)
+    if start:
+        first = min(first, (start[0], start[1] if granularity == MONTH else None))
+    if end:
+        last = max(last, (end[0], end[1] if granularity == MONTH else None))
+    periods = _periods_between(first, last, granularity)
+    if len(periods) > MAX_FILLED_PERIODS:
+        return rows
+    by_key = {row.key: row for row in known}
+    empty = [0] * len(CaseKind.choices)
+    filled = [
+        by_key.get(key) or CountRow(key=key, label=period_label(*key, granularity), counts=empty)
+        for key in periods
+    ]
+    return filled + [row for row in rows if row.key[0] is None]
+
+
+def cases_by_period(
+    *, cases: QuerySet, granularity: str = YEAR, start=None, end=None
+) -> list[CountRow]:
+    """Counted cases per year (or month) of death and kind, empty periods included: one query."""
     keys = ["death_year", "death_month"] if granularity == MONTH else ["death_year"]
     rows = (
         cases.order_by()
@@ -98,7 +145,7 @@ def cases_by_period(*, cases: QuerySet, granularity: str = YEAR) -> list[CountRo
         .annotate(**_kind_counts())
         .order_by(*(F(key).asc(nulls_last=True) for key in keys))
     )
-    return [
+    counted = [
         CountRow(
             key=(row["death_year"], row.get("death_month")),
             label=period_label(row["death_year"], row.get("death_month"), granularity),
@@ -106,6 +153,7 @@ def cases_by_period(*, cases: QuerySet, granularity: str = YEAR) -> list[CountRo
         )
         for row in rows
     ]
+    return _with_empty_periods(counted, granularity, start, end)
 
 
 def cases_by_organisation(*, cases: QuerySet) -> list[CountRow]:
