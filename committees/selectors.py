@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.scope import with_covered_organisations
 from cases.clinical import CaseKind
@@ -31,7 +33,7 @@ def agenda_of(*, session: Session) -> list[AgendaItem]:
 
 # The session page shows the agenda by pages: a usual agenda (5 to 15 cases) fits on one, and a
 # very large one costs the page no more than this many rows with their forms.
-AGENDA_PAGE_SIZE = 50
+AGENDA_PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class AgendaRow:
     presenter_id: int | None
     presenter_name: str
     review_url: str
+    move_url: str
+    presenter_url: str
+    remove_url: str
+    presenter_options: str  # the <option>s of the presenter's select, this one selected
     reviewed: bool
 
 
@@ -60,9 +66,22 @@ class AgendaPage:
     has_next: bool
 
 
-def agenda_page(*, session: Session, number: int = 1) -> AgendaPage:
+def options_html(choices, selected=None) -> str:
+    """The <option>s of a select of (value, label) pairs, built once for the whole list."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == selected else "", label)
+            for value, label in choices
+        ),
+    )
+
+
+def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     """One page of the agenda, in agenda order, with whether each case's review is recorded:
-    two queries whatever the agenda's length (the total rides on the rows' query)."""
+    two queries whatever the agenda's length (the total rides on the rows' query). `members`:
+    (user id, name) of the committee's active members, offered as presenters."""
     number = max(number, 1)
     offset = (number - 1) * AGENDA_PAGE_SIZE
     items = list(
@@ -80,17 +99,24 @@ def agenda_page(*, session: Session, number: int = 1) -> AgendaPage:
         )[offset : offset + AGENDA_PAGE_SIZE]
     )
     if not items and number > 1:  # a page past the end (a case was removed): the first one
-        return agenda_page(session=session, number=1)
+        return agenda_page(session=session, number=1, members=members)
     total = items[0][-1] if items else 0
     reviewed = set(
-        session.reviews.filter(case_id__in=[item[1] for item in items]).values_list(
-            "case_id", flat=True
-        )
+        session.reviews.filter(case_id__in=[item[1] for item in items])
+        .order_by()  # the reviews' default order joins the cases for nothing
+        .values_list("case_id", flat=True)
     )
     kinds = {value: str(label) for value, label in CaseKind.choices}
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     placeholder = 987654321
-    review_url = reverse("committees:review", args=[session.pk, placeholder])
+
+    def link(name):  # one `reverse` for every row (PITFALLS: {% url %} per row)
+        pattern = reverse(name, args=[session.pk, placeholder])
+        return lambda pk: pattern.replace(str(placeholder), str(pk))
+
+    review_url, move_url = link("committees:review"), link("committees:agenda_move")
+    presenter_url = link("committees:agenda_presenter")
+    remove_url = link("committees:agenda_remove")
     rows = [
         AgendaRow(
             pk=pk,
@@ -101,7 +127,11 @@ def agenda_page(*, session: Session, number: int = 1) -> AgendaPage:
             status_label=statuses.get(status, status),
             presenter_id=presenter_id,
             presenter_name=presenter_name or "",
-            review_url=review_url.replace(str(placeholder), str(case_id)),
+            review_url=review_url(case_id),
+            move_url=move_url(pk),
+            presenter_url=presenter_url(pk),
+            remove_url=remove_url(pk),
+            presenter_options=options_html(members, presenter_id),
             reviewed=case_id in reviewed,
         )
         for index, (pk, case_id, code, kind, status, presenter_id, presenter_name, _total) in (

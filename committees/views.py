@@ -128,24 +128,26 @@ class SessionDetailView(SessionMixin, View):
         planner = can_plan_session(request.user, session)
         present, quorum_ok = session_services.quorum_reached(session)
         attendance = selectors.attendance_of(session=session)
+        members = [(member.user_id, member.user.full_name) for member, _status in attendance]
+        candidates = selectors.agenda_candidate_choices(session=session) if planner else []
         return render(
             request,
             "committees/session_detail.html",
             {
                 "session": session,
                 "agenda": selectors.agenda_page(
-                    session=session, number=_page_number(request.GET.get("page"))
+                    session=session, number=_page_number(request.GET.get("page")), members=members
                 ),
                 "attendance": attendance,
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
-                "candidates": (
-                    selectors.agenda_candidate_choices(session=session) if planner else []
-                ),
+                "candidates": candidates,
+                # Hundreds of ready cases on a large network: their options built once.
+                "candidate_options": selectors.options_html(candidates),
                 # The active members, read once with the attendance.
-                "members": [member for member, _status in attendance],
+                "member_options": selectors.options_html(members),
                 "transitions": _session_transitions(session, request.user),
                 "cancel_form": CancelForm(),
                 "agenda_open": agenda_is_open(session),

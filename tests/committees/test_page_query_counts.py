@@ -162,7 +162,7 @@ def test_review_screen_query_count_is_constant(
 # The review screen's cost, whatever the case and the reference data: its facts come from the
 # case row, each taxonomy is read once (the ALARM grid included), the review once with its
 # links; the form and the actions' adoption guards only for the chair and secretary.
-REVIEW_SCREEN_QUERIES = {"secretary": 23, "committee_member": 16, "chair": 39}
+REVIEW_SCREEN_QUERIES = {"secretary": 23, "committee_member": 16, "chair": 31}
 
 
 def test_review_correction_screen_query_count_is_constant(
@@ -372,6 +372,9 @@ def test_a_long_agenda_is_shown_by_pages_in_agenda_order(
     assert [row.number for row in agenda.rows] == [5]
     html = client.get(url, {"page": 2}).content.decode()
     assert "Cas 3 à 4 sur 5" in html and 'href="?page=3"' in html and 'href="?page=1"' in html
+    assert f'<option value="{secretary.pk}" selected>{secretary.full_name}</option>' in html
+    third = AgendaItem.objects.get(session=coming, case=made[2])
+    assert f'action="{reverse("committees:agenda_remove", args=[coming.pk, third.pk])}"' in html
     # A page past the end (cases removed since) and a page that is not a number: the first.
     assert shown({"page": 9})[1] == [made[0].pk, made[1].pk]
     assert shown({"page": "x"})[1] == [made[0].pk, made[1].pk]
