@@ -29,6 +29,7 @@ from committees.permissions import (
 )
 from rmm import workflow
 from rmm.errors import UserError
+from rmm.workflow.engine import state_field
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
 from .models import OPEN_STATUSES, ActionStatus, CorrectiveAction, NoActionDecision
@@ -210,16 +211,7 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
     may_plan = planner and review is not None and case.status != CaseStatus.CLOSED
     # Only the chair and secretary, once the review is recorded, see the adoption: nobody else
     # pays for the case's transition guards.
-    adoption = None
-    if planner and review is not None:
-        adoption = next(
-            (
-                transition
-                for transition in workflow.available_transitions(case, request.user)
-                if transition.name == ADOPT
-            ),
-            None,
-        )
+    adoption = _adoption(case, request.user) if planner and review is not None else None
     html = render_to_string(
         "actions/proposal/_review_panel.html",
         {
@@ -241,6 +233,26 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
         request=request,
     )
     return _("Plan d'actions"), html
+
+
+def _adoption(case, user) -> workflow.AvailableTransition | None:
+    """The adoption button as the engine would list it, its own permission and guards alone
+    evaluated (the case's other transitions, and their guards, are not this panel's)."""
+    for transition in state_field(type(case)).get_all_transitions(type(case)):
+        if transition.name != ADOPT or transition.source not in (case.status, "*"):
+            continue
+        if not transition.has_perm(case, user):
+            return None
+        meta = transition.custom["meta"]
+        return workflow.AvailableTransition(
+            name=transition.name,
+            label=str(meta.label),
+            target=transition.target,
+            needs_reason=meta.reason_required,
+            is_setback=meta.setback,
+            blocking_reasons=workflow.refusal_reasons(case, ADOPT),
+        )
+    return None
 
 
 # --- Pages -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.anonymisation import find_identifiers
 from cases.fields import NormalisedCharField, max_comment_length
-from rmm.forms import IdsChoiceField, RowChoiceField
+from rmm.forms import RowChoiceField, strict_id
 from rmm.validators import validate_plausible_date
 
 from .conditions import may_present, presenter_choices
@@ -19,10 +19,13 @@ from .models import (
     CaseReview,
     Committee,
     Delay,
+    IcdPmGroup,
+    MaternalCondition,
     PathwayStage,
     Session,
     SessionStatus,
 )
+from .models.review import icd_pm_misfit_message, icd_pm_timings_fitting
 
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"]
 
@@ -208,24 +211,114 @@ class AttendanceForm(forms.Form):
         }
 
 
-class ReviewForm(forms.ModelForm):
-    """The review record plus, for each ALARM item, a tick, a comment and a recovery flag."""
+class ReferenceRowsField(forms.ChoiceField):
+    """A choice among reference rows loaded once by the form (one query per taxonomy, none at
+    rendering or validation); the cleaned value is the row. Posted ids are checked as ids."""
 
-    delays = IdsChoiceField(
-        queryset=Delay.objects.filter(is_active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Retards (modèle des trois retards)"),
+    def __init__(self, *, rows=(), **kwargs):
+        super().__init__(**kwargs)
+        self.set_rows(rows)
+
+    def set_rows(self, rows):
+        self.rows = {row.pk: row for row in rows}
+        self.choices = [("", "—"), *((row.pk, str(row)) for row in self.rows.values())]
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = strict_id(value)
+        if pk is None or pk not in self.rows:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return self.rows[pk]
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def valid_value(self, value):
+        return value in self.rows.values()
+
+
+class ReferenceRowsMultipleField(forms.MultipleChoiceField):
+    """Several reference rows loaded once by the form (see ReferenceRowsField)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, rows=(), **kwargs):
+        super().__init__(**kwargs)
+        self.set_rows(rows)
+
+    def set_rows(self, rows):
+        self.rows = {row.pk: row for row in rows}
+        self.choices = [(row.pk, str(row)) for row in self.rows.values()]
+
+    def prepare_value(self, value):
+        if value is None:
+            return []
+        return [getattr(item, "pk", item) for item in value]
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        rows = []
+        for item in value:
+            pk = strict_id(item)
+            if pk is None or pk not in self.rows:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+            rows.append(self.rows[pk])
+        return rows
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+# What the committee must decide before the review is recorded (conditions.REQUIRED_FOR_REVIEW
+# says the same to the service): marked on the form, each refusal beside its field.
+REQUIRED_MESSAGES = {
+    "icd_pm_group": _("Choisissez le groupe CIM-PM (moment et cause du décès)."),
+    "maternal_condition": _("Choisissez la condition maternelle (M1 à M5)."),
+    "grade_care_to_death": _("Notez les soins jusqu'au décès (A à D)."),
+    "grade_neonatal_care": _("Notez les soins néonatals (A à D)."),
+    "grade_after_death": _("Notez les soins après le décès et l'accompagnement (A à D)."),
+    "avoidability": _("Indiquez l'évitabilité du décès."),
+    "optimal_care": _("Indiquez si les soins ont été optimaux."),
+    "conclusion": _("Rédigez la conclusion et les décisions du comité."),
+}
+
+
+WIDGET_CLASSES = {
+    "Select": "form-select",
+    "Textarea": "form-control",
+    "CheckboxInput": "form-check-input",
+}
+
+
+class ReviewForm(forms.ModelForm):
+    """The review record plus, for each ALARM item, a tick, a comment and a recovery flag.
+
+    `case` narrows the ICD-PM groups to those that fit its death (the same predicate the
+    review service applies). Reference rows are read once each, in the form's constructor."""
+
+    icd_pm_group = ReferenceRowsField(label=_("Groupe CIM-PM (moment et cause)"))
+    maternal_condition = ReferenceRowsField(label=_("Condition maternelle (M1-M5)"))
+    delays = ReferenceRowsMultipleField(
+        required=False, label=_("Retards (modèle des trois retards)")
     )
-    pathway_breaks = IdsChoiceField(
-        queryset=PathwayStage.objects.filter(is_active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Étapes où le parcours a rompu"),
+    pathway_breaks = ReferenceRowsMultipleField(
+        required=False, label=_("Étapes où le parcours a rompu")
     )
     optimal_care = forms.TypedChoiceField(
         label=_("Soins optimaux"),
-        required=False,
         coerce=lambda value: value == "yes",
         empty_value=None,
         choices=[("", "—"), ("yes", _("Oui")), ("no", _("Non"))],
@@ -254,8 +347,31 @@ class ReviewForm(forms.ModelForm):
             for field in ["what_went_well", "parents_questions", "answers_to_parents", "conclusion"]
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case = case
+        timings = icd_pm_timings_fitting(case)
+        groups = list(IcdPmGroup.objects.filter(is_active=True, timing__in=timings))
+        icd = self.fields["icd_pm_group"]
+        icd.set_rows(groups)
+        # A group posted for another kind of death is refused beside the field, in the words
+        # the review service would use.
+        icd.error_messages["invalid_choice"] = icd_pm_misfit_message(case)
+        if timings != tuple(IcdPmGroup.Timing.values):
+            icd.help_text = _(
+                "Seuls les groupes qui correspondent à ce décès (%(outcome)s) sont proposés."
+            ) % {"outcome": case.get_outcome_display().lower()}
+        self.fields["maternal_condition"].set_rows(MaternalCondition.objects.filter(is_active=True))
+        self.fields["delays"].set_rows(Delay.objects.filter(is_active=True))
+        self.fields["pathway_breaks"].set_rows(PathwayStage.objects.filter(is_active=True))
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        for name in self.Meta.fields:
+            widget = self.fields[name].widget
+            css = WIDGET_CLASSES.get(type(widget).__name__)
+            if css:
+                widget.attrs["class"] = css
         recorded = {}
         if self.instance.pk:
             self.initial["optimal_care"] = {True: "yes", False: "no"}.get(
@@ -280,6 +396,34 @@ class ReviewForm(forms.ModelForm):
             self.fields[f"factor_{item.pk}_barrier"] = forms.BooleanField(
                 required=False, label=_("Barrière de récupération")
             )
+
+    def full_clean(self):
+        super().full_clean()
+        # Each refused field names its message (aria-describedby) and says it is invalid.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                described = [f"{self[name].auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{self[name].auto_id}_helptext")
+                attrs["aria-describedby"] = " ".join(described)
+
+    def main_fields(self):
+        """The review's own fields, in order (the ALARM grid is laid out apart)."""
+        return [self[name] for name in self.Meta.fields]
+
+    def error_list(self):
+        """(field id or None, label, message) for the error summary at the top of the form."""
+        entries = [(None, "", str(error)) for error in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in self.fields:
+                continue
+            bound = self[name]
+            for error in errors:
+                entries.append((bound.auto_id, str(bound.label), str(error)))
+        return entries
 
     def alarm_rows(self):
         """(category, item, tick field, comment field, barrier field) for the template."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from cases.clinical.summary import clinical_summary
 from cases.exceptions import CaseError
 from cases.models import Case
 from rmm import workflow
@@ -21,6 +22,7 @@ from . import minutes_pdf, minutes_sections, review_panels, selectors
 from .conditions import (
     agenda_is_open,
     agenda_notice_is_short,
+    has_begun,
     minutes_can_be_drafted,
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
@@ -355,8 +357,10 @@ class CharterView(LoginRequiredMixin, View):
 
 
 class ReviewView(SessionMixin, View):
-    """The committee's review screen: pseudonymised facts, chronology and summary (never the
-    vault), earlier reviews, and the review form for the chair and secretary."""
+    """The committee's review screen: every pseudonymised clinical fact grouped as in the
+    declaration, beside the summary and chronology (never the vault), earlier reviews, and
+    the review form for the chair and secretary. Its query count does not depend on the case
+    (facts read from the case row, reference rows once each, the review once)."""
 
     def get_case(self, case_pk) -> Case:
         item = get_object_or_404(
@@ -368,10 +372,20 @@ class ReviewView(SessionMixin, View):
         return item.case
 
     def existing_review(self, case):
-        return self.session.reviews.filter(case=case).first()
+        return (
+            self.session.reviews.filter(case=case)
+            .select_related("icd_pm_group", "maternal_condition")
+            .prefetch_related("delays", "pathway_breaks", "factors")
+            .first()
+        )
 
-    def render(self, case, form, status=200):
-        existing = self.existing_review(case)
+    def render(self, case, existing, form, status=200):
+        planner = can_plan_session(self.request.user, self.session)
+        may_record = (
+            reviews_can_be_recorded_in(self.session)
+            if existing is None
+            else reviews_can_be_corrected_in(self.session)
+        )
         return render(
             self.request,
             "committees/review.html",
@@ -379,15 +393,12 @@ class ReviewView(SessionMixin, View):
                 "session": self.session,
                 "case": case,
                 "form": form,
+                "facts": clinical_summary(case),
                 "events": list(case.care_events.order_by("position", "pk")),
                 "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
                 "existing": existing,
-                "can_record": can_plan_session(self.request.user, self.session)
-                and (
-                    reviews_can_be_recorded_in(self.session)
-                    if existing is None
-                    else reviews_can_be_corrected_in(self.session)
-                ),
+                "can_record": planner and may_record,
+                "not_begun": planner and not has_begun(self.session),
                 "panels": review_panels.review_panels(
                     request=self.request, session=self.session, case=case, review=existing
                 ),
@@ -395,19 +406,24 @@ class ReviewView(SessionMixin, View):
             status=status,
         )
 
+    def form(self, case, existing, data=None) -> ReviewForm:
+        return ReviewForm(data, instance=existing, case=case)
+
     def get(self, request, pk, case_pk):
         case = self.get_case(case_pk)
-        return self.render(case, ReviewForm(instance=self.existing_review(case)))
+        existing = self.existing_review(case)
+        planner = can_plan_session(request.user, self.session)
+        # Members read the facts; only the chair and secretary get (and pay for) the form.
+        return self.render(case, existing, self.form(case, existing) if planner else None)
 
     def post(self, request, pk, case_pk):
         case = self.get_case(case_pk)
         existing = self.existing_review(case)
-        form = ReviewForm(request.POST, instance=existing)
+        form = self.form(case, existing, request.POST)
         if not form.is_valid():
-            messages.error(
-                request, _("Le formulaire contient des erreurs : rien n'a été enregistré.")
-            )
-            return self.render(case, form, status=400)
+            # The error summary at the top of the form names each field, beside which its
+            # message stands.
+            return self.render(case, existing, form, status=400)
         links = {
             "delays": form.cleaned_data["delays"],
             "pathway_breaks": form.cleaned_data["pathway_breaks"],
@@ -439,7 +455,7 @@ class ReviewView(SessionMixin, View):
                 )
         except CaseError as error:
             messages.error(request, error.message)
-            return self.render(case, form, status=400)
+            return self.render(case, existing, form, status=400)
         return redirect("committees:session_detail", pk=self.session.pk)
 
 

@@ -3,6 +3,7 @@ adds a new record: earlier classifications stay visible in the case history."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import (
@@ -14,6 +15,36 @@ from cases.fields import (
 
 from .reference import AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .session import Session
+
+
+def icd_pm_timings_fitting(case) -> tuple[str, ...]:
+    """ICD-PM timings that fit the case's death: a death after a live birth takes a neonatal
+    group (N), a stillbirth an antepartum (A) or intrapartum (I) one; any other case, any.
+    The review form offers only these groups and the review service refuses the others."""
+    Timing = IcdPmGroup.Timing
+    if case.outcome == "live_birth_death":
+        return (Timing.NEONATAL,)
+    if case.outcome == "stillbirth":
+        return (Timing.ANTEPARTUM, Timing.INTRAPARTUM)
+    return (Timing.ANTEPARTUM, Timing.INTRAPARTUM, Timing.NEONATAL)
+
+
+def icd_pm_misfit_message(case) -> str:
+    """What is said of a group that does not fit the case's death."""
+    if case.outcome == "live_birth_death":
+        return gettext("Un décès néonatal se classe dans un groupe CIM-PM néonatal (N1-N11).")
+    if case.outcome == "stillbirth":
+        return gettext(
+            "Une mortinatalité se classe dans un groupe CIM-PM antepartum ou intrapartum."
+        )
+    return gettext("Choisissez un groupe CIM-PM de la liste.")
+
+
+def icd_pm_timing_error(group, case) -> str | None:
+    """Why an ICD-PM group does not fit the case's death, or None when it does."""
+    if group is None or group.timing in icd_pm_timings_fitting(case):
+        return None
+    return icd_pm_misfit_message(case)
 
 
 class CareGrade(models.TextChoices):

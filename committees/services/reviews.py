@@ -30,6 +30,7 @@ from ..models import (
     Session,
     SessionStatus,
 )
+from ..models.review import icd_pm_timing_error as icd_pm_group_error
 from ..permissions import can_chair_session, can_plan_session
 from ..selectors import minutes_context
 
@@ -70,16 +71,8 @@ def refuse_unless_complete_and_anonymous(review: CaseReview, case, factors) -> N
 
 
 def icd_pm_timing_error(review: CaseReview, case) -> str | None:
-    """ICD-PM: a neonatal death takes a neonatal group (N), a stillbirth an antepartum (A) or
-    intrapartum (I) one."""
-    group = review.icd_pm_group
-    if group is None or case.outcome not in ("live_birth_death", "stillbirth"):
-        return None
-    if case.outcome == "live_birth_death" and group.timing != "N":
-        return _("un décès néonatal se classe dans un groupe CIM-PM néonatal (N1-N11)")
-    if case.outcome == "stillbirth" and group.timing == "N":
-        return _("une mortinatalité se classe dans un groupe CIM-PM antepartum ou intrapartum")
-    return None
+    """ICD-PM: the review's group fits the death (one predicate, shared with the form)."""
+    return icd_pm_group_error(review.icd_pm_group, case)
 
 
 @transaction.atomic

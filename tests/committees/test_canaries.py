@@ -2,6 +2,7 @@
 PDF) or invitation (.ics): canary values are planted in every vault field, the case goes
 through the real workflow, and every committee output is searched for them."""
 
+import html
 import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -56,6 +57,42 @@ FORBIDDEN = [
 ]
 
 
+# The review screen shows every clinical fact (issue 14): transfers, antenatal care, labour,
+# Apgar, resuscitation, LATA, autopsy and placenta, each in relative time ("H+44"), never a date.
+SHOWN_FACTS = {
+    "maternity_level_at_birth": "2B",
+    "postnatal_transfer": True,
+    "postnatal_transfer_level": "3",
+    "postnatal_transfer_unit": "Réanimation néonatale du CHU",
+    "postnatal_transfer_age_hours": 6,
+    "antenatal_corticosteroids": "complete",
+    "labour_onset": "spontaneous",
+    "apgar_5min": 4,
+    "resuscitation_at_birth": True,
+    "resuscitation_intubation": True,
+    "neonatal_admission": "nicu",
+    "treatment_limitation": True,
+    "treatment_limitation_age_hours": 44,
+    "autopsy_offered": True,
+    "autopsy_accepted": True,
+    "autopsy_done": True,
+    "autopsy_findings": "Maladie des membranes hyalines.",
+    "placental_histology_done": True,
+    "placental_histology_findings": "Chorioamniotite aiguë.",
+}
+SHOWN_ON_THE_REVIEW_SCREEN = [
+    "Niveau 2B",
+    "Réanimation néonatale du CHU",
+    "H+6",
+    "Cure complète",
+    "Oui : Intubation",
+    "H+44",
+    "J2 (H+50)",
+    "Maladie des membranes hyalines.",
+    "Chorioamniotite aiguë.",
+]
+
+
 def assert_clean(where: str, text: str) -> None:
     leaks = [value for value in FORBIDDEN if value in text]
     assert leaks == [], f"{where} leaks {leaks}"
@@ -68,7 +105,7 @@ def reviewed_session(
     case = case_create_draft(
         organisation=maternity,
         by=clinician,
-        facts=complete_facts(),
+        facts=complete_facts(**SHOWN_FACTS),
         identity={**CANARIES, "born_at": BORN, "died_at": BORN + timedelta(hours=50)},
     )
     case_transition(case_id=case.pk, name="declare", by=clinician, expected_status="draft")
@@ -137,6 +174,9 @@ def test_no_committee_output_carries_identity(
             response = client.get(url)
             assert response.status_code == 200, (user.email, url)
             assert_clean(f"{url} for {user.email}", response.content.decode())
+            if url == reverse("committees:review", args=[session.pk, case.pk]):
+                facts = html.unescape(response.content.decode())
+                assert all(value in facts for value in SHOWN_ON_THE_REVIEW_SCREEN), user.email
         pdf = client.get(reverse("committees:minutes_pdf", args=[session.pk, 1]))
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
         assert case.code in text

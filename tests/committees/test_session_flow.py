@@ -75,7 +75,10 @@ def test_full_session_through_the_pages(
     client.force_login(chair)
     incomplete = client.post(review_url, review_data(avoidability="", conclusion=""))
     assert incomplete.status_code == 400
-    assert "la revue est incomplète" in text(incomplete) and "l'évitabilité" in text(incomplete)
+    # Each missing decision is refused beside its field (and listed in the error summary).
+    page = text(incomplete)
+    assert 'id="id_avoidability_error"' in page and "Indiquez l'évitabilité du décès." in page
+    assert 'id="id_conclusion_error"' in page and "Rédigez la conclusion" in page
     assert Case.objects.get(pk=ready_case.pk).status == "scheduled"
     recorded = client.post(review_url, review_data())
     assert recorded.status_code == 302, [str(m) for m in recorded.context["messages"]]

@@ -1,0 +1,162 @@
+"""The clinical facts of a case as the committee reads them: grouped as in the declaration
+(`layout.FIELD_GROUPS`), each fact with its French label and a display value, pseudonymised by
+construction (the facts hold no identity; times are relative: "H+106", "J-3", ages, "SA + j").
+
+Pure: reads the case's own fields only (no query), so the review screen's cost does not depend
+on how much was declared. Facts that were not given are left out, except the ones a committee
+always asks about (`ALWAYS_SHOWN`), shown as "Non renseigné" so that a gap is visible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .derivation import body_mass_index, format_gestational_age
+from .layout import FIELD_GROUPS
+from .value_sets import RESUSCITATION_STEPS
+
+# What the committee always asks about: shown even when the declaration is silent.
+ALWAYS_SHOWN = frozenset(
+    {
+        "outcome",
+        "birth_place_type",
+        "maternity_level_at_birth",
+        "transfer_in_utero",
+        "postnatal_transfer",
+        "antenatal_corticosteroids",
+        "labour_onset",
+        "delivery_mode",
+        "gestational_age_weeks",
+        "birth_weight_g",
+        "apgar_5min",
+        "resuscitation_at_birth",
+        "neonatal_admission",
+        "treatment_limitation",
+        "place_of_death",
+        "autopsy_done",
+        "placental_histology_done",
+    }
+)
+# Folded into another line (gestational age "SA + j"; resuscitation steps listed together).
+FOLDED = frozenset({"gestational_age_days", *RESUSCITATION_STEPS})
+# Relative times: hours after birth, days before birth.
+HOURS_AFTER_BIRTH = frozenset({"postnatal_transfer_age_hours", "treatment_limitation_age_hours"})
+DAYS_BEFORE_BIRTH = frozenset({"transfer_in_utero_days_before_birth"})
+UNITS = {
+    "birth_weight_g": "g",
+    "birth_length_cm": "cm",
+    "head_circumference_cm": "cm",
+    "mother_height_cm": "cm",
+    "mother_pre_pregnancy_weight_kg": "kg",
+    "decision_to_delivery_minutes": "min",
+    "antenatal_admission_days": gettext_lazy("j"),
+    "mother_age_years": gettext_lazy("ans"),
+    "first_antenatal_visit_weeks": gettext_lazy("SA"),
+}
+NOT_GIVEN = gettext_lazy("Non renseigné")
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    label: str
+    value: str
+    given: bool = True
+    # Typed freely by the declarant (screened by the scrubber before the committee sees it):
+    # the template sets the scrubber's placeholders apart.
+    free_text: bool = False
+
+
+@dataclass
+class FactGroup:
+    title: str
+    facts: list[Fact] = field(default_factory=list)
+
+    index: int = 0
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: _("Oui"), False: _("Non")}.get(value, str(NOT_GIVEN))
+
+
+def _display(case, model_field: models.Field) -> tuple[str, bool, bool]:
+    """(display value, given, free text) of one field of the case."""
+    name = model_field.name
+    value = getattr(case, name)
+    if name == "gestational_age_weeks":
+        return format_gestational_age(value, case.gestational_age_days), value is not None, False
+    if name == "resuscitation_at_birth":
+        steps = [
+            str(case._meta.get_field(step).verbose_name)
+            for step in RESUSCITATION_STEPS
+            if getattr(case, step)
+        ]
+        shown = _yes_no(value)
+        if steps:
+            shown = f"{shown} : {', '.join(steps)}" if value is not None else ", ".join(steps)
+        return shown, value is not None or bool(steps), False
+    if value is None or value == "":
+        return str(NOT_GIVEN), False, False
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value)), True, False
+    if isinstance(model_field, models.BooleanField):
+        return _yes_no(value), True, False
+    if name in HOURS_AFTER_BIRTH:
+        return f"H+{value}", True, False
+    if name in DAYS_BEFORE_BIRTH:
+        return _("J-%(days)s (avant la naissance)") % {"days": value}, True, False
+    if isinstance(model_field, models.CharField | models.TextField):
+        return str(value), True, True
+    unit = UNITS.get(name)
+    text = str(value).replace(".", ",")
+    return (f"{text} {unit}" if unit else text), True, False
+
+
+def _label(model_field: models.Field) -> str:
+    if model_field.name == "gestational_age_weeks":
+        return _("Âge gestationnel")
+    return str(model_field.verbose_name)
+
+
+def _derived(case, names) -> list[Fact]:
+    """Values computed from the declaration, shown at the head of the group of the facts they
+    come from (wherever the declaration puts them)."""
+    facts = []
+    if "outcome" in names and case.kind:
+        facts.append(Fact("kind", _("Catégorie de cas"), case.get_kind_display()))
+    if "mother_height_cm" in names:
+        bmi = body_mass_index(case.mother_pre_pregnancy_weight_kg, case.mother_height_cm)
+        if bmi is not None:
+            facts.append(
+                Fact("mother_bmi", _("IMC avant la grossesse"), str(bmi).replace(".", ","))
+            )
+    if "place_of_death" in names and case.age_at_death_days is not None:
+        facts.append(
+            Fact(
+                "age_at_death",
+                _("Âge au décès"),
+                _("J%(days)s (H+%(hours)s)")
+                % {"days": case.age_at_death_days, "hours": case.age_at_death_hours},
+            )
+        )
+    return facts
+
+
+def clinical_summary(case) -> list[FactGroup]:
+    """The case's clinical facts for the committee, in the declaration's groups and order."""
+    groups = []
+    for index, (title, names) in enumerate(FIELD_GROUPS):
+        group = FactGroup(str(title), _derived(case, names), index)
+        for name in names:
+            if name in FOLDED:
+                continue
+            model_field = case._meta.get_field(name)
+            value, given, free_text = _display(case, model_field)
+            if given or name in ALWAYS_SHOWN:
+                group.facts.append(Fact(name, _label(model_field), value, given, free_text))
+        if group.facts:
+            groups.append(group)
+    return groups
