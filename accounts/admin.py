@@ -49,6 +49,24 @@ class FrenchAdminMixin:
         extra_context = {"title": self.get_changelist_title(), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
+    def get_changelist_formset(self, request, **kwargs):
+        """Editable columns of a list (`list_editable`) are named by their header only: each
+        control gets its own accessible name, column and row (WCAG 4.1.2; axe "label")."""
+        formset = super().get_changelist_formset(request, **kwargs)
+
+        def add_fields(formset_self, form, index):
+            formset.add_fields(formset_self, form, index)
+            row = str(form.instance) if form.instance.pk else str((index or 0) + 1)
+            for name, field in form.fields.items():
+                if name in self.list_editable:
+                    widget = getattr(field.widget, "widget", field.widget)
+                    widget.attrs["aria-label"] = gettext("%(column)s, %(row)s") % {
+                        "column": field.label,
+                        "row": row,
+                    }
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
 
 def announce_pending_grant(request, grant) -> None:
     """Tell the administrator that the sensitive role they gave waits for a confirmation."""

@@ -61,3 +61,16 @@ def test_the_add_button_of_users_invites(client, administrator):
     client.force_login(administrator)
     changelist = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "Inviter un utilisateur" in changelist and "Ajout de" not in changelist
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:notifications_reminderrule_changelist", "admin:committees_icdpmgroup_changelist"],
+)
+def test_editable_columns_of_a_list_name_each_control(client, administrator, url_name):
+    client.force_login(administrator)
+    html = client.get(reverse(url_name)).content.decode()
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*name=\"form-\d+-[a-z_]+\"[^>]*>", html)
+    assert controls
+    unnamed = [c for c in controls if "aria-label=" not in c and 'type="hidden"' not in c]
+    assert not unnamed, unnamed[:3]
