@@ -8,6 +8,7 @@ with the statuses), from a plan drawn with one seeded random generator: the same
 every app together (cases, committees, actions), which no single app may import.
 """
 
+import math
 import random
 import time
 
@@ -17,7 +18,22 @@ from django.utils import timezone
 from . import action_work, casework, committee_work, people, plan, sessions
 
 PERSONAS = people.PERSONAS
-SESSION_WEEKS = 260  # one session a week per committee over five years
+SESSION_WEEKS = 260  # five years of weekly sessions, at most ten years for a large run
+MAX_WEEKS = 520
+MAX_PER_WEEK = 10
+AGENDA_SIZE = 8  # cases reviewed per session on average (a real agenda: about 4 to 12)
+
+
+def session_calendar(cases: int, *, committees: int) -> tuple[int, int]:
+    """How many weeks of sessions, and how many sessions a week per committee, for agendas of
+    about AGENDA_SIZE cases: weekly over up to five years for a few thousand cases; a longer
+    history and several review groups a week for a large run."""
+    sessions = max(12, math.ceil(cases * plan.REVIEWED_SHARE / AGENDA_SIZE / committees))
+    weeks = min(max(12, min(SESSION_WEEKS, sessions)), MAX_WEEKS)
+    if sessions > weeks:
+        weeks = min(MAX_WEEKS, sessions)
+    per_week = min(MAX_PER_WEEK, math.ceil(sessions / weeks))
+    return weeks, per_week
 
 
 @transaction.atomic
@@ -32,16 +48,15 @@ def generate(*, cases: int, seed: int = 1, report=print) -> dict:
 
     world = people.create_world()
     step("organisations", len(world.units) + len(world.networks) + 3)
-    # Fewer weeks for a small run, so that sessions are not mostly empty.
-    weeks = max(12, min(SESSION_WEEKS, cases // 200))
-    committee_sessions = sessions.create_sessions(world, now=now, weeks=weeks)
+    weeks, per_week = session_calendar(cases, committees=len(world.committees))
+    committee_sessions = sessions.create_sessions(world, now=now, weeks=weeks, per_week=per_week)
     step("sessions", sum(len(s) for s in committee_sessions))
     plans = plan.plan_cases(world, committee_sessions, count=cases, now=now, rng=rng)
     rows = casework.create_cases(world, plans, rng=rng, now=now)
     step("cases", len(rows))
     step("identity vaults", casework.create_vaults(plans, rows, rng=rng))
     step("care events", casework.create_chronologies(plans, rows, rng=rng))
-    step("case transitions", casework.create_case_transitions(world, plans, rows, now=now))
+    step("case transitions", casework.create_case_transitions(world, plans, rows, now=now, rng=rng))
     step("agenda items", committee_work.create_agendas(world, plans, rows))
     step("attendance", committee_work.create_attendance(world, committee_sessions, rng=rng))
     reviews = committee_work.create_reviews(world, plans, rows, rng=rng)

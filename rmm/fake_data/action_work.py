@@ -7,6 +7,7 @@ from datetime import timedelta
 from actions.models import ActionTransition, CorrectiveAction, NoActionDecision, ProgressNote
 
 from .bulk import backdated, bulk
+from .plan import not_after_now
 
 WHAT = [
     "Protocole de transfert in utero révisé et affiché en salle de naissance.",
@@ -86,7 +87,12 @@ def create_actions(world, plans, cases, factors_of_case, *, rng, now) -> dict:
         reached = PATH.index(action.status) if action.status in PATH else rng.randint(1, 2)
         for step in range(1, reached + 1):
             target = PATH[step]
-            moment = min(moment + timedelta(days=rng.randint(1, 60)), now)
+            moment = not_after_now(
+                moment + timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600)),
+                earliest=moment,
+                now=now,
+                rng=rng,
+            )
             actor = {"approved": chair, "verified": quality}.get(target, coordinator)
             if target == "done":
                 notes.append(
@@ -99,7 +105,12 @@ def create_actions(world, plans, cases, factors_of_case, *, rng, now) -> dict:
                 )
             transitions.append(_move(action, MOVES[target], PATH[step - 1], target, actor, moment))
         if action.status == "cancelled":
-            moment = min(moment + timedelta(days=5), now)
+            moment = not_after_now(
+                moment + timedelta(days=5, minutes=rng.randint(0, 600)),
+                earliest=moment,
+                now=now,
+                rng=rng,
+            )
             transitions.append(
                 _move(
                     action,

@@ -10,6 +10,7 @@ from cases.models import CareEvent, Case, CaseCodeCounter, CaseTransition, Ident
 from cases.models.case import _days_between
 
 from .bulk import backdated, bulk
+from .plan import not_after_now
 
 LAST_NAMES = [
     "Martin",
@@ -284,7 +285,7 @@ def create_chronologies(plans, cases, *, rng) -> int:
     return len(rows)
 
 
-def create_case_transitions(world, plans, cases, *, now) -> int:
+def create_case_transitions(world, plans, cases, *, now, rng) -> int:
     rows = []
     for plan, case in zip(plans, cases, strict=True):
         network = plan.network
@@ -292,7 +293,11 @@ def create_case_transitions(world, plans, cases, *, now) -> int:
         coordinator = world.coordinator[plan.unit.pk]
         chair, secretary = world.chair[network], world.secretary[network]
 
-        def move(name, source, target, by, at, comment="", case=case):
+        previous = [plan.created_at]  # each move after the one before it
+
+        def move(name, source, target, by, at, comment="", case=case, previous=previous):
+            at = not_after_now(at, earliest=previous[0], now=now, rng=rng)
+            previous[0] = at
             rows.append(
                 CaseTransition(
                     case=case,
@@ -301,7 +306,7 @@ def create_case_transitions(world, plans, cases, *, now) -> int:
                     target=target,
                     actor=by,
                     actor_name=by.full_name,
-                    at=min(at, now),
+                    at=at,
                     comment=comment,
                 )
             )
@@ -339,7 +344,8 @@ def create_case_transitions(world, plans, cases, *, now) -> int:
         if plan.session is None:
             continue
         scheduled_at = max(
-            plan.ready_at + timedelta(hours=1), plan.session.starts_at - timedelta(days=10)
+            plan.ready_at + timedelta(hours=1),
+            plan.session.starts_at - timedelta(days=10, minutes=rng.randint(0, 600)),
         )
         if plan.postponed:
             move("schedule", "ready", "scheduled", secretary, scheduled_at - timedelta(hours=2))
@@ -347,7 +353,7 @@ def create_case_transitions(world, plans, cases, *, now) -> int:
         move("schedule", "ready", "scheduled", secretary, scheduled_at)
         if plan.status == "scheduled":
             continue
-        review_at = plan.session.starts_at + timedelta(hours=1)
+        review_at = plan.session.starts_at + timedelta(minutes=rng.randint(10, 180))
         move("record_review", "scheduled", "reviewed", chair, review_at)
         if plan.actions:
             move(

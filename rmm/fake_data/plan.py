@@ -2,6 +2,7 @@
 its status, and the dates of its path (death, declaration, taking in charge, readiness, the
 session that reviewed it, closing). Later steps turn the plan into rows."""
 
+from collections import Counter
 from datetime import timedelta
 
 # Share of each status: most cases of past years are closed, recent ones are in progress.
@@ -12,11 +13,15 @@ STATUS_WEIGHTS = [
     ("documenting", 8),
     ("ready", 4),
     ("scheduled", 2),
-    ("reviewed", 5),
+    ("reviewed", 2),
     ("action_follow_up", 20),
-    ("closed", 54),
+    ("closed", 57),
 ]
 REVIEWED = ("reviewed", "action_follow_up", "closed")
+REVIEWED_SHARE = sum(w for s, w in STATUS_WEIGHTS if s in REVIEWED) / sum(
+    w for _s, w in STATUS_WEIGHTS
+)
+AGENDA_MAX = 12  # an upcoming session takes no more cases: the others wait, ready
 # Days before now at which a case of each early status was declared.
 DECLARED_DAYS_AGO = {
     "draft": (0, 20),
@@ -26,7 +31,7 @@ DECLARED_DAYS_AGO = {
     "ready": (20, 200),
 }
 # Which past sessions reviewed cases of each status (weeks before now).
-REVIEW_WEEKS_AGO = {"reviewed": (0, 10), "action_follow_up": (4, 104), "closed": (8, 10_000)}
+REVIEW_WEEKS_AGO = {"reviewed": (0, 12), "action_follow_up": (4, 104), "closed": (8, 10_000)}
 KIND_WEIGHTS = [
     ("early_neonatal", 45),
     ("late_neonatal", 15),
@@ -71,6 +76,15 @@ class CasePlan:
         self.actions = 0
 
 
+def not_after_now(moment, *, earliest, now, rng):
+    """`moment`, or, when it would fall after now, a time drawn between `earliest` and now:
+    clamping to now would tie hundreds of audit times at the very moment of generation."""
+    if moment <= now:
+        return moment
+    earliest = min(earliest, now)
+    return earliest + timedelta(seconds=rng.uniform(0, (now - earliest).total_seconds()))
+
+
 def _pick(rng, weighted):
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -93,6 +107,7 @@ def plan_cases(world, sessions, *, count: int, now, rng) -> list[CasePlan]:
         }
         for held in past
     ]
+    booked = Counter()  # cases on each coming agenda
     plans = []
     statuses = [status for status, _weight in STATUS_WEIGHTS]
     status_weights = [weight for _status, weight in STATUS_WEIGHTS]
@@ -107,19 +122,26 @@ def plan_cases(world, sessions, *, count: int, now, rng) -> list[CasePlan]:
         plan.unit = rng.choices(world.units, weights=world.weights)[0]
         plan.network = world.network_of[plan.unit.pk]
         plan.kind = _pick(rng, KIND_WEIGHTS)
-        _date(plan, eligible[plan.network], upcoming[plan.network], now=now, rng=rng)
+        _date(plan, eligible[plan.network], upcoming[plan.network], now=now, rng=rng, booked=booked)
         plans.append(plan)
     return plans
 
 
-def _date(plan, eligible, upcoming, *, now, rng):
+def _date(plan, eligible, upcoming, *, now, rng, booked):
     """Dates of the path, from the end backwards when a session is involved."""
     status = plan.status
     if status in REVIEWED:
         plan.session = rng.choice(eligible[status])
-        plan.ready_at = plan.session.starts_at - timedelta(days=rng.randint(5, 60))
+        plan.ready_at = plan.session.starts_at - timedelta(
+            days=rng.randint(5, 60), minutes=rng.randint(0, 1440)
+        )
     elif status == "scheduled":
-        plan.session = rng.choice(upcoming)
+        open_sessions = [session for session in upcoming if booked[session.pk] < AGENDA_MAX]
+        if open_sessions:
+            plan.session = rng.choice(open_sessions)
+            booked[plan.session.pk] += 1
+        else:  # both coming agendas are full: the case waits, ready
+            plan.status = status = "ready"
         plan.ready_at = now - timedelta(days=rng.randint(3, 60))
     elif status == "ready":
         plan.ready_at = now - timedelta(days=rng.randint(1, 60))
@@ -141,7 +163,13 @@ def _date(plan, eligible, upcoming, *, now, rng):
     if status == "draft":
         plan.created_at, plan.declared_at = plan.declared_at, None
     if status == "closed":
-        plan.closed_at = min(plan.session.starts_at + timedelta(days=rng.randint(7, 400)), now)
+        reviewed = plan.session.starts_at
+        plan.closed_at = not_after_now(
+            reviewed + timedelta(days=rng.randint(7, 400)),
+            earliest=reviewed + timedelta(days=7),
+            now=now,
+            rng=rng,
+        )
         plan.reopened = rng.random() < 0.01
     if status in ("action_follow_up", "closed"):
         plan.no_action = status == "closed" and rng.random() < 0.2

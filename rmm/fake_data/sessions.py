@@ -18,7 +18,15 @@ def _thursday_afternoon(moment, offset_days: int):
     return local.replace(hour=14, minute=0, second=0, microsecond=0)
 
 
-def create_sessions(world, *, now, weeks: int) -> list[list[Session]]:
+def _slot(anchor, slot: int):
+    """The `slot`-th meeting of a week: Thursday afternoon first, then other days and mornings
+    (a large network reviews in several groups, each with an agenda of real size)."""
+    day = (0, -1, 1, -2, -3)[slot % 5]
+    hour = -5 if slot // 5 % 2 else 0  # 9:00 instead of 14:00
+    return anchor + timedelta(days=day, hours=hour, minutes=30 * (slot // 10))
+
+
+def create_sessions(world, *, now, weeks: int, per_week: int = 1) -> list[list[Session]]:
     """Per committee, its sessions in date order (past then upcoming)."""
     rows, transitions = [], []
     for n, committee in enumerate(world.committees):
@@ -26,12 +34,16 @@ def create_sessions(world, *, now, weeks: int) -> list[list[Session]]:
         anchor = _thursday_afternoon(now, -7) + timedelta(
             days=n
         )  # committees meet on different days
-        for week in range(weeks - 1, -1, -1):
-            starts = anchor - timedelta(weeks=week)
-            if week % CANCEL_EVERY == CANCEL_EVERY - 1:
-                status, held_at = "cancelled", None
-            elif week == 0:
+        past = sorted(
+            _slot(anchor - timedelta(weeks=week), slot)
+            for week in range(weeks)
+            for slot in range(per_week)
+        )
+        for index, starts in enumerate(past):
+            if index == len(past) - 1:  # the latest, awaiting its minutes
                 status, held_at = "held", starts + timedelta(hours=3)
+            elif index % CANCEL_EVERY == CANCEL_EVERY - 1:
+                status, held_at = "cancelled", None
             else:
                 status, held_at = "minutes_validated", starts + timedelta(hours=3)
             rows.append(

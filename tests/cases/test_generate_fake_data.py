@@ -8,7 +8,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from accounts.models import Organisation, User
-from actions.models import FINISHED_STATUSES, CorrectiveAction, NoActionDecision
+from actions.models import (
+    FINISHED_STATUSES,
+    ActionTransition,
+    CorrectiveAction,
+    NoActionDecision,
+)
 from cases.models import Case, CaseTransition, IdentityVault
 from cases.status import CaseStatus
 from committees.models import AgendaItem, CaseReview, MinutesVersion, Session
@@ -106,3 +111,38 @@ def test_refused_outside_local_and_test_settings(settings):
     settings.RMM_DEMO_ALLOWED = False
     with pytest.raises(CommandError, match="Refusé"):
         call_command("generate_fake_data", cases=10)
+
+
+def test_agendas_have_a_real_size(region):
+    """A session reviews a handful of cases (about 4 to 12), not hundreds: the coming agendas are
+    capped, the held ones are sized by the calendar."""
+    sizes = Counter(AgendaItem.objects.values_list("session_id", flat=True))
+    coming = Session.objects.filter(status__in=["planned", "agenda_sent"]).values_list(
+        "pk", flat=True
+    )
+    assert all(sizes[pk] <= 12 for pk in coming)
+    held = [
+        sizes[pk]
+        for pk in Session.objects.filter(status="minutes_validated").values_list("pk", flat=True)
+    ]
+    assert 3 <= sum(held) / len(held) <= 12, sum(held) / len(held)
+
+
+@pytest.mark.parametrize("cases", [200, 3_000, 100_000])
+def test_the_calendar_keeps_agendas_of_real_size_at_any_scale(cases):
+    from rmm.fake_data import AGENDA_SIZE, session_calendar
+    from rmm.fake_data.plan import REVIEWED_SHARE
+
+    weeks, per_week = session_calendar(cases, committees=2)
+    assert weeks <= 520 and per_week <= 10
+    per_session = cases * REVIEWED_SHARE / (2 * weeks * per_week)
+    assert per_session <= AGENDA_SIZE + 1, per_session
+
+
+def test_audit_times_are_spread_over_the_chronology_not_tied_at_now(region):
+    """No audit time is clamped to the moment of generation: few, if any, share one instant."""
+    for model in (CaseTransition, ActionTransition):
+        ties = Counter(model.objects.values_list("at", flat=True)).most_common(1)[0][1]
+        assert ties <= 3, (model.__name__, ties)
+    closed = Case.objects.filter(status="closed").values_list("closed_at", flat=True)
+    assert max(Counter(closed).values()) <= 2
