@@ -10,7 +10,8 @@ Measures, through Django's test client, the median time and the number of SQL qu
 - the case list (page 1, after 50,000 rows, filtered) for a coordinator, a committee chair, a
   committee member, and the chair of a committee covering one maternity;
 - the case page, the committee's review screen, and the session (agenda) page: open agenda
-  (candidates listed) and held session, for the secretary and a member.
+  (candidates listed), a coming session with 645 cases on its agenda (as `generate_fake_data`
+  makes; added once to a seeded database), and held session, for the secretary and a member.
 Target (DESIGN §10): each page within 1.5 x the floor, query counts that do not grow with rows.
 
 The data (a network of 20 maternities, every status, about 6 transitions per case, a network
