@@ -5,9 +5,9 @@ the git tree clean.
 
 Accessibility (WCAG 2.1 AA): every page a journey loads is checked with axe-core (vendored in
 static/vendor/axe-core/, never a CDN). Call `axe_check(page)` once the page you reached is shown
-(after its `expect`); `log_in` and `screenshot` call it for you. With RMM_AXE_EVERY_PAGE=1, a page
-loaded during a test and never checked fails the test at teardown, with its address (the
-existing journeys do not call it after every navigation yet: see the README).
+(after its `expect`); `log_in` and `screenshot` call it for you. A page loaded during a test and
+never checked fails the test at teardown, with its address (RMM_AXE_EVERY_PAGE=0 turns that off
+for a local investigation; CI never sets it).
 """
 
 import json
@@ -26,6 +26,13 @@ AXE_STATIC_URL = "/static/vendor/axe-core/axe.min.js"
 # WCAG 2.1 levels A and AA; "best-practice" rules are advice, not the target.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_FAILING_IMPACTS = ("serious", "critical")
+# Journeys whose owners have not yet called axe_check after every navigation: their unchecked
+# pages are allowed for now (the pages they do check must still pass). Remove a file from this
+# set as soon as it checks every page it loads; the set is meant to become empty.
+AXE_UNCHECKED_ALLOWED = {
+    "test_case_journeys.py",  # the declaration journey (its owner adds the checks)
+    "test_session_journey.py",  # the review-screen journey (its owner adds the checks)
+}
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +88,13 @@ def pytest_collection_modifyitems(items):
     for item in browser:
         item.add_marker(pytest.mark.e2e)
     items[:] = [item for item in items if item not in browser] + browser
+
+
+@pytest.fixture(autouse=True)
+def _axe_every_page(request):
+    # Every browser test is tracked, even one that never asks for axe_check itself.
+    if "page" in request.fixturenames:
+        request.getfixturevalue("axe_check")
 
 
 @pytest.fixture
@@ -164,7 +178,7 @@ class AxeTracker:
 
 
 @pytest.fixture
-def axe_check(page):
+def axe_check(page, request):
     """`axe_check(page)`: assert the page shown has no serious or critical WCAG 2.1 AA
     violation. `exclude=("#selector",)` leaves out a region (say why at the call)."""
     tracker = AxeTracker(page)
@@ -175,6 +189,7 @@ def axe_check(page):
 
     yield check
     unchecked = [url for url in tracker.unchecked() if not url.startswith("about:")]
-    if unchecked and os.environ.get("RMM_AXE_EVERY_PAGE") == "1":
+    allowed = Path(str(request.node.fspath)).name in AXE_UNCHECKED_ALLOWED
+    if unchecked and not allowed and os.environ.get("RMM_AXE_EVERY_PAGE") != "0":
         listed = ", ".join(unchecked)
         raise AssertionError(f"Pages loaded but never checked with axe_check(page): {listed}")

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def pending_coordinator():
     call_command("load_demo")
     administrator = User.objects.get(email="admin@rmm-demo.fr")
-    maternity = Organisation.objects.get(memberships__user__email="referent@rmm-demo.fr")
+    maternity = Organisation.objects.get(
+        memberships__user__email="referent@rmm-demo.fr", memberships__role=Role.COORDINATOR
+    )
     newcomer = User.objects.create_user(
         email="nouvelle.referente@rmm-demo.fr", full_name="Nina Nouvelle", password=None
     )
@@ -28,7 +30,7 @@ def pending_coordinator():
 
 
 def test_the_coordinator_confirms_a_new_colleagues_vault_role(
-    page, live_server, pending_coordinator, log_in, screenshot
+    page, live_server, pending_coordinator, log_in, screenshot, axe_check
 ):
     newcomer, maternity = pending_coordinator
     membership = Membership.objects.get(user=newcomer, organisation=maternity)
@@ -42,6 +44,7 @@ def test_the_coordinator_confirms_a_new_colleagues_vault_role(
     screenshot(page, "access-grant-to-confirm")
     pending.get_by_role("button", name="Confirmer").click()
     expect(page.locator("#nothing-to-decide")).to_be_visible()
+    axe_check(page)
 
     membership.refresh_from_db()
     assert membership.is_active

@@ -35,7 +35,7 @@ def status_message(page, text):
 
 def switch_user(page, log_in, user):
     page.context.clear_cookies()
-    log_in(page, user.email, TEST_PASSWORD)
+    log_in(page, user.email, TEST_PASSWORD)  # checks the login page and home with axe
     expect(page.get_by_role("button", name=user.full_name)).to_be_visible()
 
 
@@ -70,11 +70,14 @@ def reviewed_case(maternity, clinician, committee, chair, secretary):
     return session, case
 
 
-def propose(page, *, what, barrier, nature, function, due, indicator, check, factor=True):
+def propose(
+    page, axe_check, *, what, barrier, nature, function, due, indicator, check, factor=True
+):
     page.get_by_role("link", name="Proposer une action").click()
     expect(
         page.get_by_role("heading", name=re.compile("Proposer une action corrective"))
     ).to_be_visible()
+    axe_check(page)
     field(page, "Ce qui va changer").fill(what)
     field(page, "Type de barrière").select_option(label=barrier)
     field(page, "Nature").select_option(label=nature)
@@ -86,6 +89,7 @@ def propose(page, *, what, barrier, nature, function, due, indicator, check, fac
         page.get_by_label(re.compile(r"^\s*1\.4 ")).check()
     page.get_by_role("button", name="Proposer l'action").click()
     expect(status_message(page, "proposée : approuvez-la")).to_be_visible()
+    axe_check(page)
 
 
 def test_action_plan_from_review_to_closed_case(
@@ -97,6 +101,7 @@ def test_action_plan_from_review_to_closed_case(
     quality_manager,
     log_in,
     screenshot,
+    axe_check,
 ):
     # Cancelling an action asks for a confirmation: every user agrees.
     page.on("dialog", lambda dialog: dialog.accept())
@@ -110,8 +115,10 @@ def test_action_plan_from_review_to_closed_case(
     switch_user(page, log_in, chair)
     page.goto(review_url)
     expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
+    axe_check(page)
     propose(
         page,
+        axe_check,
         what="Interprétariat téléphonique disponible jour et nuit aux urgences obstétricales.",
         barrier="Prévention",
         nature="Organisation",
@@ -123,6 +130,7 @@ def test_action_plan_from_review_to_closed_case(
     expect(page).to_have_url(review_url)
     propose(
         page,
+        axe_check,
         what="Orientation systématique vers la PMI inscrite au protocole de sortie.",
         barrier="Récupération",
         nature="Parcours et coordination",
@@ -142,6 +150,7 @@ def test_action_plan_from_review_to_closed_case(
             "button", name="Approuver"
         ).click()
         expect(status_message(page, f"Action A{action.pk} approuvée.")).to_be_visible()
+        axe_check(page)
     expect(plan.get_by_role("button", name="Approuver")).to_have_count(0)
     expect(plan).to_contain_text("Approuvée")
 
@@ -152,8 +161,10 @@ def test_action_plan_from_review_to_closed_case(
     adopt.get_by_role("button", name="Adopter le plan d'actions").click()
     expect(status_message(page, "Plan d'actions adopté")).to_be_visible()
     expect(page.locator("#adopt-plan")).to_have_count(0)
+    axe_check(page)
     page.goto(case_url)
     expect(page.locator("#case-status")).to_have_text("Suivi des actions")
+    axe_check(page)
     case_actions = page.locator("#case-actions")
     for action in (first, second):
         expect(case_actions.get_by_role("link", name=f"A{action.pk}", exact=True)).to_be_visible()
@@ -162,12 +173,15 @@ def test_action_plan_from_review_to_closed_case(
     switch_user(page, log_in, coordinator)
     page.goto(f"{live_server.url}/actions/")
     expect(page.get_by_role("heading", name="Mes actions")).to_be_visible()
+    axe_check(page)
     page.get_by_role("link", name=f"A{first.pk}", exact=True).first.click()
     expect(page.get_by_role("heading", name=f"Action corrective A{first.pk}")).to_be_visible()
     status = page.locator("#action-status")
     expect(status).to_have_text("Approuvée")
+    axe_check(page)
     page.get_by_role("button", name="Démarrer").click()
     expect(status).to_have_text("En cours")
+    axe_check(page)
 
     page.locator("#id_text").fill(
         "Convention signée avec le service d'interprétariat ; affiche en salle d'accueil."
@@ -178,6 +192,7 @@ def test_action_plan_from_review_to_closed_case(
     page.get_by_role("button", name="Enregistrer la note").click()
     expect(status_message(page, "Note d'avancement enregistrée.")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Pièce justificative :"))).to_be_visible()
+    axe_check(page)
     page.get_by_role("button", name="Marquer comme réalisée").click()
     expect(status).to_have_text("Réalisée")
     screenshot(page, "action-detail")
@@ -185,27 +200,34 @@ def test_action_plan_from_review_to_closed_case(
     # --- The quality manager verifies its effectiveness and cancels the other ------------------
     switch_user(page, log_in, quality_manager)
     page.goto(f"{live_server.url}/actions/{first.pk}/")
+    axe_check(page)
     page.get_by_label("Résultat de la mesure d'efficacité").fill(
         "Audit de dossiers : interprète tracé pour toutes les consultations allophones."
     )
     page.get_by_role("button", name="Enregistrer le résultat").click()
     expect(status_message(page, "Résultat de la mesure d'efficacité enregistré.")).to_be_visible()
+    axe_check(page)
     page.get_by_role("button", name="Vérifier l'efficacité").click()
     expect(status).to_have_text("Efficacité vérifiée")
+    axe_check(page)
 
     page.goto(f"{live_server.url}/actions/{second.pk}/")
+    axe_check(page)
     reason = "Reprise dans le protocole régional de sortie de maternité."
     page.locator("#comment-cancel").fill(reason)
     page.get_by_role("button", name="Annuler l'action").click()
     expect(status).to_have_text("Annulée")
     expect(page.locator("body")).to_contain_text(reason)
+    axe_check(page)
 
     # --- The chair closes the case ---------------------------------------------------------------
     switch_user(page, log_in, chair)
     page.goto(case_url)
+    axe_check(page)
     page.locator("#comment-close").fill("Plan d'actions terminé : efficacité vérifiée.")
     page.get_by_role("button", name="Clôturer").click()
     expect(page.locator("#case-status")).to_have_text("Clôturé")
+    axe_check(page)
 
     switch_user(page, log_in, quality_manager)
     page.goto(f"{live_server.url}/actions/tableau-de-bord/")

@@ -34,6 +34,7 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     committee_member,
     log_in,
     screenshot,
+    axe_check,
 ):
     case = CaseFactory(
         organisation=maternity,
@@ -68,8 +69,10 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     # --- The secretary sends the agenda ---------------------------------------------------------
     log_in(page, secretary.email, TEST_PASSWORD)
     page.goto(f"{live_server.url}/seances/{session.pk}/")
+    axe_check(page)
     page.get_by_role("button", name="Envoyer l'ordre du jour").click()
     expect(status_message(page, "Séance :")).to_be_visible()
+    axe_check(page)
     page.context.clear_cookies()
 
     # --- The member sees the badge and opens the notification --------------------------------
@@ -94,19 +97,24 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     page.get_by_role("link", name=title).click()
     expect(page).to_have_url(f"{live_server.url}/seances/{session.pk}/")
     expect(page.locator("#unread-badge")).to_have_count(0)
+    axe_check(page)
     assert not Notification.objects.filter(recipient=committee_member, read_at=None).exists()
     expect(link).to_have_accessible_name("Notifications")
 
     # --- Preferences: a daily digest for one kind ----------------------------------------------
     link.click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    axe_check(page)
     page.get_by_role("link", name="Préférences").click()
     expect(page.get_by_role("heading", name="Préférences de notification")).to_be_visible()
+    axe_check(page)
     page.get_by_role("group", name="Action bientôt à échéance").get_by_label(
         "Récapitulatif quotidien"
     ).check()
     page.get_by_label("Langue des e-mails").select_option(label="English")
     page.get_by_role("button", name="Enregistrer").click()
     expect(status_message(page, "Préférences de notification enregistrées.")).to_be_visible()
+    axe_check(page)
     expect(
         page.get_by_role("group", name="Action bientôt à échéance").get_by_label(
             "Récapitulatif quotidien"
