@@ -1,7 +1,8 @@
 """A whole RMM session in the browser: the secretary plans it, builds the agenda, sends it and
 records attendance; a new member must accept the confidentiality charter before reading the
-(pseudonymised) case; the chair records the review, holds the session, validates the minutes
-and downloads them as PDF."""
+(pseudonymised) case and its clinical facts; the chair records the review (an incomplete one is
+refused beside each field first), holds the session, validates the minutes and downloads them
+as PDF. Every page loaded is checked with axe-core (WCAG 2.1 AA)."""
 
 import re
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from cases.models import Case
+from cases.models import CareEvent, Case
 from committees.models import CaseReview, CharterAcceptance, Session
 from tests.conftest import committee_person
 from tests.factories import CANARY_IDENTITY, TEST_PASSWORD, CaseFactory
@@ -21,11 +22,29 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The session took place yesterday: a session can only be marked as held once it has begun.
 SESSION_DAY = timezone.localdate() - timedelta(days=1)
 SUMMARY = "Nouveau-né de 27 SA + 2 j, décès à J2 en réanimation."
+# Clinical facts the committee reads on the review screen (issue 14), and how they are shown.
+FACTS = {
+    "maternity_level_at_birth": "2A",
+    "postnatal_transfer": True,
+    "postnatal_transfer_level": "3",
+    "postnatal_transfer_age_hours": 3,
+    "antenatal_corticosteroids": "incomplete",
+    "apgar_5min": 4,
+    "resuscitation_at_birth": True,
+    "resuscitation_intubation": True,
+    "neonatal_admission": "nicu",
+    "treatment_limitation": True,
+    "treatment_limitation_age_hours": 40,
+    "autopsy_offered": True,
+    "autopsy_accepted": False,
+}
+SHOWN = ["Niveau 2A", "H+3", "Cure incomplète", "Oui : Intubation", "H+40", "J2 (H+52)"]
 
 
 def field(page, label):
-    """The control labelled `label`, exactly (crispy appends "*" to required fields)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    """The control labelled `label`, exactly (crispy appends "*" to required fields; the review
+    form marks them "(obligatoire)" for screen readers, its "*" being hidden from them)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*(\(obligatoire\))?\s*$"))
 
 
 def status_message(page, text):
@@ -40,10 +59,11 @@ def choose(select, starting: str):
     select.select_option(label=option.text_content().strip())
 
 
-def log_out(page, live_server, user):
+def log_out(page, live_server, user, axe_check):
     page.get_by_role("button", name=user.full_name).click()
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{live_server.url}/connexion/")
+    axe_check(page)
 
 
 def test_full_rmm_session(
@@ -56,6 +76,7 @@ def test_full_rmm_session(
     secretary,
     log_in,
     screenshot,
+    axe_check,
 ):
     # Irreversible actions (validating the minutes) ask for a confirmation: the chair agrees.
     page.on("dialog", lambda dialog: dialog.accept())
@@ -65,6 +86,15 @@ def test_full_rmm_session(
         declared_by=clinician,
         status="ready",
         summary=SUMMARY,
+        **FACTS,
+    )
+    CareEvent.objects.create(
+        case=case,
+        period="postnatal",
+        day_of_life=0,
+        hour_of_day=3,
+        place_type="nicu",
+        description="Transfert en réanimation néonatale, intubation, surfactant.",
     )
     newcomer = committee_person(
         committee,
@@ -81,8 +111,10 @@ def test_full_rmm_session(
     expect(page).to_have_url(f"{live_server.url}/")
     page.get_by_role("navigation").get_by_role("link", name="Séances", exact=True).click()
     expect(page.get_by_role("heading", name="Séances RMM")).to_be_visible()
+    axe_check(page)
     page.get_by_role("link", name="Planifier une séance").click()
     expect(field(page, "Comité")).to_have_value(str(committee.pk))
+    axe_check(page)
     field(page, "Date et heure").fill(f"{SESSION_DAY:%d/%m/%Y} 14:00")
     field(page, "Lieu").fill("Salle du réseau, 2e étage")
     page.get_by_role("button", name="Planifier").click()
@@ -94,6 +126,7 @@ def test_full_rmm_session(
         page.get_by_role("heading", name=f"Séance du {SESSION_DAY:%d/%m/%Y} 14:00")
     ).to_be_visible()
     expect(status_message(page, "Séance planifiée.")).to_be_visible()
+    axe_check(page)
     session_status = page.locator("#session-status")
 
     choose(page.get_by_label("Cas prêt à inscrire"), case.code)
@@ -103,9 +136,11 @@ def test_full_rmm_session(
     agenda = page.get_by_role("region", name="Ordre du jour")
     expect(agenda.get_by_role("link", name=case.code)).to_be_visible()
     expect(agenda).to_contain_text(f"Présentateur : {secretary.full_name}")
+    axe_check(page)
 
     page.get_by_role("button", name="Envoyer l'ordre du jour").click()
     expect(status_message(page, "Séance : Ordre du jour envoyé")).to_be_visible()
+    axe_check(page)
     session.refresh_from_db()
     assert session.status == "agenda_sent"
 
@@ -119,7 +154,7 @@ def test_full_rmm_session(
         re.compile(r"2 présent\(s\) — quorum : 2\s+\(atteint\)")
     )
     screenshot(page, "session-agenda")
-    log_out(page, live_server, secretary)
+    log_out(page, live_server, secretary, axe_check)
 
     # --- The new member must accept the charter before reading anything -----------------------
     log_in(page, newcomer.email, TEST_PASSWORD)
@@ -134,25 +169,56 @@ def test_full_rmm_session(
     page.get_by_role("button", name="J'accepte la charte de confidentialité").click()
     expect(page).to_have_url(session_url)
     expect(status_message(page, "Charte de confidentialité acceptée.")).to_be_visible()
+    axe_check(page)
     assert CharterAcceptance.objects.filter(committee=committee, user=newcomer).exists()
 
     page.get_by_role("region", name="Ordre du jour").get_by_role("link", name=case.code).click()
     expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
     expect(page.locator("#case-summary")).to_have_text(SUMMARY)
     expect(page.locator("body")).not_to_contain_text(canary)
+    # The whole pseudonymised picture, grouped as in the declaration, beside the chronology.
+    facts = page.get_by_role("region", name="Faits cliniques")
+    for group in ("Cas", "Grossesse et suivi prénatal", "Travail et accouchement", "Enfant"):
+        expect(facts.get_by_role("heading", name=group, exact=True)).to_be_visible()
+    for shown in SHOWN:
+        expect(facts).to_contain_text(shown)
+    expect(page.get_by_role("region", name="Chronologie")).to_contain_text("surfactant")
+    axe_check(page)
     # A member reads; only the chair and the secretary record the review.
     expect(page.get_by_role("button", name="Enregistrer la revue")).to_have_count(0)
     assert canary not in page.content()
     screenshot(page, "review-member")
-    log_out(page, live_server, newcomer)
+    log_out(page, live_server, newcomer, axe_check)
 
     # --- The chair records the review --------------------------------------------------------
     log_in(page, chair.email, TEST_PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")
     page.goto(session_url)
+    axe_check(page)
     page.get_by_role("region", name="Ordre du jour").get_by_role("link", name=case.code).click()
     expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(canary)
+    axe_check(page)
+    # A death after a live birth: only the neonatal ICD-PM groups are offered.
+    icd = field(page, "Groupe CIM-PM (moment et cause)")
+    expect(icd.locator("option").filter(has_text=re.compile(r"^\s*A1 "))).to_have_count(0)
+    expect(icd.locator("option").filter(has_text=re.compile(r"^\s*N9 "))).to_have_count(1)
+
+    # Recorded too soon, the review is refused beside each missing field, the summary focused.
+    page.get_by_role("button", name="Enregistrer la revue").click()
+    summary = page.locator("#review-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("rien n'a été enregistré")
+    expect(page.locator("#id_avoidability_error")).to_have_text("Indiquez l'évitabilité du décès.")
+    expect(field(page, "Évitabilité")).to_have_attribute("aria-invalid", "true")
+    assert not CaseReview.objects.exists()
+    axe_check(page)
+    summary.get_by_role("link", name=re.compile("^Évitabilité")).click()
+    expect(field(page, "Évitabilité")).to_be_focused()
+    # Back to a fresh form (the README's picture is the form being filled, not its errors).
+    page.goto(page.url.split("#")[0])
+    expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
+    axe_check(page)
 
     choose(field(page, "Groupe CIM-PM (moment et cause)"), "N9 ")
     choose(field(page, "Condition maternelle (M1-M5)"), "M2 ")
@@ -164,7 +230,8 @@ def test_full_rmm_session(
     patient = page.locator("details").filter(
         has=page.locator("summary", has_text=re.compile(r"^\s*1\. Patient\s*$"))
     )
-    patient.locator("summary").click()
+    if patient.get_attribute("open") is None:  # the grid opens by itself after an error
+        patient.locator("summary").click()
     tick = patient.get_by_label("1.4 Personnalité, facteurs sociaux ou familiaux")
     expect(tick).to_be_visible()
     tick.check()
@@ -177,6 +244,7 @@ def test_full_rmm_session(
 
     expect(page).to_have_url(session_url)
     expect(status_message(page, f"Revue du cas {case.code} enregistrée.")).to_be_visible()
+    axe_check(page)
     expect(page.get_by_role("region", name="Ordre du jour")).to_contain_text(
         "Conclusions enregistrées"
     )
@@ -200,13 +268,16 @@ def test_full_rmm_session(
     session.refresh_from_db()
     assert session.status == "held"
     expect(session_status).to_have_text(session.get_status_display())
+    axe_check(page)
 
     page.get_by_role("link", name="Compte rendu").click()
     expect(
         page.get_by_role("heading", name=f"Compte rendu — séance du {SESSION_DAY:%d/%m/%Y}")
     ).to_be_visible()
+    axe_check(page)
     page.get_by_role("button", name="Générer le compte rendu").click()
     expect(status_message(page, "Compte rendu (version 1) généré.")).to_be_visible()
+    axe_check(page)
     state = page.locator("#minutes-state")
     expect(state).to_have_text("Projet non validé")
     expect(page.locator("body")).to_contain_text(case.code)
