@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 
 from accounts.models import Organisation
 from accounts.permissions import organisations_managed_by
@@ -200,15 +201,26 @@ class CommitteeMembershipScope:
         # `pk IN (every agenda item of the committee)`: that set (tens of thousands of rows
         # for a network committee) was built on every request. A planner's covered
         # organisations come first in the OR, so their cases never reach the probe.
+        #
+        # The status test sits inside the EXISTS, on the outer row: the same condition, but a
+        # subquery that refers to the outer row other than by `case_id = id` cannot be turned
+        # by PostgreSQL into a hashed `id IN (all agenda items)`. Inside an OR it chose that
+        # plan, and read the committee's whole agenda (96,000 rows) before page 1 of a
+        # member's list; probed per case in the list's order, page 1 costs a few hundred
+        # index lookups.
         on_agenda = Exists(
-            AgendaItem.objects.filter(case_id=OuterRef("pk"), session__committee_id__in=readers)
+            AgendaItem.objects.filter(
+                In(OuterRef("status"), list(COMMITTEE_STAGES)),
+                case_id=OuterRef("pk"),
+                session__committee_id__in=readers,
+            )
             .exclude(session__status=SessionStatus.CANCELLED)
             .values("pk")
         )
         planned = covered_by_committees(user, *PLANNERS)
         if not planned:
-            return Q(status__in=COMMITTEE_STAGES) & Q(on_agenda)
-        return Q(status__in=COMMITTEE_STAGES) & (Q(organisation_id__in=planned) | Q(on_agenda))
+            return Q(on_agenda)
+        return Q(status__in=COMMITTEE_STAGES, organisation_id__in=planned) | Q(on_agenda)
 
     def organisation_ids(self, user) -> set[int]:
         readers = committee_ids(user, charter=True)
