@@ -229,9 +229,9 @@ def test_the_plan_is_adopted_from_the_review_screen_through_the_case_guards(
     client.force_login(secretary)
     page = client.get(review_url(session, case)).content.decode()
     assert adopt in page
-    assert "aucune action n&#x27;est approuvée" in page  # the guard's reason, before trying
+    assert "Aucune action n&#x27;est approuvée" in page  # the guard's reason, before trying
     response = client.post(adopt, {"expected_status": "reviewed"}, follow=True)
-    assert "aucune action n&#x27;est approuvée" in response.content.decode()
+    assert "Aucune action n&#x27;est approuvée" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "reviewed"
 
     action = action_propose(session=session, cases=[case], by=chair, fields=action_fields(case))
