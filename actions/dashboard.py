@@ -3,15 +3,19 @@ inline SVG on the server (hospitals have no internet: no JavaScript library, no 
 filtered list and its CSV export (no person's name or identity, ever: it is made for sharing)."""
 
 import csv
-from collections.abc import Iterator
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import astuple, dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -26,9 +30,31 @@ from committees.models import Committee
 
 from . import selectors
 from .filters import ActionFilterForm
-from .permissions import actions_visible_to
 
 MAX_PAGE = 10_000  # beyond, a typed URL: offsets that deep would only cost the database
+
+
+def cache_seconds() -> int:
+    return getattr(settings, "RMM_ACTIONS_DASHBOARD_CACHE_SECONDS", 60)
+
+
+def cached(user, parts: list, compute: Callable):
+    """(value, computed at) of `compute()`, kept `cache_seconds()` for this user, these filters,
+    this language and this day: the counts and the chart aggregate every action the user sees
+    (tens of thousands for a large organisation), which costs far more than a page, and a
+    quality dashboard need not be to the second. Kept per user (what one sees is theirs: a named
+    owner sees their own actions); aggregates and ids only, no text of an action."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute(), timezone.now()
+    key_parts = [user.pk, parts, translation.get_language(), timezone.localdate()]
+    digest = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
+    key = f"actions:dashboard:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (compute(), timezone.now())
+        cache.set(key, found, seconds)
+    return found
 
 
 def may_see_dashboard(user) -> bool:
@@ -44,15 +70,22 @@ class DashboardAccessMixin(LoginRequiredMixin):
 
     def filtered_actions(self):
         """The filter form (bound to the query string) and the actions it selects."""
-        visible = actions_visible_to(self.request.user).order_by().values("pk")
+        user = self.request.user
+
+        def choices():
+            visible = selectors.CorrectiveAction.objects.filter(
+                pk__in=selectors.dashboard_visible_ids(user=user)
+            ).order_by()
+            return (
+                sorted(set(visible.values_list("owner_organisation_id", flat=True))),
+                sorted(set(visible.values_list("session__committee_id", flat=True))),
+            )
+
+        (organisation_ids, committee_ids), _at = cached(user, ["choices"], choices)
         form = ActionFilterForm(
             self.request.GET or None,
-            organisations=Organisation.objects.filter(
-                pk__in=visible.values("owner_organisation_id")
-            ).order_by("name"),
-            committees=Committee.objects.filter(
-                pk__in=visible.values("session__committee_id")
-            ).order_by("name"),
+            organisations=Organisation.objects.filter(pk__in=organisation_ids).order_by("name"),
+            committees=Committee.objects.filter(pk__in=committee_ids).order_by("name"),
         )
         filters = form.filters()
         if rejected := form.rejected_filters():
@@ -61,7 +94,8 @@ class DashboardAccessMixin(LoginRequiredMixin):
                 _("Filtre non appliqué (valeur invalide) : %(filters)s.")
                 % {"filters": ", ".join(rejected)},
             )
-        return form, selectors.dashboard_actions(user=self.request.user, filters=filters)
+        self.filters = filters
+        return form, selectors.dashboard_actions(user=user, filters=filters)
 
 
 def _page_number(value: str) -> int:
@@ -79,7 +113,14 @@ class DashboardView(DashboardAccessMixin, View):
         page = _page_number(request.GET.get("page", "1"))
         size = selectors.DASHBOARD_PAGE_SIZE
         rows = selectors.dashboard_rows(actions=actions, offset=(page - 1) * size, limit=size + 1)
-        months = selectors.dashboard_monthly(actions=actions)
+        (counts, months), computed_at = cached(
+            request.user,
+            ["figures", astuple(self.filters)],
+            lambda: (
+                selectors.dashboard_counts(actions=actions),
+                selectors.dashboard_monthly(actions=actions),
+            ),
+        )
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -87,7 +128,9 @@ class DashboardView(DashboardAccessMixin, View):
             "actions/dashboard/dashboard.html",
             {
                 "form": form,
-                "counts": selectors.dashboard_counts(actions=actions),
+                "counts": counts,
+                "computed_at": computed_at,
+                "cache_minutes": max(1, cache_seconds() // 60) if cache_seconds() > 0 else 0,
                 "months": [
                     {"label": _month_label(row.month), "opened": row.opened, "closed": row.closed}
                     for row in months
@@ -191,13 +234,14 @@ class _Echo:
         return value
 
 
-EXPORT_BATCH = 1000
+EXPORT_BATCH = 2000
 
 
 def export_lines(actions, language: str) -> Iterator[str]:
-    """The CSV, line by line: the order is fixed once (ids only), then rows are read in
-    batches, so a large export never sits whole in memory and reads a consistent order. It is
-    iterated after the view has returned, hence the language carried along."""
+    """The CSV, line by line, read through one server-side cursor in batches (one query for
+    the rows, one per batch for their cases): a large export never sits whole in memory, and
+    its time grows with its rows. It is iterated after the view has returned, hence the
+    language carried along."""
     with translation.override(language):
         yield from _export_lines(actions)
 
@@ -221,26 +265,23 @@ def _export_lines(actions) -> Iterator[str]:
         ]
     )
     yes, no = _("oui"), _("non")
-    ids = list(actions.order_by("due_date", "pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), EXPORT_BATCH):
-        batch = actions.model.objects.filter(pk__in=ids[start : start + EXPORT_BATCH])
-        for row in selectors.dashboard_rows(actions=batch):
-            yield writer.writerow(
-                csv_cell(value)
-                for value in (
-                    row.id,
-                    row.what_changes,
-                    row.barrier,
-                    row.nature,
-                    row.organisation,
-                    row.function,
-                    _date(row.due_date),
-                    row.status_label,
-                    yes if row.overdue else no,
-                    ", ".join(row.case_codes),
-                    _date(row.session_date),
-                )
+    for row in selectors.dashboard_rows_streamed(actions=actions, batch=EXPORT_BATCH):
+        yield writer.writerow(
+            csv_cell(value)
+            for value in (
+                row.id,
+                row.what_changes,
+                row.barrier,
+                row.nature,
+                row.organisation,
+                row.function,
+                _date(row.due_date),
+                row.status_label,
+                yes if row.overdue else no,
+                ", ".join(row.case_codes),
+                _date(row.session_date),
             )
+        )
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -1,6 +1,7 @@
 """Reading corrective actions for the pages: scoped to the user, labels and links built here,
 a bounded number of queries whatever the number of actions."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -382,12 +383,40 @@ class ActionFilters:
     nature: str = ""
 
 
+def dashboard_visible_ids(*, user) -> QuerySet:
+    """The ids of `actions_visible_to(user)`, written as a union of three id sets.
+
+    The same three conditions as the permission (an action of a case the user sees, an action
+    they own by name, an action of an organisation they follow), but each one an index scan of
+    its own: the permission's OR across the cases join, made DISTINCT, took seconds for a
+    quality manager at 100,000 actions. A test compares both sets for every role."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return CorrectiveAction.objects.none().values("pk")
+    through = CorrectiveAction.cases.through
+    of_cases = through.objects.filter(case__in=cases_visible_to(user).order_by().values("pk"))
+    ids = (
+        of_cases.order_by()
+        .values("correctiveaction_id")
+        .union(
+            CorrectiveAction.objects.filter(owner_person_id=user.pk).order_by().values("pk"),
+            CorrectiveAction.objects.filter(
+                owner_organisation_id__in=organisation_ids_with_role(
+                    user, Role.COORDINATOR, Role.QUALITY_MANAGER
+                )
+            )
+            .order_by()
+            .values("pk"),
+        )
+    )
+    return ids
+
+
 def dashboard_actions(*, user, filters: ActionFilters = ActionFilters()) -> QuerySet:
     """The actions the user may see, narrowed by the dashboard's filters.
 
     Visibility is applied as `pk IN (...)` so that counts are not multiplied by the joins
     (cases, organisations) that decide it."""
-    actions = CorrectiveAction.objects.filter(pk__in=actions_visible_to(user).values("pk"))
+    actions = CorrectiveAction.objects.filter(pk__in=dashboard_visible_ids(user=user))
     if filters.status:
         actions = actions.filter(status=filters.status)
     if filters.owner:
@@ -553,12 +582,8 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard_rows(*, actions: QuerySet, offset: int = 0, limit: int | None = None):
-    """Rows with their labels built once (no get_*_display per row): two queries."""
-    barriers, natures = dict(Barrier.choices), dict(Nature.choices)
-    statuses = dict(ActionStatus.choices)
-    today = timezone.localdate()
-    selected = (
+def _rows_queryset(actions: QuerySet) -> QuerySet:
+    return (
         actions.select_related("owner_organisation", "session")
         .only(*DASHBOARD_COLUMNS)
         .prefetch_related(
@@ -566,24 +591,46 @@ def dashboard_rows(*, actions: QuerySet, offset: int = 0, limit: int | None = No
         )
         .order_by("due_date", "pk")
     )
-    selected = selected[offset : offset + limit] if limit is not None else selected[offset:]
-    rows = []
-    for action in selected:
+
+
+def _row_maker():
+    """A function turning an action into its row, with the labels built once."""
+    barriers, natures = dict(Barrier.choices), dict(Nature.choices)
+    statuses = dict(ActionStatus.choices)
+    today = timezone.localdate()
+
+    def row(action) -> ActionRow:
         starts_at = action.session.starts_at
-        rows.append(
-            ActionRow(
-                id=action.pk,
-                what_changes=action.what_changes,
-                barrier=str(barriers.get(action.barrier, action.barrier)),
-                nature=str(natures.get(action.nature, action.nature)),
-                organisation=action.owner_organisation.name,
-                function=action.owner_function,
-                due_date=action.due_date,
-                status=action.status,
-                status_label=str(statuses.get(action.status, action.status)),
-                overdue=action.status in OPEN_STATUSES and action.due_date < today,
-                case_codes=[case.code for case in action.cases.all()],
-                session_date=timezone.localdate(starts_at) if starts_at else None,
-            )
+        return ActionRow(
+            id=action.pk,
+            what_changes=action.what_changes,
+            barrier=str(barriers.get(action.barrier, action.barrier)),
+            nature=str(natures.get(action.nature, action.nature)),
+            organisation=action.owner_organisation.name,
+            function=action.owner_function,
+            due_date=action.due_date,
+            status=action.status,
+            status_label=str(statuses.get(action.status, action.status)),
+            overdue=action.status in OPEN_STATUSES and action.due_date < today,
+            case_codes=[case.code for case in action.cases.all()],
+            session_date=timezone.localdate(starts_at) if starts_at else None,
         )
-    return rows
+
+    return row
+
+
+def dashboard_rows(*, actions: QuerySet, offset: int = 0, limit: int | None = None):
+    """Rows with their labels built once (no get_*_display per row): two queries."""
+    selected = _rows_queryset(actions)
+    selected = selected[offset : offset + limit] if limit is not None else selected[offset:]
+    row = _row_maker()
+    return [row(action) for action in selected]
+
+
+def dashboard_rows_streamed(*, actions: QuerySet, batch: int = 2000) -> Iterator[ActionRow]:
+    """Every row, in the list's order, read through one server-side cursor `batch` rows at a
+    time (their cases prefetched per batch): one query for the rows and one per batch, memory
+    bounded, the order fixed once by the database."""
+    row = _row_maker()
+    for action in _rows_queryset(actions).iterator(chunk_size=batch):
+        yield row(action)

@@ -447,3 +447,59 @@ def test_my_actions_links_to_the_dashboard_for_those_who_may_open_it(
     assert reverse("actions:dashboard") in client.get(reverse("actions:mine")).content.decode()
     client.force_login(committee_member)
     assert reverse("actions:dashboard") not in client.get(reverse("actions:mine")).content.decode()
+
+
+# --- The dashboard's visibility is the permission's -------------------------------------------
+def test_dashboard_visibility_is_exactly_the_permission_for_every_role(
+    every_role, outsider, world, session, chair, other_maternity, django_user_model
+):
+    """The dashboard reads `actions_visible_to` as a union of three id sets (fast at scale):
+    the same actions, for every role, including an action owned by name and one of another
+    organisation."""
+    from actions.permissions import actions_visible_to
+    from actions.selectors import dashboard_actions
+
+    named = every_role["clinician"]
+    elsewhere_case = CaseFactory(organisation=other_maternity, status="ready")
+    make_action(session, elsewhere_case, chair, owner_person=named)
+    make_action(session, elsewhere_case, chair, owner_organisation=other_maternity)
+    inactive = django_user_model.objects.create_user(email="parti@rmm.test", password=None)
+    inactive.is_active = False
+    for user in [*every_role.values(), outsider, inactive]:
+        expected = set(actions_visible_to(user).values_list("pk", flat=True))
+        assert set(dashboard_actions(user=user).values_list("pk", flat=True)) == expected
+    seen = set(dashboard_actions(user=every_role["quality_manager"]).values_list("pk", flat=True))
+    assert seen >= {action.pk for action in world.values()}
+
+
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_figures_are_kept_a_minute_per_user_and_the_page_says_when(
+    client, quality_manager, other_maternity, world, settings
+):
+    """The counts and chart (aggregates over every visible action) are computed once a minute
+    per user and filters; the list itself is read on every request; another user never gets
+    the first one's figures."""
+    from django.core.cache import cache
+
+    settings.CACHES = LOCAL_CACHE
+    cache.clear()
+    client.force_login(quality_manager)
+    client.get(URL)  # warm the session
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(URL)
+    assert response.context["counts"].total == len(world)
+    assert 'id="computed-at"' in response.content.decode()
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(URL)
+    assert len(second.captured_queries) < len(first.captured_queries)
+    assert again.context["counts"].total == len(world)
+    assert ids_in(again) == {action.pk for action in world.values()}
+    from accounts.models import Role
+    from tests.factories import member
+
+    client.force_login(member(Role.COORDINATOR, other_maternity, email="ref@sud.test"))
+    elsewhere = client.get(URL)
+    assert elsewhere.context["counts"].total == 0 and ids_in(elsewhere) == set()
