@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from committees.models import Committee
 
 from . import exports, permissions, report, selectors
-from .diagnosis import PARETO_SHOWN, diagnosis_build, diagnosis_for_dashboard
+from .diagnosis import PARETO_SHOWN, diagnosis_for_dashboard
 from .filters import TerritoryFilterForm
 from .models import FIRST_YEAR
 from .services import MAX_BYTES, live_births_import
@@ -130,7 +130,9 @@ class ExportRowsView(TerritoryAccessMixin, View):
 class ExportAggregatesView(TerritoryAccessMixin, View):
     def get(self, request):
         form = self.filter_form()
-        diagnosis = diagnosis_build(user=request.user, filters=form.filters())
+        # The dashboard's figures for the same scope, filters and language: computed once for
+        # both (the export is asked right after the dashboard is looked at).
+        diagnosis = diagnosis_for_dashboard(user=request.user, filters=form.filters())
         response = StreamingHttpResponse(
             exports.aggregate_lines(
                 diagnosis, form.described(), self.scope_label(), translation.get_language()
