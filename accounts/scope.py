@@ -4,6 +4,8 @@ do not add a query per row."""
 
 from collections import defaultdict
 
+from django.db import connection
+
 from .models import Membership, Organisation, Role
 
 # Territories are shallow (ARS > network > maternity > ...): this bounds the descent's queries.
@@ -31,29 +33,46 @@ def organisation_ids_with_role(user, *roles: str) -> set[int]:
     return {org_id for org_id, held in roles_by_organisation(user).items() if held & wanted}
 
 
-def with_covered_organisations(organisation_ids: set[int]) -> set[int]:
+def with_covered_organisations(organisation_ids) -> set[int]:
     """The organisations themselves plus every organisation in their territory (descendants)."""
     covered = set(organisation_ids)
-    frontier = set(organisation_ids)
-    for _depth in range(MAX_TERRITORY_DEPTH):
-        if not frontier:
-            break
-        frontier = set(
-            Organisation.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=covered)
-            .values_list("pk", flat=True)
-        )
-        covered |= frontier
+    if not covered:
+        return covered
+    # One recursive query whatever the depth (a query per level cost the network's chair two
+    # or three on every page), bounded like the territories themselves.
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    pk = connection.ops.quote_name(Organisation._meta.pk.column)
+    parent = connection.ops.quote_name(Organisation._meta.get_field("parent").column)
+    placeholders = ", ".join(["%s"] * len(covered))
+    # Only the model's own quoted table and column names are interpolated; ids are parameters.
+    sql = (
+        f"WITH RECURSIVE territory (id, depth) AS ("  # noqa: S608
+        f" SELECT {pk}, 1 FROM {table} WHERE {parent} IN ({placeholders})"
+        f" UNION"
+        f" SELECT child.{pk}, territory.depth + 1 FROM {table} child"
+        f" INNER JOIN territory ON child.{parent} = territory.id"
+        f" WHERE territory.depth < %s"
+        f") SELECT DISTINCT id FROM territory"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sorted(covered), MAX_TERRITORY_DEPTH])
+        covered.update(row[0] for row in cursor.fetchall())
     return covered
 
 
-def covered_organisation_ids(user, *roles: str) -> set[int]:
-    """Organisations where the user holds one of `roles`, and those their territories cover."""
-    key = ("_rmm_covered", roles)
-    cache = user.__dict__.setdefault("_rmm_covered_cache", {})
+def covered_for(user, organisation_ids) -> frozenset[int]:
+    """`with_covered_organisations`, remembered on the user object (so for one request): the
+    same organisations reached through several roles or seats are descended once."""
+    key = frozenset(organisation_ids)
+    cache = user.__dict__.setdefault("_rmm_territory_cache", {})
     if key not in cache:
-        cache[key] = with_covered_organisations(organisation_ids_with_role(user, *roles))
+        cache[key] = frozenset(with_covered_organisations(key))
     return cache[key]
+
+
+def covered_organisation_ids(user, *roles: str) -> frozenset[int]:
+    """Organisations where the user holds one of `roles`, and those their territories cover."""
+    return covered_for(user, organisation_ids_with_role(user, *roles))
 
 
 def organisation_and_ancestor_ids(organisation) -> list[int]:

@@ -200,6 +200,18 @@ def organisation_ids_of_visible_cases(user) -> set[int]:
     return ids | committee_scope.current().organisation_ids(user)
 
 
+def organisations_of_visible_cases_q(user) -> Q:
+    """`organisation_ids_of_visible_cases` as a condition on organisations, for reading them in
+    one query (the committee's agendas looked at inside it, not before)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    ids = organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    scope = committee_scope.current()
+    if hasattr(scope, "organisations_q"):
+        return Q(pk__in=ids) | scope.organisations_q(user)
+    return Q(pk__in=ids | scope.organisation_ids(user))
+
+
 def may_see_cases(user) -> bool:
     """The "Cas" section is for the roles that work on cases (not administrators alone)."""
     from accounts.permissions import has_role

@@ -13,7 +13,7 @@ from accounts.models import Organisation
 
 from .clinical import CaseKind
 from .models import Case, CaseTransition
-from .permissions import cases_visible_to, organisation_ids_of_visible_cases
+from .permissions import cases_visible_to, organisations_of_visible_cases_q
 from .status import CaseStatus
 
 PAGE_SIZE = 25
@@ -31,12 +31,21 @@ class CaseFilters:
 
 def filter_organisations(*, user) -> list[tuple[int, str]]:
     """(id, label) of the organisations the case list's filter offers: those whose cases the
-    user may see, read once."""
-    ids = organisation_ids_of_visible_cases(user)
-    if not ids:
-        return []
-    organisations = Organisation.objects.filter(pk__in=ids).only("pk", "name", "kind", "level")
-    return [(organisation.pk, str(organisation)) for organisation in organisations]
+    user may see, read and labelled in one query (labels as `Organisation.__str__` gives them,
+    without a `get_level_display` per organisation)."""
+    levels = {value: str(label) for value, label in Organisation.Level.choices}
+    rows = Organisation.objects.filter(organisations_of_visible_cases_q(user)).values_list(
+        "pk", "name", "kind", "level"
+    )
+    return [
+        (
+            pk,
+            f"{name} ({levels.get(level, level)})"
+            if kind == Organisation.Kind.MATERNITY and level
+            else name,
+        )
+        for pk, name, kind, level in rows
+    ]
 
 
 def case_list_visible_to(*, user, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:

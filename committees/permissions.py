@@ -15,7 +15,7 @@ from django.db.models.lookups import In
 
 from accounts.models import Organisation
 from accounts.permissions import organisations_managed_by
-from accounts.scope import with_covered_organisations
+from accounts.scope import covered_for, with_covered_organisations
 from cases.committee_scope import COMMITTEE_STAGES
 
 from .models import (
@@ -45,12 +45,16 @@ def committee_roles(user) -> dict[int, frozenset[str]]:
     cached = user.__dict__.get("_rmm_committee_roles")
     if cached is None:
         roles: dict[int, set[str]] = defaultdict(set)
-        for committee_id, role in CommitteeMember.objects.filter(
+        organisations: dict[int, int] = {}
+        for committee_id, role, organisation_id in CommitteeMember.objects.filter(
             user=user, is_active=True, committee__is_active=True
-        ).values_list("committee_id", "role"):
+        ).values_list("committee_id", "role", "committee__organisation_id"):
             roles[committee_id].add(role)
+            organisations[committee_id] = organisation_id
         cached = {key: frozenset(value) for key, value in roles.items()}
         user.__dict__["_rmm_committee_roles"] = cached
+        # Read with the seats: the committees' organisations cost no query of their own.
+        user.__dict__["_rmm_committee_organisations"] = organisations
     return cached
 
 
@@ -74,21 +78,24 @@ def committee_ids(user, *roles: str, charter: bool = False) -> set[int]:
     return ids & charter_accepted_committees(user) if charter else ids
 
 
-def covered_by_committees(user, *roles: str) -> set[int]:
+def covered_by_committees(user, *roles: str) -> frozenset[int]:
     """Organisations covered by the committees where the user holds `roles` (charter signed)."""
-    key = ("_rmm_committee_cover", roles)
-    cache = user.__dict__.setdefault("_rmm_committee_cover_cache", {})
-    if key not in cache:
-        ids = committee_ids(user, *roles, charter=True)
-        organisations = set(
-            Committee.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
-        )
-        cache[key] = with_covered_organisations(organisations)
-    return cache[key]
+    ids = committee_ids(user, *roles, charter=True)
+    if not ids:
+        return frozenset()
+    organisations = user.__dict__["_rmm_committee_organisations"]
+    # Remembered by organisations, not by roles: a chair's planning and chairing rights cover
+    # the same territory, descended once per request.
+    return covered_for(user, {organisations[committee_id] for committee_id in ids})
 
 
 def forget(user) -> None:
-    for key in ("_rmm_committee_roles", "_rmm_charters", "_rmm_committee_cover_cache"):
+    for key in (
+        "_rmm_committee_roles",
+        "_rmm_committee_organisations",
+        "_rmm_charters",
+        "_rmm_territory_cache",
+    ):
         user.__dict__.pop(key, None)
 
 
@@ -227,17 +234,29 @@ class CommitteeMembershipScope:
         if not readers:
             return set()
         planned = set(covered_by_committees(user, *PLANNERS))
-        # One EXISTS per other organisation (a few dozen), instead of the distinct
-        # organisations of every agenda item of the committee.
-        on_agenda = Exists(
+        others = Organisation.objects.exclude(pk__in=planned).filter(self._on_agenda(readers))
+        return planned | set(others.values_list("pk", flat=True))
+
+    def organisations_q(self, user) -> Q:
+        """`organisation_ids` as a condition on organisations: the case list reads their
+        labels in the same query, instead of reading the ids first."""
+        readers = committee_ids(user, charter=True)
+        if not readers:
+            return Q(pk__in=[])
+        planned = covered_by_committees(user, *PLANNERS)
+        return Q(pk__in=planned) | Q(self._on_agenda(readers))
+
+    @staticmethod
+    def _on_agenda(readers) -> Exists:
+        # One EXISTS per organisation (a few dozen), instead of the distinct organisations of
+        # every agenda item of the committee.
+        return Exists(
             AgendaItem.objects.filter(
                 case__organisation_id=OuterRef("pk"), session__committee_id__in=readers
             )
             .exclude(session__status=SessionStatus.CANCELLED)
             .values("pk")
         )
-        others = Organisation.objects.exclude(pk__in=planned).filter(on_agenda)
-        return planned | set(others.values_list("pk", flat=True))
 
 
 def can_review_case_in_session(user, session: Session, case) -> bool:
