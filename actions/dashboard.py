@@ -35,7 +35,7 @@ MAX_PAGE = 10_000  # beyond, a typed URL: offsets that deep would only cost the 
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "RMM_ACTIONS_DASHBOARD_CACHE_SECONDS", 60)
+    return settings.RMM_ACTIONS_DASHBOARD_CACHE_SECONDS
 
 
 def cached(user, parts: list, compute: Callable):
