@@ -23,8 +23,15 @@ from committees.models import Avoidability
 
 from . import reviews
 from .diagnosis import Diagnosis
-from .selectors import DECLARATION, REVIEW
-from .suppression import MASK, cross_table_masks, is_small, list_masks, shown
+from .selectors import DEATH_KINDS, DECLARATION, REVIEW
+from .suppression import (
+    MASK,
+    is_small,
+    linked_cross_table_masks,
+    list_masks,
+    shown,
+    years_touching_masks,
+)
 
 EXPORT_BATCH = 1000
 
@@ -173,12 +180,16 @@ def rule_paragraphs() -> list[str]:
     """The suppression rule as written in the export's first lines (and the README)."""
     return [
         _(
-            "Secret statistique : tout effectif de 1 à 4 est masqué (« %(mask)s »). "
-            "Suppression complémentaire : dans chaque ligne et chaque colonne d'un tableau, "
-            "total compris, une case masquée seule pourrait être retrouvée par soustraction ; "
-            "la plus petite autre case non nulle de la ligne (ou, à défaut, son total) est "
-            "alors masquée aussi, jusqu'à ce qu'aucune ligne ni colonne n'ait une seule case "
-            "masquée. Les cases masquées pour cette raison ne se distinguent pas des autres."
+            "Secret statistique : tout effectif de 1 à 4 est masqué (« %(mask)s »), totaux "
+            "compris ; les zéros sont affichés. Suppression complémentaire : pour chaque case "
+            "masquée, on calcule les valeurs qu'elle peut prendre compte tenu de tout ce qui "
+            "est publié (cases et totaux des lignes et des colonnes, zéros, une case masquée "
+            "valant au moins 1), les deux tableaux croisés, qui ont les mêmes totaux par "
+            "catégorie, étant examinés ensemble ; tant qu'une case masquée ne peut prendre "
+            "qu'une seule valeur, la plus petite case non nulle publiée de sa ligne ou de sa "
+            "colonne (à défaut, un total) est masquée aussi. Aucune case masquée ne peut ainsi "
+            "être retrouvée par soustraction ni par combinaison de lignes et de colonnes. Les "
+            "cases masquées pour cette raison ne se distinguent pas des autres."
         )
         % {"mask": MASK},
         _(
@@ -188,27 +199,37 @@ def rule_paragraphs() -> list[str]:
     ]
 
 
-def _cross_table(writer, title: str, columns: list[str], rows) -> Iterator[str]:
-    cells = [row.counts for row in rows]
-    masked, row_totals, column_totals, grand = cross_table_masks(cells)
-    yield writer.writerow([title])
-    yield writer.writerow(["", *columns, _("Total")])
-    for i, row in enumerate(rows):
+def _cross_tables(writer, columns: list[str], masked: set, tables) -> Iterator[str]:
+    """Cross tables sharing their columns (the same cases counted two ways): masked together,
+    or a column total published in one would give away the same total masked in the other."""
+    width = len(columns)
+    masked |= linked_cross_table_masks(
+        [[row.counts for row in rows] for _t, rows in tables], width
+    )  # handed back to the caller: the rates' deaths are masked with them
+    column_totals = [sum(row.counts[j] for row in tables[0][1]) for j in range(width)]
+    grand = sum(column_totals)
+    for t, (title, rows) in enumerate(tables):
+        yield writer.writerow([title])
+        yield writer.writerow(["", *columns, _("Total")])
+        for i, row in enumerate(rows):
+            yield writer.writerow(
+                [
+                    csv_cell(row.label),
+                    *(
+                        shown(value, ("cell", t, i, j), masked)
+                        for j, value in enumerate(row.counts)
+                    ),
+                    shown(row.total, ("row", t, i), masked),
+                ]
+            )
         yield writer.writerow(
             [
-                csv_cell(row.label),
-                *(shown(value, ("cell", i, j), masked) for j, value in enumerate(row.counts)),
-                shown(row_totals[i], ("row", i), masked),
+                _("Total"),
+                *(shown(value, ("col", j), masked) for j, value in enumerate(column_totals)),
+                shown(grand, ("grand",), masked),
             ]
         )
-    yield writer.writerow(
-        [
-            _("Total"),
-            *(shown(value, ("col", j), masked) for j, value in enumerate(column_totals)),
-            shown(grand, ("grand",), masked),
-        ]
-    )
-    yield writer.writerow([])
+        yield writer.writerow([])
 
 
 def _list_table(writer, title: str, rows: list[tuple[str, int]], unit: str) -> Iterator[str]:
@@ -242,11 +263,15 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
         yield writer.writerow([paragraph])
     yield writer.writerow([])
     kinds = [label for _value, label in diagnosis.kinds]
-    yield from _cross_table(
-        writer, _("Cas par période de décès et catégorie"), kinds, diagnosis.by_period
-    )
-    yield from _cross_table(
-        writer, _("Cas par organisation déclarante et catégorie"), kinds, diagnosis.by_organisation
+    period_masks: set = set()
+    yield from _cross_tables(
+        writer,
+        kinds,
+        period_masks,
+        [
+            (_("Cas par période de décès et catégorie"), diagnosis.by_period),
+            (_("Cas par organisation déclarante et catégorie"), diagnosis.by_organisation),
+        ],
     )
     yield writer.writerow([_("Délais (jours)")])
     yield writer.writerow(["", _("Cas"), _("Médiane"), _("90e percentile")])
@@ -295,12 +320,21 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
         ],
         _("Actions"),
     )
-    yield from _rate_lines(writer, diagnosis)
+    yield from _rate_lines(writer, diagnosis, period_masks)
 
 
-def _rate_lines(writer, diagnosis: Diagnosis) -> Iterator[str]:
+def _rate_lines(writer, diagnosis: Diagnosis, period_masks: set) -> Iterator[str]:
     rows = diagnosis.rates.rows
     masked, _total = list_masks([row.deaths for row in rows])
+    # A year's deaths are the sum of its neonatal and post-neonatal counts in the period table:
+    # when one of them is masked there, the deaths (and the rate) are masked here too.
+    death_columns = [j for j, (value, _label) in enumerate(diagnosis.kinds) if value in DEATH_KINDS]
+    linked = years_touching_masks(
+        [row.key for row in diagnosis.by_period],
+        death_columns,
+        lambda i, j: ("cell", 0, i, j) in period_masks,
+    )
+    masked |= {("cell", i) for i, row in enumerate(rows) if row.label in {str(y) for y in linked}}
     yield writer.writerow([_("Décès néonatals et post-néonatals pour 1 000 naissances vivantes")])
     yield writer.writerow(["", _("Décès"), _("Naissances vivantes"), _("Taux (‰)"), _("Remarque")])
     for i, row in enumerate(rows):

@@ -6,9 +6,10 @@ server-side SVG, no network fetch).
 The report leaves the organisations: it goes to the ARS, the network's board, the CME, and is
 often published. It is therefore masked as the aggregated export is (territory.suppression):
 every count of cases or mentions from 1 to 4 is shown as "s", with complementary suppression in
-each table, so that no subtraction finds a masked count again; a median or percentile of fewer
-than 5 values is not given; a rate whose deaths are masked is not given; a chart is drawn only
-when none of its counts is masked (a bar's length would give the count away). Counts of sessions
+each table until no masked count can be pinned down from what is published (suppression.py); a
+median or percentile of fewer than 5 values is not given; a rate whose deaths are masked is not
+given; a chart is drawn only when none of its counts is masked (a bar's length would give the
+count away). Counts of sessions
 and of attendances concern professionals at work, not patients: they are shown."""
 
 from dataclasses import dataclass, field, replace
@@ -23,8 +24,15 @@ from committees.pdf import html_to_pdf
 
 from . import selectors
 from .diagnosis import Diagnosis, diagnosis_build
-from .selectors import TerritoryFilters
-from .suppression import MASK, cross_table_masks, is_small, list_masks, shown
+from .selectors import DEATH_KINDS, TerritoryFilters
+from .suppression import (
+    MASK,
+    cross_table_masks,
+    is_small,
+    list_masks,
+    shown,
+    years_touching_masks,
+)
 
 HELD = (SessionStatus.HELD, SessionStatus.MINUTES_VALIDATED)
 
@@ -198,6 +206,18 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             )
         )
     rate_masks, _total = list_masks([row.deaths for row in diagnosis.rates.rows])
+    # A year's deaths sum its neonatal and post-neonatal counts of the period table: masked with
+    # them, or a subtraction would give a masked count back.
+    linked = years_touching_masks(
+        [row.key for row in diagnosis.by_period],
+        [j for j, (value, _label) in enumerate(diagnosis.kinds) if value in DEATH_KINDS],
+        lambda i, j: ("cell", i, j) in masks or ("col", j) in masks,
+    )
+    rate_masks |= {
+        ("cell", i)
+        for i, row in enumerate(diagnosis.rates.rows)
+        if row.label in {str(year) for year in linked}
+    }
     rate_rows = []
     for i, row in enumerate(diagnosis.rates.rows):
         hidden = ("cell", i) in rate_masks
@@ -306,9 +326,12 @@ def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: 
 def masking_rule() -> str:
     return _(
         "Rapport diffusable : tout effectif de cas ou de mentions de 1 à 4 est masqué "
-        "(« %(mask)s »), ainsi que, dans chaque tableau, les cases qui permettraient de le "
-        "retrouver par soustraction ; médiane et 90e percentile ne sont donnés que pour 5 "
-        "valeurs ou plus ; un graphique n'est tracé que si aucun de ses effectifs n'est masqué."
+        "(« %(mask)s »), totaux compris ; puis, dans chaque tableau, d'autres cases sont "
+        "masquées jusqu'à ce qu'aucune case masquée ne puisse être retrouvée à partir de ce "
+        "qui est publié (cases, totaux, zéros, une case masquée valant au moins 1), par "
+        "soustraction ou par combinaison de lignes et de colonnes ; médiane et 90e percentile "
+        "ne sont donnés que pour 5 valeurs ou plus ; un graphique n'est tracé que si aucun de "
+        "ses effectifs n'est masqué."
     ) % {"mask": MASK}
 
 

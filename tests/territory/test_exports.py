@@ -5,11 +5,19 @@ subtraction undoes, and the anonymous annual report PDF."""
 import csv
 import io
 import itertools
+import random
 
 import pytest
 from django.urls import reverse
 
-from territory.suppression import MASK, cross_table_masks, list_masks
+from territory.suppression import (
+    MASK,
+    cross_table_masks,
+    linked_cross_table_masks,
+    linked_cross_tables,
+    list_masks,
+    pinned,
+)
 from tests.factories import CANARY_IDENTITY, canary_fragments
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +151,166 @@ def test_one_way_tables_and_zeros():
     assert masked == set()
 
 
+def network_of(cells):
+    return linked_cross_tables([cells], len(cells[0]) if cells else 0)
+
+
+def _linked(key):
+    """A key of cross_table_masks as a key of the one-table network."""
+    if key[0] == "cell":
+        return ("cell", 0, key[1], key[2])
+    if key[0] == "row":
+        return ("row", 0, key[1])
+    return key
+
+
+def feasible_by_brute_force(cells, masked, cap):
+    """Every value each masked entry (cells and totals) can take, given what is published:
+    published cells and totals, zeros shown (a masked entry is at least 1), masked cells tried
+    from 1 to `cap`. Independent of the network audit it checks."""
+    rows, columns = len(cells), len(cells[0])
+    row_totals = [sum(row) for row in cells]
+    column_totals = [sum(cells[i][j] for i in range(rows)) for j in range(columns)]
+    grand = sum(row_totals)
+    published_rows = {i: row_totals[i] for i in range(rows) if ("row", i) not in masked}
+    published_columns = {j: column_totals[j] for j in range(columns) if ("col", j) not in masked}
+    possible = {key: set() for key in masked}
+
+    def row_options(i):
+        hidden = [j for j in range(columns) if ("cell", i, j) in masked]
+        for guess in itertools.product(range(1, cap + 1), repeat=len(hidden)):
+            row = cells[i][:]
+            for j, value in zip(hidden, guess, strict=True):
+                row[j] = value
+            if i in published_rows and sum(row) != published_rows[i]:
+                continue
+            yield row
+
+    def walk(i, chosen, partial):
+        if i == rows:
+            if any(partial[j] != total for j, total in published_columns.items()):
+                return
+            total = sum(partial)
+            if ("grand",) not in masked and total != grand:
+                return
+            for r, row in enumerate(chosen):
+                for j, value in enumerate(row):
+                    if ("cell", r, j) in masked:
+                        possible[("cell", r, j)].add(value)
+                if ("row", r) in masked:
+                    possible[("row", r)].add(sum(row))
+            for j in range(columns):
+                if ("col", j) in masked:
+                    possible[("col", j)].add(partial[j])
+            if ("grand",) in masked:
+                possible[("grand",)].add(total)
+            return
+        for row in row_options(i):
+            following = [a + b for a, b in zip(partial, row, strict=True)]
+            if any(following[j] > total for j, total in published_columns.items()):
+                continue
+            walk(i + 1, [*chosen, row], following)
+
+    walk(0, [], [0] * columns)
+    return possible
+
+
+# The reviewer's table (cases by declaring organisation, five kinds): with the old rule it was
+# published as Sud "s;s;0;0;0;5", Tilleuls "s;s;0;0;0;s", Néonatologie "s;0;0;0;0;s", Total
+# "s;s;0;0;0;8", which gives Tilleuls = 2 and Néonatologie = 1 (every "s" is at least 1).
+REVIEWER_TABLE = [[3, 2, 0, 0, 0], [1, 1, 0, 0, 0], [1, 0, 0, 0, 0]]
+
+
+def test_the_reviewers_table_leaves_no_masked_count_pinned():
+    old_rule = {
+        *(("cell", i, j) for i, j in ((0, 0), (0, 1), (1, 0), (1, 1), (2, 0))),
+        ("row", 1),
+        ("row", 2),
+        ("col", 0),
+        ("col", 1),
+    }
+    leaked = feasible_by_brute_force(REVIEWER_TABLE, old_rule, cap=8)
+    assert leaked[("row", 1)] == {2} and leaked[("row", 2)] == {1}  # what the reviewer found
+    values, arcs = network_of(REVIEWER_TABLE)
+    assert pinned(values, arcs, {_linked(key) for key in old_rule}) == {
+        ("row", 0, 1),
+        ("row", 0, 2),
+        ("cell", 0, 1, 0),
+        ("cell", 0, 1, 1),
+        ("cell", 0, 2, 0),
+    }  # Tilleuls' two 1s and Néonatologie's 1 follow from the totals
+    masked, *_totals = cross_table_masks(REVIEWER_TABLE)
+    assert ("row", 0) in masked  # Hôpital Sud's 5 is masked too
+    for key, values_found in feasible_by_brute_force(REVIEWER_TABLE, masked, cap=8).items():
+        assert len(values_found) > 1, (key, values_found)
+    assert not any(("cell", i, j) in masked for i in range(3) for j in range(2, 5))  # zeros
+
+
+def test_no_masked_count_is_ever_pinned_brute_force_over_random_tables():
+    generator = random.Random(13)
+    checked = 0
+    for _attempt in range(400):
+        rows, columns = generator.randint(1, 3), generator.randint(1, 3)
+        cells = [
+            [generator.choice([0, 0, 1, 1, 2, 3, 4, 5, 6, 9]) for _j in range(columns)]
+            for _i in range(rows)
+        ]
+        masked, *_totals = cross_table_masks(cells)
+        hidden = sum(key[0] == "cell" for key in masked)
+        assert all(
+            cells[key[1]][key[2]] >= 1 for key in masked if key[0] == "cell"
+        )  # zeros stay shown
+        assert all(
+            ("cell", i, j) in masked
+            for i in range(rows)
+            for j in range(columns)
+            if 1 <= cells[i][j] <= 4
+        )
+        if hidden > 6:
+            continue
+        cap = max(max(row) for row in cells) + 2
+        for key, values_found in feasible_by_brute_force(cells, masked, cap).items():
+            assert len(values_found) > 1, (cells, sorted(masked), key, values_found)
+        values, arcs = network_of(cells)
+        assert pinned(values, arcs, {_linked(key) for key in masked}) == set()
+        checked += 1
+    assert checked > 250
+
+
+def test_the_audit_agrees_with_brute_force_on_arbitrary_masks():
+    """The network audit says 'pinned' exactly when brute force finds a single value."""
+    generator = random.Random(7)
+    for _attempt in range(300):
+        rows, columns = generator.randint(1, 3), generator.randint(1, 3)
+        cells = [[generator.randint(0, 5) for _j in range(columns)] for _i in range(rows)]
+        values, arcs = network_of(cells)
+        keys = [key for key, value in values.items() if value > 0]
+        chosen = {key for key in keys if generator.random() < 0.4}
+        if sum(key[0] == "cell" for key in chosen) > 5:
+            continue
+        single = {
+            ("cell", k[2], k[3]) if k[0] == "cell" else ("row", k[2]) if k[0] == "row" else k
+            for k in chosen
+        }
+        found = feasible_by_brute_force(cells, single, cap=sum(map(sum, cells)) + 2)
+        by_brute_force = {_linked(key) for key, vals in found.items() if len(vals) == 1}
+        assert pinned(values, arcs, chosen) == by_brute_force, (cells, sorted(single))
+
+
+def test_the_two_cross_tables_of_the_export_are_masked_together():
+    """By period and by organisation count the same cases: a column total published by one
+    table would give away the same total masked in the other."""
+    by_period = [[6, 1, 0], [5, 7, 0]]
+    by_organisation = [[11, 8, 0]]
+    masked = linked_cross_table_masks([by_period, by_organisation], 3)
+    values, arcs = linked_cross_tables([by_period, by_organisation], 3)
+    assert pinned(values, arcs, masked) == set()
+    assert ("cell", 0, 0, 1) in masked
+    # the organisation's single row repeats the column totals: masked with them
+    for j in range(2):
+        assert (("col", j) in masked) == (("cell", 1, 0, j) in masked)
+
+
 def test_aggregated_export_masks_small_counts_and_states_its_rule(client, observer, world):
     client.force_login(observer)
     text = body_of(client.get(AGGREGATES))
@@ -264,21 +432,40 @@ def test_annual_report_prints_no_count_from_1_to_4_and_no_chart_of_masked_counts
 def test_annual_report_shows_counts_of_five_and_more_with_rate_and_chart(
     client, quality_manager, world, maternity, chair
 ):
+    from territory.models import LiveBirths
     from territory.report import annual_report_context
     from territory.selectors import TerritoryFilters
     from tests.territory.test_dashboard import bulk_cases
 
     bulk_cases(maternity, chair, world.session, 240)  # 40 deaths in each year 2020-2025
+    # 2024: 20 early neonatal deaths in May and 20 post-neonatal ones in November, nothing small.
+    LiveBirths.objects.create(
+        organisation=maternity, year=2024, count=1000, source="PMSI 2024", entered_by=chair
+    )
+    context = annual_report_context(
+        user=quality_manager, filters=TerritoryFilters(), year=2024, scope="Nord", described=[]
+    )
+    assert context["t"]["activity"]["total"] == "40"
+    assert not context["t"]["period"].masked and context["t"]["period"].chart is not None
+    rate = context["t"]["rates"].rows[0]
+    assert rate.cells[0] == "40" and "‰" in rate.cells[2]
+    assert not [cell for cell in _printed_cells(context) if cell in {"1", "2", "3", "4"}]
+    client.force_login(quality_manager)
+    text = pdf_text(client.get(REPORT, {"year": 2024}).content)
+    assert rate.cells[2] in text
+    # 2025 adds the world's single early neonatal death of March to the 40: with the other
+    # column totals, the year's total would give it back (43 - 21 - 21 = 1), so the total is
+    # masked too, and so are the year's deaths and rate.
     context = annual_report_context(
         user=quality_manager, filters=TerritoryFilters(), year=2025, scope="Nord", described=[]
     )
-    assert int(context["t"]["activity"]["total"]) >= 40
-    rate = context["t"]["rates"].rows[0]
-    assert rate.cells[0].isdigit() and "‰" in rate.cells[2]
+    assert context["t"]["activity"]["total"] == MASK
+    assert context["t"]["rates"].rows[0].cells[0] == MASK
     assert not [cell for cell in _printed_cells(context) if cell in {"1", "2", "3", "4"}]
-    client.force_login(quality_manager)
-    text = pdf_text(client.get(REPORT, {"year": 2025}).content)
-    assert rate.cells[2] in text
+    cells = [row.counts for row in context["diagnosis"].by_period]
+    masks, *_totals = cross_table_masks(cells)
+    values, arcs = network_of(cells)
+    assert pinned(values, arcs, {_linked(key) for key in masks}) == set()
 
 
 def test_annual_report_refuses_a_bad_year_in_french(client, quality_manager, world):
