@@ -100,17 +100,32 @@ def _row_header() -> list[str]:
     ]
 
 
-def row_lines(cases, language: str) -> Iterator[str]:
+ROW_PREAMBLE_LINES = 5  # lines before the column names: read.csv2(skip = 5), skiprows=5
+
+
+def row_lines(cases, described: list[tuple[str, str]], scope: str, language: str):
     """The row-level CSV. The order is fixed once (ids only), then rows are read in batches of
     coded columns (two queries a batch), so a large export never sits whole in memory. It is
-    iterated after the view has returned, hence the language carried along."""
+    iterated after the view has returned, hence the language carried along.
+
+    Like the aggregated export, it says first what it is, when it was produced, over which
+    organisations and with which filters; always in ROW_PREAMBLE_LINES lines (the filters on
+    one line), so that a script skips a fixed number of lines to reach the column names."""
     with translation.override(language):
-        yield from _row_lines(cases)
+        yield from _row_lines(cases, described, scope)
 
 
-def _row_lines(cases) -> Iterator[str]:
+def _row_lines(cases, described, scope: str) -> Iterator[str]:
     writer = _writer()
     yield "\ufeff"  # Excel reads UTF-8 only with its byte order mark
+    yield writer.writerow([_("Diagnostic territorial RMM — cas pseudonymisés")])
+    yield writer.writerow(
+        [_("Produit le %(date)s") % {"date": date_format(timezone.localdate(), "d/m/Y")}]
+    )
+    yield writer.writerow([csv_cell(_("Périmètre : %(scope)s") % {"scope": scope})])
+    applied = " ; ".join(f"{label} : {value}" for label, value in described) or _("aucun")
+    yield writer.writerow([csv_cell(_("Filtres : %(filters)s") % {"filters": applied})])
+    yield writer.writerow([])
     yield writer.writerow(_row_header())
     levels = dict(Organisation.Level.choices)
     kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)

@@ -40,38 +40,44 @@ def is_small(value: int) -> bool:
 Arc = tuple[Hashable, Hashable]  # (tail node, head node)
 
 
-def _reaches(arcs: dict[Hashable, Arc], values, masked, start, goal, without) -> bool:
-    """Whether `goal` is reachable from `start` in the residual network, arc `without` left out."""
+def _residual(values, arcs, masked) -> dict:
+    """node -> [(next node, arc key)]: masked entries may be larger (forwards) and, above the
+    floor, smaller (backwards); published entries cannot move."""
     successors = defaultdict(list)
     for key in masked:
-        if key == without:
-            continue
         tail, head = arcs[key]
-        successors[tail].append(head)  # a masked entry may always be larger
+        successors[tail].append((head, key))
         if values[key] > FLOOR:
-            successors[head].append(tail)  # and smaller while above the floor
+            successors[head].append((tail, key))
+    return successors
+
+
+def _reaches(successors, start, goal, without) -> bool:
+    """Whether `goal` is reachable from `start` in the residual network, arc `without` left out."""
     seen, queue = {start}, deque([start])
     while queue:
         node = queue.popleft()
         if node == goal:
             return True
-        for following in successors[node]:
-            if following not in seen:
+        for following, key in successors[node]:
+            if key != without and following not in seen:
                 seen.add(following)
                 queue.append(following)
     return False
 
 
-def _is_pinned(key, values, arcs, masked) -> bool:
+def _is_pinned(key, values, arcs, masked, successors=None) -> bool:
+    successors = successors if successors is not None else _residual(values, arcs, masked)
     tail, head = arcs[key]
-    if _reaches(arcs, values, masked, head, tail, key):
+    if _reaches(successors, head, tail, key):
         return False  # it could be larger
-    return not (values[key] > FLOOR and _reaches(arcs, values, masked, tail, head, key))
+    return not (values[key] > FLOOR and _reaches(successors, tail, head, key))
 
 
 def pinned(values: dict[Hashable, int], arcs: dict[Hashable, Arc], masked: set) -> set:
     """The masked entries whose value a reader can pin down from what is published."""
-    return {key for key in masked if _is_pinned(key, values, arcs, masked)}
+    successors = _residual(values, arcs, masked)
+    return {key for key in masked if _is_pinned(key, values, arcs, masked, successors)}
 
 
 def suppress(values: dict[Hashable, int], arcs: dict[Hashable, Arc], totals: set) -> set:

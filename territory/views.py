@@ -38,9 +38,20 @@ class TerritoryAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def filter_form(self) -> TerritoryFilterForm:
+        """The dashboard's filters; a value that cannot be applied is reported on the page."""
+        form = self.bound_filter_form()
+        if rejected := form.rejected_filters():
+            messages.warning(
+                self.request,
+                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
+                % {"filters": ", ".join(rejected)},
+            )
+        return form
+
+    def bound_filter_form(self) -> TerritoryFilterForm:
         user = self.request.user
         ids = permissions.aggregated_organisation_ids(user)
-        form = TerritoryFilterForm(
+        return TerritoryFilterForm(
             self.request.GET or None,
             organisations=permissions.organisations_aggregated_for(user).order_by("name"),
             # The committees of these organisations and of the territories above them.
@@ -52,13 +63,31 @@ class TerritoryAccessMixin(LoginRequiredMixin):
             .distinct()
             .order_by("name"),
         )
-        if rejected := form.rejected_filters():
-            messages.warning(
-                self.request,
-                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
-                % {"filters": ", ".join(rejected)},
+
+    def refused(self, reasons: list[str]):
+        """An export or a report is never produced over a wider scope than asked: with a filter
+        it cannot apply, it is refused and the dashboard shows why, with the same filters."""
+        for reason in reasons:
+            messages.error(self.request, reason)
+        query = self.request.GET.copy()
+        query.pop("year", None)
+        target = reverse("territory:dashboard")
+        with_query = f"{target}?{query.urlencode()}"
+        # Django refuses to redirect to a very long address (a hostile value): the bare page then.
+        return redirect(with_query if query and len(with_query) <= 2000 else target)
+
+    def rejected_reasons(self, form: TerritoryFilterForm) -> list[str]:
+        rejected = form.rejected_filters()
+        if not rejected:
+            return []
+        return [
+            _(
+                "Export refusé : le filtre %(filters)s n'est pas valide et le fichier aurait "
+                "porté sur un périmètre plus large que demandé. Corrigez le filtre puis "
+                "relancez l'export."
             )
-        return form
+            % {"filters": ", ".join(f"« {label} »" for label in rejected)}
+        ]
 
     def scope_label(self) -> str:
         """The organisations covered, by name (for the exports' and the report's headers)."""
@@ -77,8 +106,9 @@ class DashboardView(TerritoryAccessMixin, View):
         filters = form.filters()
         diagnosis = diagnosis_for_dashboard(user=request.user, filters=filters)
         query = request.GET.urlencode()
-        this_year = timezone.localdate().year
-        report_year = (filters.end or filters.start or (this_year - 1, 1))[0]
+        last_year = last_completed_year()
+        # The year the period points at, if completed; otherwise the last completed year.
+        report_year = min((filters.end or filters.start or (last_year, 1))[0], last_year)
         return render(
             request,
             "territory/dashboard.html",
@@ -98,7 +128,7 @@ class DashboardView(TerritoryAccessMixin, View):
                 "pareto_shown": PARETO_SHOWN,
                 "may_export_rows": permissions.may_export_rows(request.user),
                 "may_import": permissions.may_import_live_births(request.user),
-                "report_years": list(range(this_year, max(FIRST_YEAR, this_year - 15), -1)),
+                "report_years": list(range(last_year, max(FIRST_YEAR - 1, last_year - 15), -1)),
                 "report_year": report_year,
                 "target_days": selectors.REVIEW_TARGET_DAYS,
                 "cache_minutes": max(1, settings.RMM_TERRITORY_CACHE_SECONDS // 60),
@@ -114,12 +144,17 @@ class ExportRowsView(TerritoryAccessMixin, View):
         return permissions.may_export_rows(user)
 
     def get(self, request):
-        filters = self.filter_form().filters()
+        form = self.bound_filter_form()
+        if reasons := self.rejected_reasons(form):
+            return self.refused(reasons)
+        filters = form.filters()
         cases = selectors.territory_cases(user=request.user, filters=filters).filter(
             pk__in=permissions.case_rows_exportable_by(request.user).values("pk")
         )
         response = StreamingHttpResponse(
-            exports.row_lines(cases, translation.get_language()),
+            exports.row_lines(
+                cases, form.described(), self.scope_label(), translation.get_language()
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="rmm-cas-pseudonymises.csv"'
@@ -129,7 +164,9 @@ class ExportRowsView(TerritoryAccessMixin, View):
 @method_decorator(never_cache, name="dispatch")
 class ExportAggregatesView(TerritoryAccessMixin, View):
     def get(self, request):
-        form = self.filter_form()
+        form = self.bound_filter_form()
+        if reasons := self.rejected_reasons(form):
+            return self.refused(reasons)
         # The dashboard's figures for the same scope, filters and language: computed once for
         # both (the export is asked right after the dashboard is looked at).
         diagnosis = diagnosis_for_dashboard(user=request.user, filters=form.filters())
@@ -143,13 +180,24 @@ class ExportAggregatesView(TerritoryAccessMixin, View):
         return response
 
 
+def last_completed_year() -> int:
+    """An annual report covers a completed year: the default and the latest one offered."""
+    return timezone.localdate().year - 1
+
+
 class ReportYearForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Année"), min_value=FIRST_YEAR)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if year > timezone.localdate().year:
-            raise forms.ValidationError(_("L'année ne peut pas être à venir."))
+        if year > last_completed_year():
+            raise forms.ValidationError(
+                _(
+                    "Le rapport annuel porte sur une année terminée : choisissez %(last)s ou "
+                    "une année antérieure (l'année %(year)s n'est pas terminée)."
+                )
+                % {"last": last_completed_year(), "year": year}
+            )
         return year
 
 
@@ -157,10 +205,28 @@ class ReportYearForm(forms.Form):
 class AnnualReportView(TerritoryAccessMixin, View):
     def get(self, request):
         year_form = ReportYearForm(request.GET)
+        form = self.bound_filter_form()
+        reasons = []
         if not year_form.is_valid():
-            messages.warning(request, _("Choisissez l'année du rapport (une année passée)."))
-            return redirect("territory:dashboard")
-        form = self.filter_form()
+            errors = year_form.errors.get("year", [])
+            if "year" in request.GET and errors and request.GET["year"].strip().isdigit():
+                reasons.extend(str(error) for error in errors)
+            else:
+                reasons.append(
+                    _("Choisissez l'année du rapport (une année terminée, %(first)s-%(last)s).")
+                    % {"first": FIRST_YEAR, "last": last_completed_year()}
+                )
+        if rejected := form.rejected_filters():
+            reasons.append(
+                _(
+                    "Rapport refusé : le filtre %(filters)s n'est pas valide et le rapport "
+                    "aurait porté sur un périmètre plus large que demandé. Corrigez le filtre "
+                    "puis relancez le rapport."
+                )
+                % {"filters": ", ".join(f"« {label} »" for label in rejected)}
+            )
+        if reasons:
+            return self.refused(reasons)
         year = year_form.cleaned_data["year"]
         period = {str(form.fields[name].label) for name in ("period_from", "period_to")}
         context = report.annual_report_context(

@@ -6,10 +6,12 @@ import csv
 import io
 import itertools
 import random
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
+from territory.exports import ROW_PREAMBLE_LINES
 from territory.suppression import (
     MASK,
     cross_table_masks,
@@ -37,6 +39,11 @@ def read_csv(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
+def case_rows(text: str) -> list[list[str]]:
+    """The row export after its preamble: the column names, then one line per case."""
+    return read_csv(text)[ROW_PREAMBLE_LINES:]
+
+
 def assert_no_identity(text: str, *people):
     for fragment in canary_fragments():
         assert fragment not in text, fragment
@@ -52,7 +59,7 @@ def test_rows_export_one_coded_line_per_case(client, coordinator, clinician, cha
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     text = body_of(response)
-    rows = read_csv(text)
+    rows = case_rows(text)
     header, lines = rows[0], rows[1:]
     assert header[0] == "Code du cas" and len(header) == 21
     by_code = {line[0]: line for line in lines}
@@ -72,10 +79,10 @@ def test_rows_export_follows_the_filters_and_the_quality_managers_view(
     client, quality_manager, coordinator, world
 ):
     client.force_login(coordinator)
-    rows = read_csv(body_of(client.get(ROWS, {"period_from": "2026"})))[1:]
+    rows = case_rows(body_of(client.get(ROWS, {"period_from": "2026"})))[1:]
     assert [row[0] for row in rows] == [world.cases["documenting"].code]
     client.force_login(quality_manager)
-    codes = {row[0] for row in read_csv(body_of(client.get(ROWS)))[1:]}
+    codes = {row[0] for row in case_rows(body_of(client.get(ROWS)))[1:]}
     assert codes == {world.cases["reviewed"].code, world.cases["closed"].code}
 
 
@@ -83,8 +90,58 @@ def test_rows_export_neutralises_formulas(client, coordinator, world, maternity)
     maternity.name = "=cmd|' /C calc'!A0"
     maternity.save()
     client.force_login(coordinator)
-    rows = read_csv(body_of(client.get(ROWS)))[1:]
+    rows = case_rows(body_of(client.get(ROWS)))[1:]
     assert all(row[1] == "'=cmd|' /C calc'!A0" for row in rows)
+
+
+def test_rows_export_says_when_and_with_which_filters_in_a_fixed_preamble(
+    client, coordinator, world, maternity
+):
+    from django.utils import timezone
+
+    client.force_login(coordinator)
+    rows = read_csv(body_of(client.get(ROWS, {"period_from": "2025", "level": "3"})))
+    assert rows[0] == ["Diagnostic territorial RMM — cas pseudonymisés"]
+    assert rows[1] == [f"Produit le {timezone.localdate():%d/%m/%Y}"]
+    assert rows[2][0].startswith("Périmètre : ") and "Maternité Nord" in rows[2][0]
+    assert rows[3] == ["Filtres : Décès à partir de : 01/2025 ; Niveau de maternité : Niveau 3"]
+    assert rows[4] == [] and rows[5][0] == "Code du cas"
+    unfiltered = read_csv(body_of(client.get(ROWS)))
+    assert unfiltered[3] == ["Filtres : aucun"] and unfiltered[5][0] == "Code du cas"
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "label"),
+    [
+        (AGGREGATES, {"organisation": "999"}, "Organisation déclarante"),
+        (ROWS, {"period_from": "abcd"}, "Décès à partir de"),
+        (ROWS, {"period_from": "2026", "period_to": "2025"}, "Décès jusqu'à"),
+        (AGGREGATES, {"committee": "999"}, "Comité"),
+    ],
+)
+def test_an_export_with_an_invalid_filter_is_refused_never_widened(
+    client, coordinator, world, url, query, label
+):
+    client.force_login(coordinator)
+    response = client.get(url, query)
+    assert response.status_code == 302 and "attachment" not in response.get(
+        "Content-Disposition", ""
+    )
+    page = client.get(response["Location"])
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown[0].startswith("Export refusé : le filtre « " + label)
+    assert "périmètre plus large" in shown[0]
+    # the dashboard shows the same filters, with the field's error
+    assert page.context["form"].errors
+    # and nothing is left over for the page after
+    assert not list(client.get(reverse("territory:dashboard")).context["messages"])
+
+
+def test_a_valid_export_leaves_no_message_for_the_next_page(client, coordinator, world):
+    client.force_login(coordinator)
+    body_of(client.get(AGGREGATES, {"level": "3"}))
+    body_of(client.get(ROWS, {"period_from": "2025"}))
+    assert not list(client.get(reverse("territory:dashboard")).context["messages"])
 
 
 def test_observers_and_chairs_get_no_rows(client, observer, chair, world):
@@ -356,8 +413,12 @@ def test_annual_report_pdf_is_anonymous_and_complete(client, observer, world, ch
 
     for person in CommitteeMember.objects.filter(committee=world.session.committee):
         Attendance.objects.create(session=world.session, member=person, status="present")
-    world.session.__class__.objects.filter(pk=world.session.pk).update(status="held")
-    year = world.session.starts_at.year
+    # A report is for a completed year: the session is moved a year back.
+    held_at = world.session.starts_at - timedelta(days=366)
+    world.session.__class__.objects.filter(pk=world.session.pk).update(
+        status="held", starts_at=held_at
+    )
+    year = held_at.year
     client.force_login(observer)
     response = client.get(REPORT, {"year": year})
     assert response.status_code == 200
@@ -473,4 +534,48 @@ def test_annual_report_refuses_a_bad_year_in_french(client, quality_manager, wor
     response = client.get(REPORT, {"year": "3000"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("territory:dashboard")
     shown = [str(message) for message in response.context["messages"]]
-    assert shown == ["Choisissez l'année du rapport (une année passée)."]
+    assert len(shown) == 1 and shown[0].startswith("Le rapport annuel porte sur une année terminée")
+    response = client.get(REPORT, {"year": "abcd"}, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith("Choisissez l'année du rapport")
+
+
+def test_annual_report_is_for_a_completed_year_and_defaults_to_last_year(
+    client, quality_manager, world
+):
+    """An ARS asks for the report of a closed year: the current one is refused (its figures
+    still move), and the dashboard offers last year first."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    client.force_login(quality_manager)
+    response = client.get(REPORT, {"year": this_year}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("territory:dashboard")
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        f"Le rapport annuel porte sur une année terminée : choisissez {this_year - 1} ou une "
+        f"année antérieure (l'année {this_year} n'est pas terminée)."
+    ]
+    dashboard = client.get(reverse("territory:dashboard"))
+    assert dashboard.context["report_year"] == this_year - 1
+    assert dashboard.context["report_years"][0] == this_year - 1
+    assert this_year not in dashboard.context["report_years"]
+    # a period ending this year still preselects last year
+    dashboard = client.get(reverse("territory:dashboard"), {"period_to": str(this_year)})
+    assert dashboard.context["report_year"] == this_year - 1
+    response = client.get(REPORT, {"year": this_year - 1})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_annual_report_with_an_invalid_filter_is_refused(client, quality_manager, world):
+    from django.utils import timezone
+
+    client.force_login(quality_manager)
+    year = timezone.localdate().year - 1
+    response = client.get(REPORT, {"year": year, "level": "9"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("territory:dashboard"))
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown[0].startswith("Rapport refusé : le filtre « Niveau")
+    # the dashboard it lands on ignores the same filter, and says so
+    assert shown[1:] == ["Filtre non appliqué (valeur invalide) : Niveau de maternité."]
+    assert not list(client.get(reverse("territory:dashboard")).context["messages"])
