@@ -247,8 +247,10 @@ def _cross_tables(writer, columns: list[str], masked: set, tables) -> Iterator[s
         yield writer.writerow([])
 
 
-def _list_table(writer, title: str, rows: list[tuple[str, int]], unit: str) -> Iterator[str]:
-    masked, total = list_masks([count for _label, count in rows])
+def _list_table(
+    writer, title: str, rows: list[tuple[str, int]], unit: str, hide_total: bool = False
+) -> Iterator[str]:
+    masked, total = list_masks([count for _label, count in rows], hide_total)
     yield writer.writerow([title])
     yield writer.writerow(["", unit])
     for i, (label, count) in enumerate(rows):
@@ -301,19 +303,23 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
             ]
         )
     yield writer.writerow([])
+    # The social markers are counted over every case: their totals are the cross tables' grand
+    # total, masked with it.
+    cases_hidden = ("grand",) in period_masks
     distributions = [
-        diagnosis.judgements.avoidability,
-        *diagnosis.judgements.grades,
-        diagnosis.icd_pm,
-        diagnosis.maternal,
-        *diagnosis.social.distributions,
+        (diagnosis.judgements.avoidability, False),
+        *((grade, False) for grade in diagnosis.judgements.grades),
+        (diagnosis.icd_pm, False),
+        (diagnosis.maternal, False),
+        *((social, cases_hidden) for social in diagnosis.social.distributions),
     ]
-    for distribution in distributions:
+    for distribution, hide_total in distributions:
         yield from _list_table(
             writer,
             distribution.title,
             [(row.label, row.count) for row in distribution.rows],
             cases_unit,
+            hide_total,
         )
     for pareto in (diagnosis.factors, diagnosis.pathway):
         yield from _list_table(

@@ -119,8 +119,10 @@ class ShownTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _list_table(key, title, rows: list[tuple[str, int]], unit: str, chart=None) -> ShownTable:
-    masks, total = list_masks([count for _label, count in rows])
+def _list_table(
+    key, title, rows: list[tuple[str, int]], unit: str, chart=None, hide_total=False
+) -> ShownTable:
+    masks, total = list_masks([count for _label, count in rows], hide_total)
     lines = [
         ShownRow(label=label, cells=[shown(count, ("cell", i), masks)])
         for i, (label, count) in enumerate(rows)
@@ -280,17 +282,22 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             ],
             _("Actions"),
         ),
+        # Counted over every case: the total is the period table's, masked with it.
         "social": {
             "vulnerable": _count(social.vulnerable),
-            "total": _count(social.total),
-            "distributions": [_distribution(d) for d in social.distributions],
+            "total": shown(social.total, ("grand",), masks),
+            "distributions": [
+                _distribution(d, hide_total=("grand",) in masks) for d in social.distributions
+            ],
         },
     }
 
 
-def _distribution(distribution, chart=None) -> ShownTable:
+def _distribution(distribution, chart=None, hide_total=False) -> ShownTable:
     rows = [(row.label, row.count) for row in distribution.rows]
-    return _list_table(distribution.key, distribution.title, rows, _("Cas"), chart)
+    return _list_table(
+        distribution.key, distribution.title, rows, _("Cas"), chart, hide_total=hide_total
+    )
 
 
 def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: str, described):

@@ -80,14 +80,18 @@ def pinned(values: dict[Hashable, int], arcs: dict[Hashable, Arc], masked: set) 
     return {key for key in masked if _is_pinned(key, values, arcs, masked, successors)}
 
 
-def suppress(values: dict[Hashable, int], arcs: dict[Hashable, Arc], totals: set) -> set:
+def suppress(
+    values: dict[Hashable, int], arcs: dict[Hashable, Arc], totals: set, forced=frozenset()
+) -> set:
     """The keys of `values` to mask: primary (1-4), then complementary until nothing is pinned.
 
     For a pinned entry, the smallest published non-zero count of its lines that frees it is
     masked (counts before totals); when no single one frees it, the smallest one, and the audit
     goes on. Masking every non-zero entry leaves nothing pinned (in a circulation every positive
     arc lies on a cycle of positive arcs), so the loop ends."""
+    # `forced`: entries masked elsewhere (a total shared with another table) and non-zero.
     masked = {key for key, value in values.items() if is_small(value)}
+    masked |= {key for key in forced if values[key] > 0}
     by_node = defaultdict(list)
     for key, (tail, head) in arcs.items():
         by_node[tail].append(key)
@@ -175,13 +179,16 @@ def _single(key):
     return key
 
 
-def list_masks(counts: list[int]) -> tuple[set, int]:
-    """Masks of a one-way table with its total. Keys: ("cell", i), ("grand",)."""
+def list_masks(counts: list[int], hide_total: bool = False) -> tuple[set, int]:
+    """Masks of a one-way table with its total. Keys: ("cell", i), ("grand",). `hide_total`:
+    the same total is masked in another table (the cases of a cross table), so it is masked
+    here too, with whatever keeps it from being the sum of the published counts."""
     values: dict[Hashable, int] = {("cell", i): value for i, value in enumerate(counts)}
     arcs: dict[Hashable, Arc] = {("cell", i): ("S", "T") for i in range(len(counts))}
     values[("grand",)] = sum(counts)
     arcs[("grand",)] = ("T", "S")
-    return suppress(values, arcs, {("grand",)}), values[("grand",)]
+    forced = {("grand",)} if hide_total else set()
+    return suppress(values, arcs, {("grand",)}, forced), values[("grand",)]
 
 
 def shown(value: int, key: Hashable, masked: set) -> str:

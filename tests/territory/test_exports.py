@@ -206,6 +206,10 @@ def test_one_way_tables_and_zeros():
     assert ("cell", 0) in masked and ("grand",) in masked  # nothing else to hide it behind
     masked, _total = list_masks([0, 7, 12])
     assert masked == set()
+    # a total masked in another table is masked here, with a count so that no sum gives it back
+    masked, _total = list_masks([10, 0, 20, 13], hide_total=True)
+    assert masked == {("grand",), ("cell", 0)}
+    assert list_masks([0, 0], hide_total=True)[0] == set()  # a zero stays shown
 
 
 def network_of(cells):
@@ -522,6 +526,12 @@ def test_annual_report_shows_counts_of_five_and_more_with_rate_and_chart(
     )
     assert context["t"]["activity"]["total"] == MASK
     assert context["t"]["rates"].rows[0].cells[0] == MASK
+    # the social markers are counted over the same cases: their total is masked with it, and
+    # each of their tables hides enough not to be summed back to it
+    assert context["t"]["social"]["total"] == MASK
+    for table in context["t"]["social"]["distributions"]:
+        assert table.rows[-1].cells == [MASK]
+        assert sum(row.cells == [MASK] for row in table.rows[:-1]) >= 1
     assert not [cell for cell in _printed_cells(context) if cell in {"1", "2", "3", "4"}]
     cells = [row.counts for row in context["diagnosis"].by_period]
     masks, *_totals = cross_table_masks(cells)
