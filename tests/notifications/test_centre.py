@@ -96,6 +96,18 @@ def test_the_badge_counts_the_unread_notifications_and_disappears_when_all_are_r
     assert unread_ids(clinician)  # marking all read is one's own only
 
 
+def test_the_badge_is_counted_once_per_request_however_many_templates_render(rf, coordinator):
+    from notifications.context_processors import unread
+
+    notify(coordinator, 1)
+    request = rf.get("/")
+    request.user = coordinator
+    with CaptureQueriesContext(connection) as queries:
+        first, second = unread(request), unread(request)
+    assert first == second == {"unread_notifications": 1}
+    assert len(queries) == 1
+
+
 # --- The list ---------------------------------------------------------------------------------
 def test_the_list_shows_the_newest_first_paginated_and_filters_the_unread(client, coordinator):
     start = timezone.now() - timedelta(days=40)
