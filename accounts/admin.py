@@ -1,6 +1,8 @@
 """Admin pages for users, organisations and memberships, scoped to what the administrator
 manages (see rmm.admin.ScopedAdmin)."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -49,6 +51,17 @@ class FrenchAdminMixin:
         extra_context = {"title": self.get_changelist_title(), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """The button under a table of rows says what it adds ("Ajouter un rôle"), never
+        Django's "Ajouter un objet Rôle … supplémentaire": each inline names it in
+        `add_another_label`."""
+        admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for admin_formset in admin_formsets:
+            label = getattr(admin_formset.opts, "add_another_label", None)
+            if label:
+                admin_formset.inline_formset_data = _with_add_text(admin_formset, label)
+        return admin_formsets
+
     def get_changelist_formset(self, request, **kwargs):
         """Editable columns of a list (`list_editable`) are named by their header only: each
         control gets its own accessible name, column and row (WCAG 4.1.2; axe "label")."""
@@ -66,6 +79,14 @@ class FrenchAdminMixin:
                     }
 
         return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
+def _with_add_text(admin_formset, label):
+    data = json.loads(type(admin_formset).inline_formset_data(admin_formset))
+    data["options"]["addText"] = str(label)
+    data["options"]["deleteText"] = gettext("Retirer")
+    encoded = json.dumps(data)
+    return lambda: encoded
 
 
 def announce_pending_grant(request, grant) -> None:
@@ -98,7 +119,10 @@ def announce_pending_grant(request, grant) -> None:
 
 class LabelledInlineMixin:
     """A table of rows (tabular inline) names its columns in headers only: each control gets an
-    accessible name of its own, column and row (WCAG 1.3.1, 4.1.2; axe "label")."""
+    accessible name of its own, column and row (WCAG 1.3.1, 4.1.2; axe "label"). Its add
+    button reads `add_another_label` (see FrenchAdminMixin.get_inline_formsets)."""
+
+    add_another_label = _("Ajouter une ligne")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -211,6 +235,7 @@ class MembershipInline(
     extra = 0
     fields = ["organisation", "role", "is_active"]
     verbose_name = _("rôle dans une organisation")
+    add_another_label = _("Ajouter un rôle")
     verbose_name_plural = _("Rôles dans les organisations")
 
     def get_queryset(self, request):

@@ -44,6 +44,29 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
+class NewPasswordRulesOnFirstFieldMixin:
+    """The password rules (length, too common, like the e-mail) are about the new password, so
+    their errors sit under "Nouveau mot de passe", not under its confirmation (Django's
+    default); a mismatch stays under the confirmation."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if not self.has_error("new_password2"):
+            self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class SetPasswordForm(NewPasswordRulesOnFirstFieldMixin, auth_forms.SetPasswordForm):
+    """Invitation and reset: the owner chooses a password."""
+
+
+class PasswordChangeForm(NewPasswordRulesOnFirstFieldMixin, auth_forms.PasswordChangeForm):
+    """The signed-in owner changes their password."""
+
+
+EMAIL_TAKEN = {"email": {"unique": _("Un compte existe déjà avec cette adresse e-mail.")}}
+
+
 class InvitationForm(forms.ModelForm):
     """Invite someone: who they are and their first role. No password field: the owner chooses
     it through the link sent to their address (accounts.services.user_invite)."""
@@ -60,6 +83,7 @@ class InvitationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "full_name", "job_title"]
+        error_messages = EMAIL_TAKEN
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,3 +121,4 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "full_name", "job_title", "is_active"]
+        error_messages = EMAIL_TAKEN

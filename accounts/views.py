@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -12,7 +12,12 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors, services
-from .forms import EmailAuthenticationForm, PasswordResetForm
+from .forms import (
+    EmailAuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from .home import pending_items_for
 from .models import Organisation, RoleGrantRequest
 from .permissions import (
@@ -72,6 +77,7 @@ class OrganisationDetailView(LoginRequiredMixin, DetailView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
@@ -80,7 +86,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class FrenchSetPasswordURLMixin:
+    """A one-time link (invitation or reset) moves its token into the session and then shows
+    the form at a French address, ".../choisir-mot-de-passe/". Pages opened at Django's old
+    ".../set-password/" before the change go on working: they are sent to the new address (307
+    keeps a submitted form as it is)."""
+
+    form_class = SetPasswordForm
+    reset_url_token = "choisir-mot-de-passe"  # noqa: S105 (a URL segment)
+    old_reset_url_token = "set-password"  # noqa: S105 (a URL segment)
+
+    def dispatch(self, *args, **kwargs):
+        if kwargs.get("token") == self.old_reset_url_token:
+            path = self.request.path.replace(
+                f"/{self.old_reset_url_token}/", f"/{self.reset_url_token}/"
+            )
+            return HttpResponseRedirect(path, status=307)
+        return super().dispatch(*args, **kwargs)
+
+
+class PasswordResetConfirmView(FrenchSetPasswordURLMixin, auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         from axes.utils import reset as reset_lockout
 
@@ -103,7 +128,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return response
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class InvitationAcceptView(FrenchSetPasswordURLMixin, auth_views.PasswordResetConfirmView):
     """The one-time link of an invitation: the owner chooses their password, then signs in.
     An expired, replaced or used link says which, in French, and what to do."""
 

@@ -100,6 +100,7 @@ class MaternalConditionAdmin(ReferenceAdmin):
 
 class AlarmItemInline(LabelledInlineMixin, admin.TabularInline):
     model = AlarmItem
+    add_another_label = _("Ajouter un élément")
     extra = 0
     fields = ["code", "label", "position", "is_active"]
     can_delete = False
@@ -162,6 +163,7 @@ class CommitteeMemberInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     fields = ["user", "role", "specialty", "is_active"]
     verbose_name = _("siège")
+    add_another_label = _("Ajouter un membre")
     verbose_name_plural = _("Membres du comité")
 
     def _may_change(self, request, obj):
@@ -419,6 +421,7 @@ class CommitteeSeatInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     fields = ["committee", "role", "specialty", "is_active"]
     verbose_name = _("siège de comité")
+    add_another_label = _("Ajouter un siège de comité")
     verbose_name_plural = _("Sièges de comité (président, secrétaire, membre, expert)")
 
     def _may_change(self, request, obj):

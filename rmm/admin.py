@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RMMAdminSite(admin.AdminSite):
     site_header = _("RMM — administration")
-    site_title = _("RMM administration")
+    site_title = _("Administration de RMM")
     index_title = _("Organisations, comptes et référentiels")
 
     def has_permission(self, request):

@@ -1,6 +1,8 @@
 """Every admin screen an administrator opens is titled in French, with its article, never with
 Django's generated "Sélectionnez l'objet … à changer" / "Ajout de …" / "Modification de …"."""
 
+import html
+import json
 import re
 
 import pytest
@@ -74,3 +76,22 @@ def test_editable_columns_of_a_list_name_each_control(client, administrator, url
     assert controls
     unnamed = [c for c in controls if "aria-label=" not in c and 'type="hidden"' not in c]
     assert not unnamed, unnamed[:3]
+
+
+def test_the_account_page_says_what_its_add_buttons_add(client, administrator, quality_manager):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:accounts_user_change", args=[quality_manager.pk]))
+    assert page.status_code == 200
+    buttons = [
+        json.loads(html.unescape(data))["options"]["addText"]
+        for data in re.findall(r'data-inline-formset="([^"]*)"', page.content.decode())
+    ]
+    assert buttons == ["Ajouter un rôle", "Ajouter un siège de comité"]
+
+
+def test_admin_pages_are_titled_in_french(client, administrator):
+    client.force_login(administrator)
+    for url in (reverse("admin:index"), reverse("admin:accounts_user_changelist")):
+        title = title_of(client.get(url))
+        assert title.endswith("| Administration de RMM"), title
+        assert "administration" not in title.split("|")[-1].split()[1:], title

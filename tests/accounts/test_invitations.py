@@ -215,6 +215,14 @@ def test_an_existing_address_is_refused_whatever_its_case(client, administrator,
     assert mail.outbox == []
 
 
+def test_an_existing_address_is_refused_in_plain_french(client, administrator, maternity):
+    UserFactory(email="deja@nord.test")
+    client.force_login(administrator)
+    html = invite(client, maternity, Role.QUALITY_MANAGER, email="deja@nord.test").content
+    assert "Un compte existe déjà avec cette adresse e-mail." in html.decode()
+    assert "Un objet" not in html.decode()
+
+
 def test_an_address_is_stored_lowercase(client, administrator, maternity):
     client.force_login(administrator)
     invite(client, maternity, Role.QUALITY_MANAGER, email="Nouvelle.Personne@Nord.TEST")
@@ -408,3 +416,34 @@ def test_a_committee_without_its_role_is_refused(client, administrator, maternit
     assert response.status_code == 200
     assert "committee_role" in response.context["adminform"].form.errors
     assert not User.objects.filter(email="nouveau@nord.test").exists()
+
+
+def test_password_rules_are_shown_under_the_new_password(client, administrator, maternity):
+    client.force_login(administrator)
+    invite(client, maternity, Role.QUALITY_MANAGER)
+    path = link_in(mail.outbox[0])
+    client.logout()
+    page = client.get(path, follow=True)
+    form_url = page.redirect_chain[-1][0]
+    assert form_url.endswith("/choisir-mot-de-passe/")
+    refused = client.post(form_url, {"new_password1": "court", "new_password2": "court"})
+    errors = refused.context["form"].errors
+    assert "new_password1" in errors and "new_password2" not in errors
+    mismatch = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"}
+    )
+    assert list(mismatch.context["form"].errors) == ["new_password2"]
+
+
+def test_a_form_opened_at_the_old_english_address_still_works(client, administrator, maternity):
+    client.force_login(administrator)
+    invite(client, maternity, Role.QUALITY_MANAGER)
+    path = link_in(mail.outbox[0])
+    client.logout()
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    old_url = form_url.replace("/choisir-mot-de-passe/", "/set-password/")
+    done = client.post(
+        old_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert done.redirect_chain[0] == (form_url, 307)
+    assert User.objects.get(email="nouveau@nord.test").check_password(NEW_PASSWORD)
