@@ -40,7 +40,7 @@ def available_transitions(instance, user) -> list[AvailableTransition]:
     guards that still block it, in declaration order."""
     field = state_field(type(instance))
     status = getattr(instance, field.name)
-    available = []
+    available, memo = [], {}
     for transition in field.get_all_transitions(type(instance)):
         if transition.source not in (status, "*") or not transition.has_perm(instance, user):
             continue
@@ -52,7 +52,7 @@ def available_transitions(instance, user) -> list[AvailableTransition]:
                 target=transition.target,
                 needs_reason=meta.reason_required,
                 is_setback=meta.setback,
-                blocking_reasons=refusal_reasons(instance, transition.name),
+                blocking_reasons=refusal_reasons(instance, transition.name, memo),
             )
         )
     return available

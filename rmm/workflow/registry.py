@@ -40,10 +40,21 @@ def registered_effects(instance, transition: str) -> list[Effect]:
     return list(_effects.get((instance._meta.label_lower, transition), ()))
 
 
-def refusal_reasons(instance, transition: str) -> list[str]:
-    """Every guard of the transition that is not met, in order: its own, then the registered."""
+def refusal_reasons(instance, transition: str, memo: dict | None = None) -> list[str]:
+    """Every guard of the transition that is not met, in order: its own, then the registered.
+    `memo` (guard -> reason) lets the buttons of one page ask a guard shared by several
+    transitions once (the same instance, unchanged in between); a transition being applied asks
+    every guard afresh, under its lock."""
     from .declaration import transition_meta
 
     guards = [*transition_meta(type(instance), transition).own_guards]
     guards += registered_guards(instance, transition)
-    return [reason for guard in guards if (reason := guard(instance))]
+    if memo is None:
+        return [reason for guard in guards if (reason := guard(instance))]
+    reasons = []
+    for guard in guards:
+        if guard not in memo:
+            memo[guard] = guard(instance)
+        if memo[guard]:
+            reasons.append(memo[guard])
+    return reasons
