@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rmm.validators import validate_plausible_date
 
-from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, age_at_death
+from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, Outcome, age_at_death
+from .clinical.layout import LIVE_BIRTH_ONLY
 from .clinical.messages import clinical_error_messages
 from .fields import NormalisedCharField, max_comment_length, max_summary_length
 from .models import CareEvent, Case, IdentityVault
@@ -62,6 +63,8 @@ REQUIRED_TO_DECLARE = frozenset(
 )
 # Needed for a death after live birth only: said in the help text, not marked "*".
 REQUIRED_FOR_LIVE_BIRTH_DEATH = frozenset({"place_of_death", "born_at", "died_at"})
+# Needed for a stillbirth only (it decides between ICD-PM antepartum and intrapartum groups).
+REQUIRED_FOR_STILLBIRTH = frozenset({"stillbirth_timing"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class FieldRow:
     widget: str
     required: bool
     required_if_live_birth: bool
+    required_if_stillbirth: bool
     checkbox: bool
     errors: list[str]
 
@@ -107,8 +111,12 @@ class StepRowsMixin:
             elif name in REQUIRED_FOR_LIVE_BIRTH_DEATH:
                 needed = _("Nécessaire pour déclarer un décès après naissance vivante.")
                 field.help_text = f"{field.help_text} {needed}".strip()
+            elif name in REQUIRED_FOR_STILLBIRTH:
+                needed = _("Nécessaire pour déclarer un mort-né.")
+                field.help_text = f"{field.help_text} {needed}".strip()
 
-    def rows(self, names=None) -> list[FieldRow]:
+    def rows(self, names=None, *, outcome: str | None = None) -> list[FieldRow]:
+        """`outcome`: the event recorded (or sent), which makes its conditional fields required."""
         names = [n for n in (names if names is not None else self.fields) if n in self.fields]
         rows = []
         for name in names:
@@ -116,12 +124,21 @@ class StepRowsMixin:
             css = _css_class(bound.field.widget)
             if bound.errors:
                 css += " is-invalid"
+            required = (
+                name in REQUIRED_TO_DECLARE
+                or (outcome == "live_birth_death" and name in REQUIRED_FOR_LIVE_BIRTH_DEATH)
+                or (outcome == "stillbirth" and name in REQUIRED_FOR_STILLBIRTH)
+            )
+            attrs = {"class": css}
+            if required:
+                attrs.update({"required": True, "aria-required": "true"})
             rows.append(
                 FieldRow(
                     field=bound,
-                    widget=bound.as_widget(attrs={"class": css}),
-                    required=name in REQUIRED_TO_DECLARE,
+                    widget=bound.as_widget(attrs=attrs),
+                    required=required,
                     required_if_live_birth=name in REQUIRED_FOR_LIVE_BIRTH_DEATH,
+                    required_if_stillbirth=name in REQUIRED_FOR_STILLBIRTH,
                     checkbox=isinstance(bound.field.widget, forms.CheckboxInput),
                     errors=[str(error) for error in bound.errors],
                 )
@@ -149,6 +166,12 @@ class ClinicalFactsForm(StepRowsMixin, forms.ModelForm):
             keep_submitted_fields_only(self)
         elif step is not None:
             _keep_only(self, step.facts)
+            if self.instance.outcome == Outcome.STILLBIRTH:
+                # Questions about a live-born baby are not asked for a stillbirth; an answer
+                # already recorded stays shown, so that it can be seen and corrected.
+                for name in LIVE_BIRTH_ONLY:
+                    if name in self.fields and getattr(self.instance, name) in (None, "", False):
+                        del self.fields[name]
         if organisations is not None:
             self.fields = {
                 "organisation": forms.ModelChoiceField(

@@ -184,7 +184,7 @@ def _steps(case: Case | None, vault, current: str, missing: list[dict], with_rev
     return rows
 
 
-def _rows(form, step) -> list:
+def _rows(form, step, outcome) -> list:
     """The step's fields; after a refused POST also any other field it carried (nothing typed
     is lost)."""
     if form is None:
@@ -192,7 +192,14 @@ def _rows(form, step) -> list:
     names = [name for name in ("organisation", *step.fields) if name in form.fields] if step else []
     if form.is_bound:
         names += [name for name in form.fields if name not in names]
-    return form.rows(names)
+    return form.rows(names, outcome=outcome)
+
+
+def _outcome(case, facts_form) -> str:
+    """The event sent (after a refused POST) or else recorded: it makes its fields required."""
+    if facts_form is not None and facts_form.is_bound and "outcome" in facts_form.data:
+        return facts_form.data.get("outcome", "")
+    return getattr(case, "outcome", "") or ""
 
 
 def _nothing_entered_message() -> str:
@@ -215,8 +222,8 @@ def _render_step(request, *, case, step, facts_form, identity_form, vault, statu
         "current": current,
         "steps": _steps(case, vault, current, missing, with_review=draft),
         "missing": missing,
-        "facts_rows": _rows(facts_form, step),
-        "identity_rows": _rows(identity_form, step),
+        "facts_rows": _rows(facts_form, step, _outcome(case, facts_form)),
+        "identity_rows": _rows(identity_form, step, _outcome(case, facts_form)),
         "facts_form": facts_form,
         "identity_form": identity_form,
         "forms_with_errors": [f for f in forms_shown if f.errors],

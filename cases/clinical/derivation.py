@@ -230,6 +230,14 @@ def clinical_facts_errors(
             "stillbirth_state",
             gettext("L'aspect frais ou macéré ne se renseigne que pour un mort-né."),
         )
+    if outcome and not stillbirth and _get(facts, "stillbirth_timing"):
+        refuse(
+            "stillbirth_timing",
+            gettext(
+                "Le moment du décès (avant ou pendant le travail) ne se renseigne que pour "
+                "un mort-né."
+            ),
+        )
 
     if _get(facts, "transfer_in_utero") and not _get(facts, "transfer_in_utero_level"):
         refuse(
@@ -300,6 +308,8 @@ def clinical_facts_missing_fields(facts: Any) -> list[tuple[str, str]]:
             missing.append((field, LABELS[field]))
     if outcome == Outcome.LIVE_BIRTH_DEATH and not _get(facts, "place_of_death"):
         missing.append(("place_of_death", LABELS["place_of_death"]))
+    if outcome == Outcome.STILLBIRTH and not _get(facts, "stillbirth_timing"):
+        missing.append(("stillbirth_timing", LABELS["stillbirth_timing"]))
     return [(field, str(label)) for field, label in missing]
 
 

@@ -12,6 +12,7 @@ FIELD_GROUPS = [
         _("Cas"),
         [
             "outcome",
+            "stillbirth_timing",
             "birth_place_type",
             "maternity_level_at_birth",
             "transfer_in_utero",
@@ -170,6 +171,7 @@ def _group(legend_index: int, *, without: tuple[str, ...] = ()) -> tuple[str, ..
 # exact birth and death moments, on the first step; maternity level beside the place of birth.
 ESSENTIAL_FACTS = (
     "outcome",
+    "stillbirth_timing",
     "gestational_age_weeks",
     "gestational_age_days",
     "birth_weight_g",
@@ -177,6 +179,22 @@ ESSENTIAL_FACTS = (
     "birth_place_type",
     "maternity_level_at_birth",
     "place_of_death",
+)
+# Asked of a live-born baby only: not shown on the "Enfant" step of a stillbirth.
+LIVE_BIRTH_ONLY = (
+    "apgar_1min",
+    "apgar_5min",
+    "apgar_10min",
+    "resuscitation_at_birth",
+    *RESUSCITATION_STEPS,
+    "first_week_respiratory_distress",
+    "first_week_infection_treated_over_48h",
+    "first_week_neurological_disorder",
+    "first_week_surgical_emergency",
+    "neonatal_admission",
+    "therapeutic_hypothermia",
+    "treatment_limitation",
+    "treatment_limitation_age_hours",
 )
 _IN_UTERO_TRANSFER = tuple(name for name in FIELD_GROUPS[0][1] if "in_utero" in name)
 _POSTNATAL_TRANSFER = tuple(name for name in FIELD_GROUPS[0][1] if name.startswith("postnatal"))

@@ -57,6 +57,10 @@ def _range_sentences() -> dict[str, str]:
         "head_circumference_cm": _(
             "Le périmètre crânien doit être compris entre %(low)s et %(high)s cm."
         ),
+        "first_antenatal_visit_weeks": _(
+            "La première consultation prénatale a lieu entre %(low)s et %(high)s SA : une "
+            "grossesse n'est pas diagnostiquée avant 4 SA."
+        ),
         "gravidity": _(
             "La gestité (grossesse actuelle comprise) va de %(low)s à %(high)s grossesses."
         ),

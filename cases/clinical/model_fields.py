@@ -55,6 +55,7 @@ from .value_sets import (
     Presentation,
     Sex,
     StillbirthState,
+    StillbirthTiming,
     TobaccoUse,
     TransportMode,
     icd10_validator,
@@ -121,6 +122,11 @@ class ClinicalFacts(models.Model):
         blank=True,
         editable=False,
         help_text=_("Déduite de l'événement et de l'âge au décès."),
+    )
+    stillbirth_timing = _choice(
+        LABELS["stillbirth_timing"],
+        StillbirthTiming,
+        help_text=_("Pour un mort-né : décès avant ou pendant le travail."),
     )
     birth_place_type = _choice(LABELS["birth_place_type"], BirthPlaceType)
     maternity_level_at_birth = _choice(_("Niveau de la maternité de naissance"), MaternityLevel)
@@ -190,7 +196,7 @@ class ClinicalFacts(models.Model):
     first_antenatal_visit_trimester = _choice(
         _("Première consultation prénatale"), AntenatalCareStart
     )
-    first_antenatal_visit_weeks = _number(_("Terme de la première consultation (SA)"), 0, 44)
+    first_antenatal_visit_weeks = _number(_("Terme de la première consultation (SA)"), 4, 44)
     antenatal_visits_count = _number(_("Nombre de consultations prénatales"), 0, 40)
     early_prenatal_interview = _yes_no(_("Entretien prénatal précoce réalisé"))
     ultrasound_count = _number(_("Nombre d'échographies"), 0, 40)

@@ -8,6 +8,7 @@ always asks about (`ALWAYS_SHOWN`), shown as "Non renseigné" so that a gap is v
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -118,7 +119,12 @@ def _display(case, model_field: models.Field) -> tuple[str, bool, bool]:
 def _label(model_field: models.Field) -> str:
     if model_field.name == "gestational_age_weeks":
         return _("Âge gestationnel")
-    return str(model_field.verbose_name)
+    label = str(model_field.verbose_name)
+    unit = UNITS.get(model_field.name)
+    if unit is not None:
+        # The unit follows the value ("2900 g"): not again in the label.
+        label = re.sub(rf"\s*\({re.escape(str(unit))}\)$", "", label)
+    return label
 
 
 def _derived(case, names) -> list[Fact]:

@@ -43,6 +43,7 @@ __all__ = [
     "Presentation",
     "Sex",
     "StillbirthState",
+    "StillbirthTiming",
     "TobaccoUse",
     "TransportMode",
     "icd10_validator",
@@ -292,6 +293,13 @@ class StillbirthState(models.TextChoices):
     UNKNOWN = "unknown", _("Inconnu")
 
 
+class StillbirthTiming(models.TextChoices):
+    # Decides between the ICD-PM antepartum (A) and intrapartum (I) groups.
+    ANTEPARTUM = "antepartum", _("Avant le travail (antepartum)")
+    INTRAPARTUM = "intrapartum", _("Pendant le travail (intrapartum)")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
 class CongenitalAnomalyType(models.TextChoices):
     NERVOUS_SYSTEM = "nervous_system", _("Système nerveux")
     HEART = "heart", _("Cardiopathie")
@@ -347,4 +355,5 @@ LABELS = {
     "sex": _("Sexe"),
     "birth_place_type": _("Lieu de naissance"),
     "place_of_death": _("Lieu du décès"),
+    "stillbirth_timing": _("Moment du décès"),
 }

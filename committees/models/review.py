@@ -19,12 +19,18 @@ from .session import Session
 
 def icd_pm_timings_fitting(case) -> tuple[str, ...]:
     """ICD-PM timings that fit the case's death: a death after a live birth takes a neonatal
-    group (N), a stillbirth an antepartum (A) or intrapartum (I) one; any other case, any.
+    group (N), a stillbirth an antepartum (A) or intrapartum (I) one, only A or only I when the
+    declaration says whether the death came before or during labour; any other case, any.
     The review form offers only these groups and the review service refuses the others."""
     Timing = IcdPmGroup.Timing
     if case.outcome == "live_birth_death":
         return (Timing.NEONATAL,)
     if case.outcome == "stillbirth":
+        timing = getattr(case, "stillbirth_timing", "")
+        if timing == "antepartum":
+            return (Timing.ANTEPARTUM,)
+        if timing == "intrapartum":
+            return (Timing.INTRAPARTUM,)
         return (Timing.ANTEPARTUM, Timing.INTRAPARTUM)
     return (Timing.ANTEPARTUM, Timing.INTRAPARTUM, Timing.NEONATAL)
 
@@ -34,6 +40,15 @@ def icd_pm_misfit_message(case) -> str:
     if case.outcome == "live_birth_death":
         return gettext("Un décès néonatal se classe dans un groupe CIM-PM néonatal (N1-N11).")
     if case.outcome == "stillbirth":
+        timing = getattr(case, "stillbirth_timing", "")
+        if timing == "antepartum":
+            return gettext(
+                "Un décès avant le travail se classe dans un groupe CIM-PM antepartum (A1-A6)."
+            )
+        if timing == "intrapartum":
+            return gettext(
+                "Un décès pendant le travail se classe dans un groupe CIM-PM intrapartum (I1-I7)."
+            )
         return gettext(
             "Une mortinatalité se classe dans un groupe CIM-PM antepartum ou intrapartum."
         )

@@ -500,7 +500,9 @@ def test_a_death_after_live_birth_needs_its_place_of_death():
 
 
 def test_a_stillbirth_does_not_need_a_place_of_death():
-    case = complete_live_birth_death(outcome=Outcome.STILLBIRTH, place_of_death="")
+    case = complete_live_birth_death(
+        outcome=Outcome.STILLBIRTH, place_of_death="", stillbirth_timing="antepartum"
+    )
     assert clinical_facts_missing_for_declaration(case) == []
 
 
