@@ -35,19 +35,75 @@ MEMBERS = [
 ]
 
 
-def _review(**fields) -> CaseReview:
+# The reviews of the held session, in the order of the demo's reviewed cases (cases/demo.py:
+# the intrapartum anoxia at term, the extremely preterm birth without antenatal care, the
+# late-onset infection). Each group fits the death (ICD-PM neonatal groups, N1-N11).
+REVIEWS = [
+    {
+        "icd": "N4",  # Complications d'événements intrapartum
+        "m": "M1",  # Complications du placenta, du cordon et des membranes (cord prolapse)
+        "grade": "C",
+        "avoidability": "potentially_avoidable",
+        "what_went_well": "Réanimation en salle de naissance et hypothermie thérapeutique sans "
+        "délai ; accompagnement des parents lors de la limitation des thérapeutiques.",
+        "conclusion": "Délai décision-naissance de 25 minutes pour une procidence du cordon : "
+        "revoir l'organisation de la césarienne en urgence (code rouge).",
+        "optimal_care": False,
+        "delays": ["D3"],
+        "pathway_breaks": ["P05"],
+        "factors": [
+            ("5.8", "Délai décision-naissance de 25 minutes.", True),
+            ("4.1", "Appel de l'obstétricien de garde retardé.", True),
+        ],
+    },
+    {
+        "icd": "N9",  # Petit poids de naissance et prématurité
+        "m": "M5",  # Aucune condition maternelle
+        "grade": "C",
+        "avoidability": "potentially_avoidable",
+        "what_went_well": "Accueil en salle de naissance et réanimation immédiate.",
+        "conclusion": "Grossesse non suivie, droits non ouverts : orientation vers la PMI et le "
+        "service social à renforcer.",
+        "optimal_care": False,
+        "delays": ["D1", "D2"],
+        "pathway_breaks": ["P01", "P03"],
+        "factors": [
+            ("1.4", "Grossesse non suivie, droits non ouverts.", False),
+            ("4.2", "Barrière de la langue, pas d'interprète.", True),
+        ],
+    },
+    {
+        "icd": "N6",  # Infection
+        "m": "M5",  # Aucune condition maternelle
+        "grade": "A",
+        "avoidability": "not_avoidable",
+        "what_went_well": "Antibiotiques dès les premiers signes, admission rapide en "
+        "réanimation ; accompagnement du deuil.",
+        "conclusion": "Infection tardive sur cathéter malgré une prise en charge conforme : "
+        "aucune action corrective.",
+        "optimal_care": True,
+        "delays": [],
+        "pathway_breaks": [],
+        "factors": [
+            ("1.2", "Prématurité, cathéter central.", False),
+        ],
+    },
+]
+
+
+def _review(spec: dict, **fields) -> CaseReview:
     return CaseReview(
-        icd_pm_group=IcdPmGroup.objects.get(code=fields.pop("icd", "N9")),
-        maternal_condition=MaternalCondition.objects.get(code=fields.pop("m", "M2")),
-        grade_care_to_death=fields.pop("grade", "C"),
+        icd_pm_group=IcdPmGroup.objects.get(code=spec["icd"]),
+        maternal_condition=MaternalCondition.objects.get(code=spec["m"]),
+        grade_care_to_death=spec["grade"],
         grade_neonatal_care="B",
         grade_after_death="A",
-        avoidability=fields.pop("avoidability", "potentially_avoidable"),
-        optimal_care=False,
-        what_went_well="Transfert néonatal rapide, accompagnement du deuil.",
-        parents_questions="Le décès aurait-il pu être évité par un suivi plus précoce ?",
+        avoidability=spec["avoidability"],
+        optimal_care=spec["optimal_care"],
+        what_went_well=spec["what_went_well"],
+        parents_questions="Le décès aurait-il pu être évité ?",
         answers_to_parents="Entretien avec le pédiatre référent, compte rendu remis.",
-        conclusion=fields.pop("conclusion", "Suivi prénatal tardif ; orientation PMI à renforcer."),
+        conclusion=spec["conclusion"],
         **fields,
     )
 
@@ -100,18 +156,18 @@ def load() -> dict[str, int]:
         by=secretary,
         statuses={members[email].pk: "present" for email, *_rest in MEMBERS},
     )
-    for index, case in enumerate(reviewed):
+    for index, (case, spec) in enumerate(zip(reviewed, REVIEWS, strict=False)):
         factors = [
-            (AlarmItem.objects.get(code="1.4"), "Barrière de la langue, pas d'interprète.", False),
-            (AlarmItem.objects.get(code="4.2"), "", True),
+            (AlarmItem.objects.get(code=code), comment, avoidable)
+            for code, comment, avoidable in spec["factors"]
         ]
         reviews.review_record(
             session=held,
             case=case,
             by=chair,
-            review=_review(no_action_needed=index == 2),
-            delays=Delay.objects.filter(code="D1"),
-            pathway_breaks=PathwayStage.objects.filter(code__in=["P01", "P03"]),
+            review=_review(spec, no_action_needed=index == 2),
+            delays=Delay.objects.filter(code__in=spec["delays"]),
+            pathway_breaks=PathwayStage.objects.filter(code__in=spec["pathway_breaks"]),
             factors=factors,
         )
     sessions.session_transition(

@@ -31,21 +31,99 @@ UPCOMING_PLACE = "Salle du réseau — séance de demain (démo des rappels)"
 HELD_PLACE = "Salle du réseau — séance tenue, compte rendu en attente (démo des rappels)"
 UNSENT_PLACE = "Salle du réseau — ordre du jour à envoyer (démo des rappels)"
 
-# Two more cases for these sessions (invented identities), declared and documented for real.
+# Two more cases for these sessions (invented identities), declared and documented for real:
+# (mother, facts, hours lived, narrative kept in the vault, summary for the committee,
+# chronology). Summaries agree with the facts and with the age computed from the vault.
+_CASE_FACTS = {
+    "outcome": "live_birth_death",
+    "birth_place_type": "maternity",
+    "plurality": "singleton",
+    "presentation": "cephalic",
+    "transfer_in_utero": False,
+    "treatment_limitation": False,
+    "autopsy_offered": True,
+    "autopsy_accepted": False,
+    "autopsy_done": False,
+    "placental_histology_done": True,
+    "resuscitation_at_birth": True,
+    "resuscitation_mask_ventilation": True,
+    "resuscitation_intubation": True,
+    "neonatal_admission": "nicu",
+    "place_of_death": "nicu",
+}
 CASES = [
     (
         ("Lambert", "Inès"),
-        {"gestational_age_weeks": 29, "gestational_age_days": 4, "birth_weight_g": 1230},
+        {
+            **_CASE_FACTS,
+            "gestational_age_weeks": 29,
+            "gestational_age_days": 4,
+            "birth_weight_g": 1230,
+            "sex": "female",
+            "maternity_level_at_birth": "1",
+            "preterm_rupture_of_membranes": True,
+            "antenatal_corticosteroids": "incomplete",
+            "postnatal_transfer": True,
+            "postnatal_transfer_level": "3",
+            "postnatal_transfer_unit": "Réanimation néonatale de la maternité de niveau 3",
+            "postnatal_transfer_age_hours": 2,
+            "postnatal_transfer_mode": "medical",
+            "labour_onset": "spontaneous",
+            "delivery_mode": "spontaneous_vaginal",
+            "apgar_1min": 5,
+            "apgar_5min": 7,
+            "first_week_respiratory_distress": True,
+        },
+        24 * 4 + 5,
         "Mme Lambert, rupture prématurée des membranes à 29 SA, transfert néonatal à H2.",
-        "Naissance à 29 SA + 4 j après rupture prématurée des membranes, détresse respiratoire, "
-        "décès à J4 en réanimation néonatale.",
+        "Rupture prématurée des membranes à 29 SA, naissance à 29 SA + 4 j en maternité de "
+        "niveau 1 avant tout transfert in utero, transfert postnatal médicalisé à H2, détresse "
+        "respiratoire, décès à J4 en réanimation néonatale.",
+        [
+            {
+                "period": "postnatal",
+                "day_of_life": 0,
+                "hour_of_day": 2,
+                "place_type": "transport",
+                "actor_function": "emergency",
+                "description": "Transfert postnatal médicalisé en réanimation néonatale.",
+            },
+        ],
     ),
     (
         ("Rousseau", "Nadia"),
-        {"gestational_age_weeks": 38, "gestational_age_days": 0, "birth_weight_g": 2900},
+        {
+            **_CASE_FACTS,
+            "gestational_age_weeks": 38,
+            "gestational_age_days": 0,
+            "birth_weight_g": 2900,
+            "sex": "male",
+            "maternity_level_at_birth": "3",
+            "postnatal_transfer": False,
+            "antenatal_corticosteroids": "none",
+            "labour_onset": "spontaneous",
+            "amniotic_fluid": "meconium",
+            "delivery_mode": "instrumental_vaginal",
+            "apgar_1min": 2,
+            "apgar_5min": 4,
+            "apgar_10min": 6,
+            "first_week_respiratory_distress": True,
+            "cause_of_death_icd10": "P24.0",
+        },
+        30,
         "Mme Rousseau, liquide méconial, naissance à 38 SA, inhalation méconiale.",
         "Naissance à terme en liquide méconial, inhalation méconiale, décès à J1 malgré la "
         "réanimation.",
+        [
+            {
+                "period": "postnatal",
+                "day_of_life": 0,
+                "hour_of_day": 1,
+                "place_type": "nicu",
+                "actor_function": "neonatologist",
+                "description": "Inhalation méconiale, ventilation en réanimation néonatale.",
+            },
+        ],
     ),
 ]
 
@@ -57,42 +135,26 @@ def _day_at(days: int, hour: int) -> datetime:
 
 def _ready_case(index: int, users: dict) -> Case:
     """A case declared, accepted, documented and submitted to the committee (audited)."""
-    (last_name, first_name), facts, narrative, summary = CASES[index]
+    (last_name, first_name), facts, hours, narrative, summary, events = CASES[index]
     clinician, coordinator = users["declarant@rmm-demo.fr"], users["referent@rmm-demo.fr"]
     born_at = datetime(2026, 10, 5 + 7 * index, 6, 30, tzinfo=PARIS)
     case = case_create_draft(
         organisation=Organisation.objects.get(name=MATERNITY_SOUTH),
         by=clinician,
-        facts={
-            "outcome": "live_birth_death",
-            "sex": "female",
-            "birth_place_type": "maternity",
-            "place_of_death": "nicu",
-            **facts,
-        },
+        facts=facts,
         identity={
             "mother_last_name": last_name,
             "mother_first_name": first_name,
             "born_at": born_at,
-            "died_at": born_at + timedelta(days=3),
+            "died_at": born_at + timedelta(hours=hours),
             "narrative_original": narrative,
         },
     )
     case_transition(case_id=case.pk, name="declare", by=clinician, expected_status="draft")
     case_transition(case_id=case.pk, name="accept", by=coordinator, expected_status="declared")
     case = Case.objects.get(pk=case.pk)
-    care_event_save(
-        case=case,
-        by=coordinator,
-        event=CareEvent(
-            period="postnatal",
-            day_of_life=0,
-            hour_of_day=1,
-            place_type="nicu",
-            actor_function="neonatologist",
-            description="Prise en charge en réanimation néonatale.",
-        ),
-    )
+    for fields in events:
+        care_event_save(case=case, by=coordinator, event=CareEvent(**fields))
     summary_save(case=case, by=coordinator, summary=summary, validate=True)
     case_transition(
         case_id=case.pk, name="submit_for_review", by=coordinator, expected_status="documenting"
@@ -135,8 +197,9 @@ def _sessions(committee: Committee, users: dict) -> int:
         case=case,
         by=chair,
         review=CaseReview(
-            icd_pm_group=IcdPmGroup.objects.get(code="N9"),
-            maternal_condition=MaternalCondition.objects.get(code="M2"),
+            # Meconium aspiration (P24.0): respiratory disorders; no maternal condition.
+            icd_pm_group=IcdPmGroup.objects.get(code="N7"),
+            maternal_condition=MaternalCondition.objects.get(code="M5"),
             grade_care_to_death="B",
             grade_neonatal_care="A",
             grade_after_death="A",

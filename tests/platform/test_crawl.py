@@ -19,9 +19,9 @@ MAX_PAGES = 120
 # The demo families' names, and "Mme <name>" for those that are also common words ("Petit", as
 # in "petit poids de naissance", is an ICD-PM label).
 COMMON_WORDS = {"Petit"}
-FAMILY_NAMES = sorted(
-    {last for _status, _facts, (last, _first), *_rest in SCENARIOS} - COMMON_WORDS
-) + [f"Mme {word}" for word in sorted(COMMON_WORDS)]
+FAMILY_NAMES = sorted({scenario["mother"][0] for scenario in SCENARIOS} - COMMON_WORDS) + [
+    f"Mme {word}" for word in sorted(COMMON_WORDS)
+]
 NO_IDENTITY_ROLES = {
     "committee_member",
     "committee_chair",
