@@ -70,6 +70,8 @@ def test_the_demo_has_a_stillbirth_before_the_committee(demo):
     stillbirth = Case.objects.get(outcome="stillbirth")
     assert stillbirth.status in ON_REVIEW_SCREEN
     assert stillbirth.kind == "stillbirth" and stillbirth.apgar_5min is None
+    assert stillbirth.stillbirth_timing == "antepartum"
+    assert icd_pm_timings_fitting(stillbirth) == ("A",)
 
 
 def test_demo_summaries_agree_with_the_computed_age_and_name_no_one(demo):
