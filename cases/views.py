@@ -292,7 +292,8 @@ class CaseDeclareView(LoginRequiredMixin, View):
             )
             return self.render(facts_form, identity_form, status=400, token=token)
         if not (facts_form.has_entries() or identity_form.has_entries()):
-            messages.error(request, _nothing_entered_message())
+            # In the focused error summary, not in a message the focus never reaches.
+            facts_form.add_error(None, _nothing_entered_message())
             return self.render(facts_form, identity_form, status=400, token=token)
         try:
             case = case_services.case_create_draft(
@@ -314,6 +315,10 @@ class CaseDeclareView(LoginRequiredMixin, View):
         return redirect(_step_url(case, _next_slug(self.step)))
 
 
+# The check page after a refused "Déclarer": what is missing, as a focused error summary.
+REFUSED = "refus"
+
+
 def _after_save(request, case: Case) -> HttpResponseRedirect:
     if "declare" in request.POST:
         expected = request.POST.get("expected_status") or case.status
@@ -322,6 +327,11 @@ def _after_save(request, case: Case) -> HttpResponseRedirect:
                 case_id=case.pk, name="declare", by=request.user, expected_status=expected
             )
         except CaseError as error:
+            vault = IdentityVault.objects.filter(case=case).first()
+            if case.status == CaseStatus.DRAFT and _missing(case, vault):
+                # To the check page, whose error summary links each missing item to its field.
+                messages.info(request, _("Brouillon %(code)s enregistré.") % {"code": case.code})
+                return redirect(f"{_step_url(case, REVIEW_STEP)}?{REFUSED}=1")
             messages.warning(
                 request,
                 _("Brouillon enregistré, mais non déclaré. %(reason)s") % {"reason": error.message},
@@ -382,7 +392,9 @@ class CaseEditView(LoginRequiredMixin, View):
         facts_form = ClinicalFactsForm(instance=self.case, step=self.step) if self.step else None
         return self.render(facts_form, identity_form, vault=vault)
 
-    def render(self, facts_form, identity_form, status=200, erasing=None, vault=None):
+    def render(
+        self, facts_form, identity_form, status=200, erasing=None, vault=None, declare_refused=False
+    ):
         if vault is None and self.with_identity:
             vault = IdentityVault.objects.filter(case=self.case).first()
         may_declare = any(
@@ -400,10 +412,16 @@ class CaseEditView(LoginRequiredMixin, View):
             status=status,
             may_declare=may_declare,
             erasing=erasing,
+            declare_refused=declare_refused or REFUSED in self.request.GET,
         )
 
     def post(self, request, pk, step=None):
         if self.step is None:  # "Vérifier et déclarer": nothing to save, only the transition
+            if "declare" in request.POST and self.case.status == CaseStatus.DRAFT:
+                vault = IdentityVault.objects.filter(case=self.case).first()
+                if _missing(self.case, vault):
+                    # Stay on the check page: the error summary lists what is missing.
+                    return self.render(None, None, status=400, declare_refused=True)
             return _after_save(request, self.case)
         # A field the POST does not carry keeps its recorded value: absent is not empty.
         facts_form = ClinicalFactsForm(

@@ -202,8 +202,8 @@ def clinical_facts_errors(
 
     if weeks is None and days is not None:
         refuse("gestational_age_weeks", gettext("Indiquez les semaines d'aménorrhée (SA)."))
-    if weeks is not None and days is None:
-        refuse("gestational_age_days", gettext("Indiquez aussi les jours (0 à 6)."))
+    # Weeks without their days is only incomplete (a draft may be): the days are then listed
+    # in what the declaration still lacks (`clinical_facts_missing_fields`).
 
     if (
         stillbirth

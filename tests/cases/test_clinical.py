@@ -330,7 +330,8 @@ def test_a_complete_case_is_consistent():
 
 
 def test_gestational_age_weeks_and_days_go_together():
-    assert list(clinical_facts_errors(facts(gestational_age_weeks=30))) == ["gestational_age_days"]
+    # Weeks without days: incomplete, not contradictory (listed as missing to declare).
+    assert clinical_facts_errors(facts(gestational_age_weeks=30)) == {}
     assert list(clinical_facts_errors(facts(gestational_age_days=3))) == ["gestational_age_weeks"]
     assert clinical_facts_errors(facts(gestational_age_weeks=30, gestational_age_days=0)) == {}
 

@@ -2,6 +2,7 @@
 derived values computed, a draft may be incomplete, declaring needs completeness."""
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -54,9 +55,21 @@ def test_incomplete_draft_is_saved_but_not_declared(client, clinician, maternity
     )
     case = Case.objects.get()
     assert case.status == "draft"
+    # On the check page, whose focused error summary links each missing item to its field.
+    assert response.redirect_chain[-1][0].startswith(
+        reverse("cases:edit_step", args=[case.pk, "verifier"])
+    )
     body = html.unescape(response.content.decode())
-    assert "Brouillon enregistré, mais non déclaré" in body
-    assert "La déclaration est incomplète" in body
+    assert f"Brouillon {case.code} enregistré." in body
+    summary = re.search(
+        r'<section class="alert alert-danger"[^>]*data-focus-on-load[^>]*>(.*?)</section>',
+        body,
+        re.S,
+    )
+    assert "la déclaration est incomplète" in summary.group(1)
+    for name, label in (("birth_weight_g", "Poids de naissance (g)"), ("sex", "Sexe")):
+        assert f'#id_{name}">{label}</a>' in summary.group(1)
+    assert 'name="declare"' not in body
 
 
 @pytest.mark.parametrize(

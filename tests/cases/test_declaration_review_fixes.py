@@ -167,3 +167,86 @@ def test_a_first_antenatal_visit_before_4_weeks_is_refused_with_a_clinical_messa
         step_url(case, "grossesse"), {"first_antenatal_visit_weeks": "6", "continue": ""}
     )
     assert response.status_code == 302
+
+
+# --- Step links save; a refused "Déclarer" stays on the check page; drafts may lack days ------
+def test_the_step_links_save_the_current_step_before_leaving_it(client, case_factory, clinician):
+    client.force_login(clinician)
+    case = case_factory(
+        status="draft", declared_by=clinician, organisation=clinician_org(clinician)
+    )
+    body = text(client.get(step_url(case, "mere")))
+    start = body.index('id="declaration-steps"')
+    nav = body[start : body.index("</nav>", start)]
+    # Every other step is a submit button of the step's form, none a plain link.
+    assert 'form="step-form"' in nav and 'name="go" value="enfant"' in nav
+    assert "<a " not in nav
+    assert 'id="step-form"' in body
+    response = client.post(step_url(case, "mere"), {"mother_age_years": "31", "go": "enfant"})
+    assert response["Location"] == step_url(case, "enfant")
+    case.refresh_from_db()
+    assert case.mother_age_years == 31
+    # The same validation as "Enregistrer et revenir": an error keeps the step, saves nothing.
+    response = client.post(step_url(case, "mere"), {"mother_age_years": "3", "go": "enfant"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.mother_age_years == 31
+
+
+def test_declaring_an_incomplete_draft_stays_on_the_check_page_with_the_missing_items(
+    client, case_factory, clinician
+):
+    client.force_login(clinician)
+    case = case_factory(
+        status="draft", declared_by=clinician, organisation=clinician_org(clinician), sex=""
+    )
+    body = text(client.get(step_url(case, "verifier")))
+    # Not offered while something is missing: what is missing is said instead.
+    assert 'name="declare"' not in body
+    assert "Le cas ne peut pas encore être déclaré" in body
+    response = client.post(step_url(case, "verifier"), {"declare": "", "expected_status": "draft"})
+    assert response.status_code == 400
+    body = text(response)
+    summary = re.search(
+        r'<section class="alert alert-danger"[^>]*tabindex="-1"[^>]*data-focus-on-load[^>]*>'
+        r"(.*?)</section>",
+        body,
+        re.S,
+    ).group(1)
+    assert "la déclaration est incomplète" in summary
+    assert f'href="{step_url(case, "essentiel")}#id_sex">Sexe</a>' in summary
+    case.refresh_from_db()
+    assert case.status == "draft"
+
+
+def test_a_draft_may_have_weeks_without_days_but_cannot_be_declared(
+    client, case_factory, clinician
+):
+    client.force_login(clinician)
+    case = case_factory(
+        status="draft",
+        declared_by=clinician,
+        organisation=clinician_org(clinician),
+        gestational_age_weeks=None,
+        gestational_age_days=None,
+    )
+    response = client.post(
+        step_url(case, "essentiel"),
+        {"gestational_age_weeks": "30", "gestational_age_days": "", "go": "verifier"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.gestational_age_weeks, case.gestational_age_days) == (30, None)
+    body = text(client.get(step_url(case, "verifier")))
+    assert '#id_gestational_age_days">Âge gestationnel (SA + j)</a>' in body
+    assert "La déclaration est incomplète" in declaration_complete(case)
+
+
+def test_an_empty_first_step_says_so_in_the_focused_error_summary(client, clinician, maternity):
+    client.force_login(clinician)
+    response = client.post(DECLARE, {"organisation": maternity.pk, "continue": ""})
+    assert response.status_code == 400
+    body = text(response)
+    summary = re.search(r'<div[^>]*id="error-summary"[^>]*>(.*?)</div>', body, re.S)
+    assert summary is not None and "data-focus-on-load" in summary.group(0)
+    assert "le formulaire est vide" in summary.group(1)

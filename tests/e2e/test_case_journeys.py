@@ -29,8 +29,13 @@ def declared_case(maternity, clinician):
 
 def field(page, label):
     """The control labelled `label`, exactly (a required field's label adds "(obligatoire)" for
-    screen readers after a "*" they do not read)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*(\(obligatoire\))?\s*$"))
+    screen readers after a "*" they do not read; a conditionally required one says "* si ...")."""
+    return page.get_by_label(
+        re.compile(
+            rf"^\s*{re.escape(label)}\s*(\*\s*(si (naissance vivante|mort-né))?)?\s*"
+            r"(\(obligatoire\))?\s*$"
+        )
+    )
 
 
 def moment(days_ago: int, hour: str) -> str:
@@ -104,7 +109,8 @@ def test_clinician_declares_a_case_in_steps_after_one_invalid_submission(
     expect(
         page.get_by_role("status").filter(has_text=f"Brouillon {case.code} enregistré")
     ).to_be_visible()
-    expect(steps.get_by_role("link", name=re.compile("L'essentiel.*renseignée"))).to_be_visible()
+    # Inside a step, the other steps are buttons that save this one before leaving it.
+    expect(steps.get_by_role("button", name=re.compile("L'essentiel.*renseignée"))).to_be_visible()
     field(page, "Âge de la mère (années)").fill("31")
     continue_to(page, live_server, "grossesse", axe_check)
     field(page, "Corticothérapie anténatale").select_option(index=1)
@@ -117,7 +123,9 @@ def test_clinician_declares_a_case_in_steps_after_one_invalid_submission(
     continue_to(page, live_server, "travail", axe_check)
     continue_to(page, live_server, "enfant", axe_check)
     field(page, "Apgar à 5 minutes").fill("3")
-    continue_to(page, live_server, "deces", axe_check)
+    steps.get_by_role("button", name=re.compile(r"^6\. Décès et investigations")).click()
+    expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/modifier/deces/")
+    axe_check(page)
     continue_to(page, live_server, "identite", axe_check)
     field(page, "Nom de la mère").fill("Zanzibarova")
     field(page, "Récit d'origine").fill(IDENTIFYING_NARRATIVE)
@@ -151,10 +159,18 @@ def test_clinician_sees_what_is_missing_then_deletes_the_draft(
     page.goto(f"{live_server.url}/cas/declarer/")
     axe_check(page)
     field(page, "Événement déclaré").select_option(label="Mort-né")
-    continue_to(page, live_server, "mere", axe_check)
+    page.get_by_role("button", name="Enregistrer et déclarer").click()
     case = Case.objects.get()
+    # Not declared: the check page, its focused summary listing what is missing.
+    expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/modifier/verifier/?refus=1")
+    axe_check(page)
     missing = page.locator("#missing-for-declaration")
-    expect(missing).to_contain_text("Il manque 4 informations pour déclarer")
+    expect(missing).to_be_focused()
+    expect(missing).to_contain_text("la déclaration est incomplète")
+    expect(missing).to_contain_text("Il manque 5 informations pour déclarer")
+    expect(missing.get_by_role("link", name="Moment du décès")).to_be_visible()
+    expect(page.get_by_role("button", name="Déclarer", exact=True)).to_have_count(0)
+    assert case.status == "draft"
     missing.get_by_role("link", name="Poids de naissance (g)").click()
     expect(page).to_have_url(
         f"{live_server.url}/cas/{case.pk}/modifier/essentiel/#id_birth_weight_g"
