@@ -639,17 +639,7 @@ def dashboard_rows_streamed(*, actions: QuerySet, batch: int = 2000) -> Iterator
     through = CorrectiveAction.cases.through
     values = (
         actions.order_by("due_date", "pk")
-        .values_list(
-            "id",
-            "what_changes",
-            "barrier",
-            "nature",
-            "owner_organisation__name",
-            "owner_function",
-            "due_date",
-            "status",
-            "session__starts_at",
-        )
+        .values_list(*DASHBOARD_COLUMNS)
         .iterator(chunk_size=batch)
     )
     chunk = []

@@ -332,13 +332,7 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
     yield from _list_table(
         writer,
         _("Suivi des actions correctives"),
-        [
-            (_("Réalisées dans les délais"), follow_up.counts.completed_on_time),
-            (_("Réalisées en retard"), follow_up.completed_late),
-            (_("En retard (non réalisées, échéance passée)"), follow_up.counts.overdue),
-            (_("En cours, dans les délais"), follow_up.open_on_schedule),
-            (_("Annulées"), follow_up.cancelled),
-        ],
+        follow_up.labelled(),
         _("Actions"),
     )
     yield from _rate_lines(writer, diagnosis, period_masks)

@@ -273,13 +273,7 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
         "actions": _list_table(
             "actions",
             _("Suivi des actions correctives"),
-            [
-                (_("Réalisées dans les délais"), follow_up.counts.completed_on_time),
-                (_("Réalisées en retard"), follow_up.completed_late),
-                (_("En retard (non réalisées, échéance passée)"), follow_up.counts.overdue),
-                (_("En cours, dans les délais"), follow_up.open_on_schedule),
-                (_("Annulées"), follow_up.cancelled),
-            ],
+            follow_up.labelled(),
             _("Actions"),
         ),
         # Counted over every case: the total is the period table's, masked with it.

@@ -206,6 +206,16 @@ class ActionFollowUp:
         open_total = sum(self.count_of(status) for status in OPEN_STATUSES)
         return open_total - self.counts.overdue
 
+    def labelled(self) -> list[tuple[str, int]]:
+        """The follow-up's lines as the exports and the report print them."""
+        return [
+            (_("Réalisées dans les délais"), self.counts.completed_on_time),
+            (_("Réalisées en retard"), self.completed_late),
+            (_("En retard (non réalisées, échéance passée)"), self.counts.overdue),
+            (_("En cours, dans les délais"), self.open_on_schedule),
+            (_("Annulées"), self.cancelled),
+        ]
+
 
 def action_follow_up(*, cases: QuerySet) -> ActionFollowUp:
     """Actions done on time, done late, overdue (derived from the due date), on schedule,
