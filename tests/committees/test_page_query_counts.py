@@ -209,13 +209,6 @@ def test_review_correction_screen_query_count_is_constant(
     link(1)
     actions(1)
     few = queries(client, url)
-    import os
-
-    if os.environ.get("PRINTQ"):
-        client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        print("\n".join(q["sql"][:160] for q in captured.captured_queries))
     assert few <= REVIEW_SCREEN_QUERIES["chair"], few
     link(3)
     actions(8)
