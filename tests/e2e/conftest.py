@@ -75,7 +75,10 @@ def pytest_runtest_protocol(item, nextitem):
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    # After pytest-django's and pytest's own reordering (pytest-playwright's session-scoped
+    # browser parameter made pytest group the journeys in the middle of the run).
     # Browser journeys run last: once Playwright has started, its event loop stays set in this
     # thread until the session ends, and Django then refuses the database calls of any later
     # transactional test (the real-worker tests of notifications) as made "from an async

@@ -52,7 +52,9 @@ def test_a_quality_manager_filters_and_downloads_everything(
     screenshot(page, "territory-dashboard")
 
     rows = download(page, page.locator("#export-rows")).decode("utf-8")
-    assert rows.startswith("\ufeffCode du cas;")
+    preamble, columns = rows.splitlines()[:5], rows.splitlines()[5]
+    assert preamble[0] == "\ufeffDiagnostic territorial RMM — cas pseudonymisés"
+    assert columns.startswith("Code du cas;")
     assert world.cases["reviewed"].code in rows and world.cases["closed"].code in rows
     assert world.cases["documenting"].code not in rows  # died in 2026: filtered out
 
