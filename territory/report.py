@@ -246,7 +246,8 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             "total": shown(grand, ("grand",), masks),
             "reviewed": _count(diagnosis.judgements.reviewed),
             "within_target": _count(delays.reviewed_within_target),
-            "with_delay": _count(delays.reviewed),
+            # the dashboard's denominator: reviewed cases and those still waiting past the target
+            "due": _count(delays.due),
         },
         "delays": ShownTable(
             "delays",

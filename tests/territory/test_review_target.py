@@ -82,3 +82,26 @@ def test_the_dashboard_says_how_many_wait(client, maternity, clinician, coordina
     page = client.get("/territoire/").content.decode()
 
     assert "1 sur 2 cas dont le délai est échu, dont 1 encore en attente de revue" in page
+
+
+def test_the_annual_report_uses_the_dashboards_denominator(maternity, clinician, coordinator):
+    from territory.report import annual_report_context
+    from territory.selectors import TerritoryFilters
+
+    for _index in range(5):
+        reviewed(maternity, clinician, death_to_review=30)
+    for _index in range(5):
+        waiting(maternity, clinician, declared_days_ago=REVIEW_TARGET_DAYS + 5, to_declaration=1)
+
+    context = annual_report_context(
+        user=coordinator,
+        filters=TerritoryFilters(),
+        year=timezone.localdate().year,
+        scope="Nord",
+        described=[],
+    )
+
+    assert (context["t"]["activity"]["within_target"], context["t"]["activity"]["due"]) == (
+        "5",
+        "10",
+    )
