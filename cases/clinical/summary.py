@@ -122,8 +122,9 @@ def _label(model_field: models.Field) -> str:
     label = str(model_field.verbose_name)
     unit = UNITS.get(model_field.name)
     if unit is not None:
-        # The unit follows the value ("2900 g"): not again in the label.
-        label = re.sub(rf"\s*\({re.escape(str(unit))}\)$", "", label)
+        # The unit follows the value ("2900 g", "42 min"): not again in the label, whether it
+        # names it short or in full ("(minutes)").
+        label = re.sub(r"\s*\([^()]*\)$", "", label)
     return label
 
 

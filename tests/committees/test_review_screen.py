@@ -127,7 +127,7 @@ def test_every_group_of_facts_is_shown_as_in_the_declaration(
         ("Nombre de consultations prénatales", "4"),
         # labour
         ("Présentation", "Siège"),
-        ("Délai décision-naissance (minutes)", "42 min"),
+        ("Délai décision-naissance", "42 min"),  # the unit once, after the value
         # Apgar, resuscitation
         ("Apgar à 1 minute", "2"),
         ("Apgar à 5 minutes", "5"),
