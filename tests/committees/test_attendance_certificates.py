@@ -442,18 +442,3 @@ def test_attendance_sheet_takes_a_constant_number_of_queries(client, committee, 
         user = committee_person(committee, Role.COMMITTEE_MEMBER, "member", email=f"x{index}@n.t")
         attend(session, m=(seat(committee, user), "absent"))
     assert _queries(client, url) == small
-
-
-def test_demo_member_gets_this_years_certificate(client, settings):
-    from django.core.management import call_command
-
-    from accounts.models import User
-
-    settings.RMM_DEMO_ALLOWED = True
-    call_command("load_demo")
-    member = User.objects.get(email="membre@rmm-demo.fr")
-    years = certificates.certificate_years_of(user=member)
-    assert [(row.year, row.attended) for row in years if row.year == THIS_YEAR] == [(THIS_YEAR, 1)]
-    client.force_login(member)
-    url = reverse("committees:certificate_pdf", args=[years[0].seat_id, THIS_YEAR])
-    assert member.full_name in pdf_text(client.get(url).content)
