@@ -442,3 +442,17 @@ def test_attendance_sheet_takes_a_constant_number_of_queries(client, committee, 
         user = committee_person(committee, Role.COMMITTEE_MEMBER, "member", email=f"x{index}@n.t")
         attend(session, m=(seat(committee, user), "absent"))
     assert _queries(client, url) == small
+
+
+def test_a_professional_who_left_the_committee_keeps_their_certificates(
+    client, committee, committee_member, secretary, year_of_sessions
+):
+    CommitteeMember.objects.filter(committee=committee, user=committee_member).update(
+        is_active=False
+    )
+    for user in (committee_member, secretary):
+        client.force_login(user)
+        assert client.get(certificate_url(committee, committee_member)).status_code == 200
+    client.force_login(committee_member)
+    page = client.get(reverse("committees:my_certificates")).content.decode()
+    assert certificate_url(committee, committee_member) in page
