@@ -73,8 +73,24 @@ def minutes_can_be_drafted(session) -> bool:
 
 
 def attendance_is_open(session) -> bool:
+    """Attendance is recorded until the minutes are validated; reopening the minutes for
+    correction reopens it (the minutes are versioned, a correction may concern who was
+    there), and the next validation locks it again."""
+    return attendance_refusal(session.status) is None
+
+
+def attendance_refusal(status: str) -> str | None:
+    """Why the attendance of a session in `status` can no longer change (None if it can): the
+    guard of every route that writes attendance (service, model, admin)."""
     S = _status_enum()
-    return session.status in (S.PLANNED, S.AGENDA_SENT, S.HELD)
+    if status == S.MINUTES_VALIDATED:
+        return _(
+            "Le compte rendu de cette séance est validé : les présences sont figées. Rouvrez "
+            "le compte rendu pour correction afin de les modifier."
+        )
+    if status == S.CANCELLED:
+        return _("La séance est annulée : ses présences ne s'enregistrent pas.")
+    return None
 
 
 def quorum(session) -> tuple[int, bool]:

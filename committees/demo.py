@@ -129,10 +129,15 @@ def load() -> dict[str, int]:
 
     ready = list(Case.objects.filter(organisation__parent=network, status="ready").order_by("pk"))
     now = timezone.now().replace(second=0, microsecond=0)
+    # Held two weeks ago, but never before 1 January: a demo member gets this year's
+    # participation certificate (committees/certificates.py) whatever the day.
+    start_of_year = timezone.localtime(now).replace(
+        month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     held = sessions.session_plan(
         committee=committee,
         by=secretary,
-        starts_at=now - timedelta(days=14),
+        starts_at=max(now - timedelta(days=14), start_of_year),
         place="Salle du réseau",
     )
     planned = sessions.session_plan(

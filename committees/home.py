@@ -89,6 +89,14 @@ def committee_items(user):
                     count=unminuted,
                 )
             )
+    # Last, and no query: the member's participation certificates (DPC, accreditation).
+    items.append(
+        PendingItem(
+            title=_("Mes attestations de participation"),
+            detail=_("Pour le DPC et l'accréditation"),
+            url=reverse("committees:my_certificates"),
+        )
+    )
     return items
 
 

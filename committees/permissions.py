@@ -162,11 +162,45 @@ def sessions_chaired_by(user) -> QuerySet[Session]:
     return Session.objects.filter(committee_id__in=committee_ids(user, R.CHAIR, charter=True))
 
 
+# --- Attendance sheet and participation certificates ----------------------------------------
+@rules.predicate
+def can_view_attendance_sheet(user, session: Session) -> bool:
+    """The named attendance sheet is the committee's own record: its chair and secretary
+    only (members read the session page; the anonymous minutes give counts)."""
+    return session.committee_id in committee_ids(user, *PLANNERS, charter=True)
+
+
+def attendance_sheets_visible_to(user) -> QuerySet[Session]:
+    return Session.objects.filter(committee_id__in=committee_ids(user, *PLANNERS, charter=True))
+
+
+@rules.predicate
+def can_download_certificate(user, seat: CommitteeMember) -> bool:
+    """A participation certificate: the professional themself (even after leaving the seat),
+    or the chair and secretary of that seat's committee. Nobody else, administrators and
+    quality teams included."""
+    if not _active(user):
+        return False
+    return seat.user_id == user.pk or seat.committee_id in committee_ids(
+        user, *PLANNERS, charter=True
+    )
+
+
+def certificate_seats_visible_to(user) -> QuerySet[CommitteeMember]:
+    if not _active(user):
+        return CommitteeMember.objects.none()
+    return CommitteeMember.objects.filter(
+        Q(user_id=user.pk) | Q(committee_id__in=committee_ids(user, *PLANNERS, charter=True))
+    )
+
+
 rules.add_rule("committees.view_committee", can_view_committee)
 rules.add_rule("committees.plan_sessions", can_plan_sessions)
 rules.add_rule("committees.view_session", can_view_session)
 rules.add_rule("committees.plan_session", can_plan_session)
 rules.add_rule("committees.chair_session", can_chair_session)
+rules.add_rule("committees.view_attendance_sheet", can_view_attendance_sheet)
+rules.add_rule("committees.download_certificate", can_download_certificate)
 
 PAIRED_SCOPES = {
     "committees.view_committee": committees_visible_to,
@@ -174,6 +208,8 @@ PAIRED_SCOPES = {
     "committees.view_session": sessions_visible_to,
     "committees.plan_session": sessions_planned_by,
     "committees.chair_session": sessions_chaired_by,
+    "committees.view_attendance_sheet": attendance_sheets_visible_to,
+    "committees.download_certificate": certificate_seats_visible_to,
 }
 
 

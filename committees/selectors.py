@@ -1,5 +1,6 @@
 """Reads of the committees app, scoped to the user, with bounded query counts."""
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,8 +16,14 @@ from cases.status import CaseStatus
 
 from . import minutes_sections
 from .conditions import agenda_is_open, cases_awaiting_re_review
-from .models import AgendaItem, Attendance, CaseReview, Session
+from .models import AgendaItem, Attendance, CaseReview, CommitteeRole, Session
 from .permissions import sessions_visible_to
+
+PRESENT, EXCUSED, ABSENT = (
+    Attendance.Status.PRESENT,
+    Attendance.Status.EXCUSED,
+    Attendance.Status.ABSENT,
+)
 
 
 def session_list_for(*, user) -> QuerySet[Session]:
@@ -245,9 +252,11 @@ def reviews_of(*, session: Session) -> QuerySet[CaseReview]:
 def minutes_context(*, session: Session) -> dict:
     """Everything the minutes show: anonymous by construction (case codes, pseudonymised
     classifications, attendance by role and specialty, never a patient's identity)."""
-    attendance = session.attendance.select_related("member").order_by(
-        "member__role", "member__specialty"
-    )
+    # Counts only: the minutes are read outside the committee (the quality team of a case's
+    # organisation); the named sheet stays with the chair and secretary (certificates.py).
+    attendance = list(session.attendance.values_list("status", "member__role"))
+    roles = dict(CommitteeRole.choices)
+    present_roles = Counter(role for status, role in attendance if status == PRESENT)
     reviews = list(reviews_of(session=session))
     extras = minutes_sections.case_sections(
         session=session, case_ids=[review.case_id for review in reviews]
@@ -259,7 +268,13 @@ def minutes_context(*, session: Session) -> dict:
         "agenda": agenda_of(session=session),
         "reviews": reviews,
         "sections": minutes_sections.session_sections(session=session),
-        "present": [a.member for a in attendance if a.status == Attendance.Status.PRESENT],
-        "excused": [a.member for a in attendance if a.status == Attendance.Status.EXCUSED],
+        "present": sum(present_roles.values()),
+        "excused": sum(1 for status, _role in attendance if status == EXCUSED),
+        "absent": sum(1 for status, _role in attendance if status == ABSENT),
+        "present_by_role": [
+            (str(label), present_roles[value])
+            for value, label in roles.items()
+            if present_roles[value]
+        ],
         "quorum": session.committee.quorum,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attendance_views, views
 
 app_name = "committees"
 
@@ -47,4 +47,35 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path("comites/<int:pk>/charte/", views.CharterView.as_view(), name="charter"),
+    # Attendance sheet and participation certificates (committees/attendance_views.py).
+    path(
+        "<int:pk>/emargement/",
+        attendance_views.AttendanceSheetView.as_view(),
+        name="attendance_sheet",
+    ),
+    path(
+        "<int:pk>/emargement/pdf/",
+        attendance_views.AttendanceSheetPdfView.as_view(),
+        name="attendance_sheet_pdf",
+    ),
+    path(
+        "mes-attestations/",
+        attendance_views.MyCertificatesView.as_view(),
+        name="my_certificates",
+    ),
+    path(
+        "attestations/<int:seat_pk>/<int:year>/pdf/",
+        attendance_views.CertificatePdfView.as_view(),
+        name="certificate_pdf",
+    ),
+    path(
+        "comites/<int:pk>/attestations/",
+        attendance_views.CommitteeCertificatesView.as_view(),
+        name="committee_certificates",
+    ),
+    path(
+        "comites/<int:pk>/attestations/<int:year>/",
+        attendance_views.CommitteeCertificatesView.as_view(),
+        name="committee_certificates_year",
+    ),
 ]

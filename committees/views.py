@@ -22,6 +22,7 @@ from . import minutes_pdf, minutes_sections, review_panels, selectors
 from .conditions import (
     agenda_is_open,
     agenda_notice_is_short,
+    attendance_is_open,
     has_begun,
     minutes_can_be_drafted,
     reviews_can_be_corrected_in,
@@ -156,6 +157,7 @@ class SessionDetailView(SessionMixin, View):
                 "transitions": _session_transitions(session, request.user),
                 "cancel_form": CancelForm(),
                 "agenda_open": agenda_is_open(session),
+                "attendance_open": attendance_is_open(session),
                 "agenda_notice_is_short": agenda_notice_is_short(session),
                 "history": list(session.transitions.all()),
                 "sections": minutes_sections.session_sections(session=session),

@@ -1,11 +1,13 @@
 """RMM sessions: date, place, ordered agenda, attendance (DESIGN §5)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
+from cases.exceptions import TransitionConflict
 from cases.fields import COMMENT_MAX_LENGTH, MaxTextLength, ReviewCharField, ReviewTextField
 from cases.models.audit import TransitionRecord
 from rmm.workflow import transition
@@ -210,3 +212,28 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session_id}: {self.member_id} {self.status}"
+
+    # Attendance is what a professional's participation certificate (DPC, accreditation) is
+    # drawn from: once the minutes are validated it is locked, whatever the route (session
+    # page, admin form, shell): the rule sits on the row it protects, read from the database
+    # (a session object held in memory may be stale).
+    def save(self, *args, **kwargs):
+        if refusal := self._refusal():
+            raise TransitionConflict(refusal)
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if refusal := self._refusal():
+            raise TransitionConflict(refusal)
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if refusal := self._refusal():
+            raise ValidationError(refusal)
+
+    def _refusal(self) -> str | None:
+        if self.session_id is None:
+            return None
+        status = Session.objects.filter(pk=self.session_id).values_list("status", flat=True)
+        return conditions.attendance_refusal(next(iter(status), ""))

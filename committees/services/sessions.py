@@ -10,7 +10,13 @@ from cases.services.transitions import case_transition
 from cases.status import CaseStatus
 from rmm import workflow
 
-from ..conditions import agenda_is_open, attendance_is_open, awaits_re_review, may_present, quorum
+from ..conditions import (
+    agenda_is_open,
+    attendance_refusal,
+    awaits_re_review,
+    may_present,
+    quorum,
+)
 from ..models import (
     CHARTER_VERSION,
     AgendaItem,
@@ -143,8 +149,8 @@ def agenda_set_presenter(*, session: Session, item: AgendaItem, by, presenter) -
 def attendance_record(*, session: Session, by, statuses: dict[int, str]) -> None:
     """Record who was present, excused or absent ({committee member id: status})."""
     session = _locked_session(session, by, open_only=False)
-    if not attendance_is_open(session):
-        raise TransitionConflict(_("La séance est close : la présence ne change plus."))
+    if refusal := attendance_refusal(session.status):
+        raise TransitionConflict(refusal)
     members = {m.pk: m for m in session.committee.members.filter(pk__in=statuses)}
     for member_id, status in statuses.items():
         if member_id not in members:

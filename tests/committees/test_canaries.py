@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.exceptions import TransitionRefused
@@ -215,3 +216,42 @@ def test_a_name_typed_in_any_free_text_field_blocks_submission(
             case_id=case.pk, name="submit_for_review", by=coordinator, expected_status="documenting"
         )
     assert Case.objects.get(pk=case.pk).status == "documenting"
+
+
+def test_attendance_sheet_and_certificates_carry_no_identity_nor_case(
+    client, reviewed_session, chair, secretary, committee_member
+):
+    """Issue 15: the named attendance sheet and the participation certificates (pages and
+    PDFs) name professionals, never a patient, and carry no case data at all."""
+    from committees.models import CommitteeMember
+
+    session, case = reviewed_session
+    reviews.minutes_validate(session=session, by=chair, version=1)
+    year = timezone.localtime(session.starts_at).year
+    seat = CommitteeMember.objects.get(committee=session.committee, user=committee_member)
+    certificate = reverse("committees:certificate_pdf", args=[seat.pk, year])
+    pages = {
+        secretary: [
+            reverse("committees:attendance_sheet", args=[session.pk]),
+            reverse("committees:committee_certificates_year", args=[session.committee_id, year]),
+        ],
+        committee_member: [reverse("committees:my_certificates")],
+    }
+    pdfs = {
+        secretary: [reverse("committees:attendance_sheet_pdf", args=[session.pk]), certificate],
+        committee_member: [certificate],
+    }
+    for user in (secretary, committee_member):
+        client.force_login(user)
+        for url in pages[user]:
+            body = client.get(url).content.decode()
+            assert case.code not in body, url
+            assert_clean(f"{url} for {user.email}", body)
+        for url in pdfs[user]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            text = "".join(
+                page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+            )
+            assert case.code not in text, url
+            assert_clean(f"{url} for {user.email}", text)

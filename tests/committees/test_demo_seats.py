@@ -6,9 +6,11 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
 from accounts.permissions import SEAT_ROLES
+from committees import certificates
 from committees.models import CommitteeMember
 from committees.services.seats import ORGANISATION_ROLE_OF_SEAT
 
@@ -33,3 +35,12 @@ def test_every_demo_seat_has_its_role_and_every_committee_role_a_seat(settings):
     referent = Membership.objects.filter(user__email="referent@rmm-demo.fr")
     assert set(referent.values_list("role", flat=True)) == {Role.COORDINATOR, Role.COMMITTEE_MEMBER}
     assert migration.seat_roles_reconcile(apps) == {"granted": 0, "deactivated": 0}
+    # The same demo (loaded once: it is slow) gives its member this year's participation
+    # certificate (issue 15): the held session is never before 1 January.
+    year = timezone.localdate().year
+    member = User.objects.get(email="membre@rmm-demo.fr")
+    rows = certificates.certificate_years_of(user=member)
+    assert [(row.year, row.attended) for row in rows if row.year == year] == [(year, 1)]
+    assert certificates.certificate_of(
+        seat=CommitteeMember.objects.get(pk=rows[0].seat_id), year=year
+    )

@@ -50,7 +50,11 @@ def test_paired_scopes_agree_for_every_user_and_object(
         other_chair,
         unsigned,
     ]
-    objects = {Committee: list(Committee.objects.all()), Session: list(Session.objects.all())}
+    objects = {
+        Committee: list(Committee.objects.all()),
+        Session: list(Session.objects.all()),
+        CommitteeMember: list(CommitteeMember.objects.all()),
+    }
     checked = 0
     for (name, scope), user in itertools.product(permissions.PAIRED_SCOPES.items(), users):
         model = scope(users[0]).model

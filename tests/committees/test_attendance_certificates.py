@@ -1,0 +1,458 @@
+"""Attendance that counts (issue 15, point 4): the named attendance sheet (chair and secretary
+only, never in the anonymous minutes), attendance locked once the minutes are validated on
+every route, and the yearly participation certificates (DPC, accreditation)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import Role
+from cases.exceptions import TransitionConflict
+from committees import certificates
+from committees.models import AgendaItem, Attendance, Committee, CommitteeMember, Session
+from committees.services import reviews, sessions
+from tests.conftest import committee_person
+from tests.factories import CaseFactory, canary_fragments
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+
+
+def pdf_text(content: bytes) -> str:
+    assert content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
+
+
+def in_this_year(days_ago: int):
+    """A past moment of this year at 10:00 (clamped to 1 January when the year is young)."""
+    moment = timezone.localtime() - timedelta(days=days_ago)
+    start = timezone.localtime().replace(month=1, day=1, hour=10, minute=0, second=0)
+    moment = moment.replace(hour=10, minute=0, second=0, microsecond=0)
+    return max(moment, start)
+
+
+def a_session(committee, by, status, *, days_ago=3, year_offset=0, **fields):
+    starts_at = in_this_year(days_ago)
+    if year_offset:
+        starts_at = starts_at.replace(year=starts_at.year + year_offset, day=1)
+    return Session.objects.create(
+        committee=committee,
+        starts_at=starts_at,
+        place="Salle du réseau",
+        created_by=by,
+        status=status,
+        **fields,
+    )
+
+
+def seat(committee, user) -> CommitteeMember:
+    return CommitteeMember.objects.get(committee=committee, user=user)
+
+
+def attend(session, **statuses):
+    """Attendance rows written directly (bulk: the situation, not the route under test)."""
+    Attendance.objects.bulk_create(
+        Attendance(session=session, member=member, status=status)
+        for member, status in statuses.values()
+    )
+
+
+# --- Locked once the minutes are validated, on every route --------------------------------
+@pytest.fixture
+def validated(committee, secretary, chair, committee_member):
+    session = a_session(committee, secretary, "minutes_validated")
+    attend(
+        session,
+        a=(seat(committee, chair), "present"),
+        b=(seat(committee, secretary), "present"),
+        c=(seat(committee, committee_member), "excused"),
+    )
+    return session
+
+
+LOCKED = "les présences sont figées"
+
+
+def test_service_refuses_any_change_once_minutes_are_validated(validated, secretary, committee):
+    member = seat(committee, secretary)
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        sessions.attendance_record(session=validated, by=secretary, statuses={member.pk: "absent"})
+    assert Attendance.objects.get(session=validated, member=member).status == "present"
+
+
+def test_model_refuses_save_delete_and_clean_once_validated(validated, committee, secretary):
+    row = Attendance.objects.get(session=validated, member=seat(committee, secretary))
+    row.status = "absent"
+    with pytest.raises(ValidationError, match=LOCKED):
+        row.full_clean()
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        row.save()
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        row.delete()
+    # Even a session object read before the validation (stale) cannot write.
+    stale = Session.objects.get(pk=validated.pk)
+    stale.__dict__["status"] = "held"
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        Attendance(session=stale, member=seat(committee, secretary), status="absent").save()
+    assert Attendance.objects.get(pk=row.pk).status == "present"
+
+
+def test_session_page_form_refuses_and_shows_no_form_once_validated(
+    client, validated, committee, secretary
+):
+    client.force_login(secretary)
+    member = seat(committee, secretary)
+    response = client.post(
+        reverse("committees:attendance", args=[validated.pk]), {f"member_{member.pk}": "absent"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "les présences sont figées" in page.replace("&#x27;", "'")
+    assert 'id="attendance-locked"' in page and f'name="member_{member.pk}"' not in page
+    assert Attendance.objects.get(session=validated, member=member).status == "present"
+
+
+def test_admin_offers_no_route_to_attendance():
+    """Attendance is not an admin model (the named sheet is the chair's and secretary's), and
+    the session admin is read-only: the model guard above covers any admin added later."""
+    assert Attendance not in admin.site._registry
+    session_admin = admin.site._registry[Session]
+    assert not getattr(session_admin, "inlines", [])
+    assert set(session_admin.fields) <= set(session_admin.readonly_fields)
+
+
+def test_reopening_the_minutes_reopens_attendance_until_the_next_validation(
+    committee, secretary, chair, committee_member
+):
+    """The minutes are versioned: a correction may concern who was there. Attendance reopens
+    with them and locks again at the next validation."""
+    case = CaseFactory(status="reviewed", organisation=committee.organisation)
+    session = a_session(committee, secretary, "held")
+    AgendaItem.objects.create(session=session, case=case)
+    member = seat(committee, committee_member)
+    sessions.attendance_record(
+        session=session,
+        by=secretary,
+        statuses={seat(committee, u).pk: "present" for u in (chair, secretary, committee_member)},
+    )
+    reviews.minutes_draft(session=session, by=secretary)
+    reviews.minutes_validate(session=session, by=chair, version=1)
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        sessions.attendance_record(session=session, by=secretary, statuses={member.pk: "absent"})
+    reviews.minutes_draft(session=session, by=secretary, correction_reason="Présence corrigée.")
+    session.refresh_from_db()
+    assert session.status == "held"
+    sessions.attendance_record(session=session, by=secretary, statuses={member.pk: "excused"})
+    assert Attendance.objects.get(session=session, member=member).status == "excused"
+    reviews.minutes_draft(session=session, by=secretary)  # the correction, drafted again
+    # Not counted while reopened: the certificate waits for the new validation.
+    assert certificates.certificate_years_of(user=committee_member) == []
+    reviews.minutes_validate(session=session, by=chair, version=2)
+    with pytest.raises(TransitionConflict, match=LOCKED):
+        sessions.attendance_record(session=session, by=secretary, statuses={member.pk: "present"})
+    minutes = session.minutes.get(version=2).body_html
+    assert "Excusés : 1 ; absents : 0." in minutes
+
+
+# --- The named sheet: chair and secretary only; never in the minutes ------------------------
+def test_attendance_sheet_for_chair_and_secretary_only(
+    client, validated, every_role, outsider, other_administrator
+):
+    sheet = reverse("committees:attendance_sheet", args=[validated.pk])
+    sheet_pdf = reverse("committees:attendance_sheet_pdf", args=[validated.pk])
+    for role, user in every_role.items():
+        client.force_login(user)
+        allowed = role in (Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+        assert client.get(sheet).status_code == (200 if allowed else 404), role
+        if not allowed:
+            assert client.get(sheet_pdf).status_code == 404, role
+    for user in (outsider, other_administrator):
+        client.force_login(user)
+        assert client.get(sheet).status_code == 404
+        assert client.get(sheet_pdf).status_code == 404
+    client.logout()
+    assert client.get(sheet).status_code == 302
+    assert client.get(sheet_pdf).status_code == 302
+
+
+def test_attendance_sheet_names_function_organisation_and_status(
+    client, validated, secretary, chair, committee_member, committee
+):
+    chair.job_title = "Gynécologue-obstétricienne"
+    chair.save()
+    client.force_login(secretary)
+    page = client.get(reverse("committees:attendance_sheet", args=[validated.pk])).content.decode()
+    for expected in ("Pia Pres", "Sam Sec", "Mia Mem", "Gynécologue-obstétricienne", "Excusé"):
+        assert expected in page
+    assert committee.organisation.name in page
+    assert validated.starts_at.astimezone().strftime("%d/%m/%Y") in page
+    text = pdf_text(
+        client.get(reverse("committees:attendance_sheet_pdf", args=[validated.pk])).content
+    )
+    for expected in ("Pia Pres", "Mia Mem", "Comité RMM Nord", "Salle du réseau", "Signature"):
+        assert expected in text
+    assert "2 présent(s), 1 excusé(s), 0 absent(s)" in text
+
+
+def test_minutes_give_counts_never_the_attendees(
+    client, committee, secretary, chair, committee_member
+):
+    chair.job_title = "Cardiopédiatre"
+    chair.save()
+    seat(committee, chair).__class__.objects.filter(user=chair).update(specialty="Cardiopédiatrie")
+    session = a_session(committee, secretary, "held")
+    attend(
+        session,
+        a=(seat(committee, chair), "present"),
+        b=(seat(committee, secretary), "present"),
+        c=(seat(committee, committee_member), "absent"),
+    )
+    minutes = reviews.minutes_draft(session=session, by=secretary)
+    for leak in ("Pia Pres", "Sam Sec", "Mia Mem", "Cardiopédiatr", "membre@nord.test"):
+        assert leak not in minutes.body_html
+    assert "2 membres présents" in minutes.body_html
+    assert "président 1, secrétaire 1" in minutes.body_html
+    assert "Excusés : 0 ; absents : 1." in minutes.body_html
+    client.force_login(secretary)
+    pdf = client.get(reverse("committees:minutes_pdf", args=[session.pk, minutes.version]))
+    text = pdf_text(pdf.content)
+    assert "2 membres présents" in text and "Pia Pres" not in text and "Mia Mem" not in text
+
+
+# --- Certificates -------------------------------------------------------------------------
+@pytest.fixture
+def year_of_sessions(committee, secretary, chair, committee_member):
+    """This year: 3 validated sessions (member present at 2, excused at 1), 1 validated where
+    the member was not on the sheet (no seat then), 1 held awaiting validation, 1 cancelled;
+    last year: 1 validated (present)."""
+    me, sec, ch = (seat(committee, u) for u in (committee_member, secretary, chair))
+    made = []
+    for days, status, mine, duration in [
+        (30, "minutes_validated", "present", 120),
+        (20, "minutes_validated", "present", 90),
+        (10, "minutes_validated", "excused", 120),
+        (8, "minutes_validated", None, 120),
+        (5, "held", "present", 120),
+        (4, "cancelled", "present", 120),
+    ]:
+        session = a_session(committee, secretary, status, days_ago=days, duration_minutes=duration)
+        rows = {"s": (sec, "present"), "c": (ch, "present")}
+        if mine:
+            rows["m"] = (me, mine)
+        attend(session, **rows)
+        made.append(session)
+    last_year = a_session(committee, secretary, "minutes_validated", year_offset=-1)
+    attend(last_year, m=(me, "present"))
+    return made
+
+
+def certificate_url(committee, user, year=THIS_YEAR):
+    return reverse("committees:certificate_pdf", args=[seat(committee, user).pk, year])
+
+
+def test_certificate_counts_validated_sessions_attended_over_those_held_with_a_seat(
+    client, committee, committee_member, year_of_sessions
+):
+    client.force_login(committee_member)
+    response = client.get(certificate_url(committee, committee_member))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Mia Mem" in text and "Comité RMM Nord" in text
+    assert f"a participé à 2 revues de morbi-mortalité (RMM) en {THIS_YEAR}, sur 3 séance(s)" in (
+        text
+    )
+    for session in year_of_sessions[:2]:
+        assert timezone.localtime(session.starts_at).strftime("%d/%m/%Y") in text
+    for session in year_of_sessions[2:]:
+        assert timezone.localtime(session.starts_at).strftime("%d/%m/%Y") not in text
+    assert "2 h" in text and "1 h 30" in text and "3 h 30" in text
+    assert "1 séance tenue cette année attend la validation" in text
+    assert "Le président du comité Comité RMM Nord" in text and "Pia Pres" in text
+    assert "développement professionnel continu" in text
+
+
+def test_certificate_carries_no_case_data(
+    client, committee, secretary, committee_member, year_of_sessions
+):
+    case = CaseFactory(
+        status="reviewed",
+        organisation=committee.organisation,
+        summary="Mme Zanzibarova Philomene, 17 rue des Canaris.",
+    )
+    AgendaItem.objects.create(session=year_of_sessions[0], case=case)
+    for user in (committee_member, secretary):
+        client.force_login(user)
+        text = pdf_text(client.get(certificate_url(committee, committee_member)).content)
+        assert case.code not in text
+        for fragment in canary_fragments():
+            assert fragment not in text, fragment
+    sheet = client.get(reverse("committees:attendance_sheet", args=[year_of_sessions[0].pk]))
+    sheet_pdf = client.get(
+        reverse("committees:attendance_sheet_pdf", args=[year_of_sessions[0].pk])
+    )
+    for body in (sheet.content.decode(), pdf_text(sheet_pdf.content)):
+        assert case.code not in body
+        for fragment in canary_fragments():
+            assert fragment not in body, fragment
+
+
+def test_who_downloads_a_certificate(
+    client,
+    committee,
+    committee_member,
+    secretary,
+    chair,
+    quality_manager,
+    administrator,
+    clinician,
+    other_network,
+    year_of_sessions,
+):
+    url = certificate_url(committee, committee_member)
+    other_member = committee_person(
+        committee, Role.COMMITTEE_MEMBER, "member", email="autre@nord.test", full_name="Ali Aut"
+    )
+    elsewhere = Committee.objects.create(name="Comité Sud", organisation=other_network)
+    other_secretary = committee_person(
+        elsewhere, Role.COMMITTEE_SECRETARY, "secretary", email="sec@sud.test"
+    )
+    for user, status in [
+        (committee_member, 200),
+        (secretary, 200),
+        (chair, 200),
+        (other_member, 404),
+        (other_secretary, 404),
+        (quality_manager, 404),
+        (administrator, 404),
+        (clinician, 404),
+    ]:
+        client.force_login(user)
+        assert client.get(url).status_code == status, user.email
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_year_in_the_url_is_validated(client, committee, committee_member, year_of_sessions):
+    client.force_login(committee_member)
+    for year in (1999, THIS_YEAR + 1, 99999):
+        assert client.get(certificate_url(committee, committee_member, year)).status_code == 404
+    # A year without any counted participation has no certificate.
+    assert client.get(certificate_url(committee, committee_member, 2000)).status_code == 404
+    assert client.get(certificate_url(committee, committee_member, THIS_YEAR - 1)).status_code == (
+        200
+    )
+
+
+def test_my_certificates_lists_the_years_attended_from_the_home_page(
+    client, committee, committee_member, year_of_sessions
+):
+    client.force_login(committee_member)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("committees:my_certificates") in home
+    page = client.get(reverse("committees:my_certificates")).content.decode()
+    assert certificate_url(committee, committee_member) in page
+    assert certificate_url(committee, committee_member, THIS_YEAR - 1) in page
+    assert "2 / 3" in page and "1 / 1" in page
+
+
+def test_my_certificates_is_empty_for_who_never_attended(client, quality_manager):
+    client.force_login(quality_manager)
+    page = client.get(reverse("committees:my_certificates")).content.decode()
+    assert 'id="no-certificate"' in page
+    client.logout()
+    assert client.get(reverse("committees:my_certificates")).status_code == 302
+
+
+def test_committee_certificates_for_its_chair_and_secretary_only(
+    client, committee, secretary, chair, every_role, year_of_sessions
+):
+    url = reverse("committees:committee_certificates_year", args=[committee.pk, THIS_YEAR])
+    for role, user in every_role.items():
+        client.force_login(user)
+        allowed = role in (Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY)
+        assert client.get(url).status_code == (200 if allowed else 404), role
+    client.force_login(secretary)
+    page = client.get(url).content.decode()
+    assert certificate_url(committee, every_role[Role.COMMITTEE_MEMBER]) in page
+    bad = reverse("committees:committee_certificates_year", args=[committee.pk, THIS_YEAR + 1])
+    assert client.get(bad).status_code == 404
+    assert (
+        client.get(reverse("committees:committee_certificates", args=[committee.pk])).status_code
+        == 200
+    )
+
+
+def _grow(committee, secretary, member, sessions: int, colleagues: int, tag: str):
+    for index in range(colleagues):
+        committee_person(committee, Role.COMMITTEE_MEMBER, "member", email=f"{tag}{index}@n.test")
+    seats = list(committee.members.all())
+    for days in range(sessions):
+        session = a_session(committee, secretary, "minutes_validated", days_ago=days + 1)
+        Attendance.objects.bulk_create(
+            Attendance(session=session, member=s, status="present") for s in seats
+        )
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the first request after logging in refreshes the login session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_certificate_lists_take_a_constant_number_of_queries(
+    client, committee, secretary, committee_member, other_network
+):
+    mine = reverse("committees:my_certificates")
+    theirs = reverse("committees:committee_certificates_year", args=[committee.pk, THIS_YEAR])
+    _grow(committee, secretary, committee_member, sessions=1, colleagues=1, tag="a")
+    client.force_login(committee_member)
+    small_mine = _queries(client, mine)
+    client.force_login(secretary)
+    small_theirs = _queries(client, theirs)
+    _grow(committee, secretary, committee_member, sessions=6, colleagues=8, tag="b")
+    # A second committee: another row (another year-committee) on the member's own list.
+    other = Committee.objects.create(name="Comité Sud", organisation=other_network)
+    CommitteeMember.objects.create(committee=other, user=committee_member, role="member")
+    _grow(other, secretary, committee_member, sessions=2, colleagues=0, tag="c")
+    client.force_login(committee_member)
+    assert _queries(client, mine) == small_mine
+    client.force_login(secretary)
+    assert _queries(client, theirs) == small_theirs
+
+
+def test_attendance_sheet_takes_a_constant_number_of_queries(client, committee, secretary):
+    session = a_session(committee, secretary, "held")
+    url = reverse("committees:attendance_sheet", args=[session.pk])
+    client.force_login(secretary)
+    attend(session, s=(seat(committee, secretary), "present"))
+    small = _queries(client, url)
+    for index in range(8):
+        user = committee_person(committee, Role.COMMITTEE_MEMBER, "member", email=f"x{index}@n.t")
+        attend(session, m=(seat(committee, user), "absent"))
+    assert _queries(client, url) == small
+
+
+def test_a_professional_who_left_the_committee_keeps_their_certificates(
+    client, committee, committee_member, secretary, year_of_sessions
+):
+    CommitteeMember.objects.filter(committee=committee, user=committee_member).update(
+        is_active=False
+    )
+    for user in (committee_member, secretary):
+        client.force_login(user)
+        assert client.get(certificate_url(committee, committee_member)).status_code == 200
+    client.force_login(committee_member)
+    page = client.get(reverse("committees:my_certificates")).content.decode()
+    assert certificate_url(committee, committee_member) in page
