@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import guest_views, views
 
 app_name = "committees"
 
@@ -47,4 +47,15 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path("comites/<int:pk>/charte/", views.CharterView.as_view(), name="charter"),
+    path(
+        "<int:pk>/ordre-du-jour/<int:item_pk>/invites/",
+        guest_views.GuestsView.as_view(),
+        name="guests",
+    ),
+    path("invitations/<int:pk>/", guest_views.InvitationView.as_view(), name="invitation"),
+    path(
+        "invitations/<int:pk>/charte/",
+        guest_views.InvitationCharterView.as_view(),
+        name="invitation_charter",
+    ),
 ]
