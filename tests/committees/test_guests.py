@@ -353,3 +353,37 @@ def test_no_identity_on_guest_pages(client, world):
     for page in pages:
         for fragment in canary_fragments():
             assert fragment not in page
+
+
+# --- Constant query counts -----------------------------------------------------------------
+def page_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_guest_pages_run_as_many_queries_with_many_guests(client, world, other_maternity):
+    session, case = world["session"], world["case"]
+    item = AgendaItem.objects.get(session=session, case=case)
+    guests_url = reverse("committees:guests", args=[session.pk, item.pk])
+    signed(world)
+    client.force_login(world["secretary"])
+    few_guests = page_queries(client, guests_url)
+    client.force_login(world["doctor"])
+    few_list = page_queries(client, reverse("cases:list"))
+    few_home = page_queries(client, reverse("home"))
+    for number in range(6):
+        user = member(Role.CLINICIAN, other_maternity, email=f"g{number}@sud.test")
+        signed(world, user=user, function=f"Fonction {number}")
+    extra = CaseFactory(organisation=case.organisation, status="scheduled")
+    AgendaItem.objects.create(session=session, case=extra, position=5)
+    signed(world, case=extra)
+    client.force_login(world["secretary"])
+    assert page_queries(client, guests_url) == few_guests
+    client.force_login(world["doctor"])
+    assert page_queries(client, reverse("cases:list")) == few_list
+    assert page_queries(client, reverse("home")) == few_home
