@@ -5,7 +5,6 @@ the invitation removed. Every role on every page; the service's refusals; notifi
 minutes that never name anyone or carry identity."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Role
@@ -15,6 +14,7 @@ from committees.models import AgendaItem, Session, SessionGuest
 from committees.permissions import CommitteeMembershipScope
 from committees.selectors import minutes_context
 from committees.services import guests as guest_services
+from notifications.delivery import message
 from notifications.models import Kind, Notification
 from notifications.texts import text_of
 from tests.committees.conftest import days_from_now
@@ -105,6 +105,8 @@ def test_invitation_is_refused_in_french_with_nothing_written(world, other_netwo
             function=SMUR,
             by=world["member"],
         )
+    with pytest.raises(CaseError, match="identifiant"):
+        invite(world, function="Dr Zanzibarova")
     invite(world)
     with pytest.raises(CaseError, match="déjà invité"):
         invite(world)
@@ -305,8 +307,10 @@ def test_guest_is_told_case_code_date_and_place_only(world, django_capture_on_co
     notification = Notification.objects.get(recipient=world["doctor"])
     assert notification.kind == Kind.AGENDA
     text = text_of(notification)
+    email = message(notification, [])
     told = f"{text.title} {text.body} {notification.params} {notification.link}"
-    told += " ".join(f"{m.subject} {m.body} {m.alternatives}" for m in mail.outbox)
+    told += f" {email.subject} {email.body} {email.alternatives}"
+    assert world["case"].code in email.subject and email.to == [world["doctor"].email]
     assert world["case"].code in text.body and "Salle du réseau" in text.body
     assert world["other"].code not in told
     assert reverse("committees:invitation", args=[guest.pk]) == notification.link

@@ -43,7 +43,7 @@ def test_secretary_invites_the_smur_doctor_for_one_case(
             territory=maternity.parent,
             declared_by=clinician,
             status="scheduled",
-            summary="Nouveau-né de 35 SA, transfert néonatal par le SMUR à H+2.",
+            summary="Nouveau-né de 27 SA + 2 j, transfert néonatal par le SMUR à H+2.",
         )
         for _ in range(2)
     )
