@@ -58,6 +58,16 @@ ACCOUNTS = [
         Role.COORDINATOR,
         MATERNITY_LIME,
     ),
+    # The neonatal SMUR's doctor, invited by the committee for one case of its upcoming session
+    # (committees/demo.py; issue 15): not a committee member, sees only that case once the
+    # charter is accepted.
+    (
+        "dr.smur@rmm-demo.fr",
+        "Samuel Urgent",
+        "Médecin SMUR pédiatrique",
+        Role.CLINICIAN,
+        NEONATOLOGY,
+    ),
     # Sees the network's territorial diagnosis (aggregates only, never a case).
     (
         "observateur@rmm-demo.fr",

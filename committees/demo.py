@@ -1,5 +1,6 @@
 """Demo committee of the network, with its members (charter accepted), a held session whose
-minutes are validated, and a planned session: takes the demo's 'ready' cases further through
+minutes are validated, and a planned session (with the SMUR doctor invited for its case, charter
+not yet accepted): takes the demo's 'ready' cases further through
 the real services (scheduled, reviewed, action follow-up, closed). Idempotent."""
 
 from datetime import timedelta
@@ -23,10 +24,12 @@ from .models import (
     MaternalCondition,
     PathwayStage,
 )
-from .services import reviews, sessions
+from .services import guests, reviews, sessions
 from .services.seats import ORGANISATION_ROLE_OF_SEAT
 
 COMMITTEE_NAME = "Comité RMM du réseau Val-de-Bièvre (démo)"
+GUEST_EMAIL = "dr.smur@rmm-demo.fr"
+GUEST_FUNCTION = "Médecin SMUR pédiatrique"
 MEMBERS = [
     ("president@rmm-demo.fr", "chair", "Pédiatrie"),
     ("secretaire@rmm-demo.fr", "secretary", "Maïeutique"),
@@ -149,6 +152,15 @@ def load() -> dict[str, int]:
     # ready[0] stays ready; ready[1] goes on the planned session; ready[2:5] are reviewed.
     if len(ready) >= 2:
         sessions.agenda_add(session=planned, case=ready[1], by=secretary, presenter=chair)
+        # The SMUR doctor who transferred the baby, invited for this case (issue 15).
+        if GUEST_EMAIL in users:
+            guests.guest_invite(
+                session=planned,
+                case=ready[1],
+                user=users[GUEST_EMAIL],
+                function=GUEST_FUNCTION,
+                by=secretary,
+            )
     reviewed = ready[2:5]
     for case in reviewed:
         sessions.agenda_add(session=held, case=case, by=secretary, presenter=secretary)

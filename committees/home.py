@@ -15,6 +15,7 @@ from .permissions import (
     charter_accepted_committees,
     committee_ids,
     covered_by_committees,
+    invitations_visible_to,
 )
 
 
@@ -97,6 +98,36 @@ def committee_items(user):
             url=reverse("committees:my_certificates"),
         )
     )
+    return items
+
+
+@register_pending_provider
+def guest_items(user):
+    """A professional invited for a case (issue 15): each live invitation, to its charter
+    first (one query, a few rows: invitations are per case)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for guest in (
+        invitations_visible_to(user)
+        .select_related("session", "case")
+        .order_by("session__starts_at")
+    ):
+        items.append(
+            PendingItem(
+                title=(
+                    _("Invitation : revue du cas %(code)s le %(date)s")
+                    if guest.charter_accepted_at
+                    else _("Invitation à accepter : revue du cas %(code)s le %(date)s")
+                )
+                % {
+                    "code": guest.case.code,
+                    "date": timezone.localtime(guest.session.starts_at).strftime("%d/%m/%Y"),
+                },
+                detail=guest.function,
+                url=reverse("committees:invitation", args=[guest.pk]),
+            )
+        )
     return items
 
 

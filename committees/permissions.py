@@ -4,7 +4,10 @@ Rights come from committee membership (chair, secretary, member, external expert
 global permission. Nothing of a case is shown to a member before they accepted the committee's
 confidentiality charter. Chairs and secretaries see the cases their committee covers once ready
 for review (to build agendas); members and external experts see the cases on the agendas of
-their committee's sessions.
+their committee's sessions. A professional invited for one case of one session (a guest, issue
+15) reads that case's pseudonymised pages for that session only, once they signed the charter
+for this invitation, until the minutes are validated, the session cancelled or the invitation
+removed.
 """
 
 from collections import defaultdict
@@ -26,6 +29,7 @@ from .models import (
     CommitteeMember,
     CommitteeRole,
     Session,
+    SessionGuest,
     SessionStatus,
 )
 
@@ -213,6 +217,102 @@ PAIRED_SCOPES = {
 }
 
 
+# --- Invited guests (one case of one session) -----------------------------------------------
+# A guest reads while the session is still open: its minutes validated or the session
+# cancelled, the invitation gives nothing any more (404).
+GUEST_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.AGENDA_SENT, SessionStatus.HELD)
+
+
+def _live_invitations(user) -> QuerySet[SessionGuest]:
+    """The user's invitations that still open something: not removed, session open, case still
+    on that session's agenda (a case postponed leaves the agenda, and its guests with it)."""
+    if not _active(user):
+        return SessionGuest.objects.none()
+    return SessionGuest.objects.filter(
+        Exists(
+            AgendaItem.objects.filter(
+                session_id=OuterRef("session_id"), case_id=OuterRef("case_id")
+            )
+        ),
+        user=user,
+        revoked_at__isnull=True,
+        session__status__in=GUEST_SESSION_STATUSES,
+    )
+
+
+@rules.predicate
+def can_view_invitation(user, guest: SessionGuest) -> bool:
+    """The invited professional's own page of an invitation (the charter is signed there)."""
+    return _live_invitations(user).filter(pk=guest.pk).exists()
+
+
+def invitations_visible_to(user) -> QuerySet[SessionGuest]:
+    return _live_invitations(user)
+
+
+def guest_invitation(user, session: Session, case) -> SessionGuest | None:
+    """The user's live invitation to this case of this session, charter signed or not."""
+    return _live_invitations(user).filter(session_id=session.pk, case_id=case.pk).first()
+
+
+def guest_invitation_in(user, session_pk: int, case_pk: int) -> SessionGuest | None:
+    """The user's live invitation to a case of a session, by ids (the review screen's door for
+    a guest), with its session and committee."""
+    return (
+        _live_invitations(user)
+        .filter(session_id=session_pk, case_id=case_pk)
+        .select_related("session__committee")
+        .first()
+    )
+
+
+def guest_reads_in_session(user, session: Session, case) -> bool:
+    """The review screen of one case for its guest: invited to this very session, charter
+    signed, the case in the committee's hands."""
+    return (
+        case.status in COMMITTEE_STAGES
+        and _live_invitations(user)
+        .filter(session_id=session.pk, case_id=case.pk, charter_accepted_at__isnull=False)
+        .exists()
+    )
+
+
+def _guest_exists(user, *, case_ref: str, status_ref: str | None) -> Exists:
+    """A live, signed invitation of the user to the outer case (or to a case of the outer
+    organisation): one EXISTS, probed per row through the invitation's (user, case) index."""
+    if status_ref is not None:
+        conditions = [In(OuterRef(status_ref), list(COMMITTEE_STAGES))]
+        match = {"case_id": OuterRef(case_ref)}
+    else:
+        conditions = [Q(case__status__in=COMMITTEE_STAGES)]
+        match = {"case__organisation_id": OuterRef(case_ref)}
+    return Exists(
+        SessionGuest.objects.filter(
+            *conditions,
+            Exists(
+                AgendaItem.objects.filter(
+                    session_id=OuterRef("session_id"), case_id=OuterRef("case_id")
+                )
+            ),
+            user_id=user.pk,
+            revoked_at__isnull=True,
+            charter_accepted_at__isnull=False,
+            session__status__in=GUEST_SESSION_STATUSES,
+            **match,
+        ).values("pk")
+    )
+
+
+def can_manage_guests(user, session: Session) -> bool:
+    """Inviting professionals, removing invitations and recording their presence: the
+    session's chair and secretary."""
+    return can_plan_session(user, session)
+
+
+rules.add_rule("committees.view_invitation", can_view_invitation)
+PAIRED_SCOPES["committees.view_invitation"] = invitations_visible_to
+
+
 # --- What committees may do with cases (registered into cases.committee_scope) --------------
 class CommitteeMembershipScope:
     """Case rights of committee people, for the cases app."""
@@ -229,17 +329,30 @@ class CommitteeMembershipScope:
         if self.plans(user, case):
             return True
         readers = committee_ids(user, charter=True)
-        return (
-            bool(readers)
+        if (
+            readers
             and AgendaItem.objects.filter(case_id=case.pk, session__committee_id__in=readers)
             .exclude(session__status=SessionStatus.CANCELLED)
+            .exists()
+        ):
+            return True
+        # A guest of one of its sessions (charter signed for that invitation).
+        return (
+            _active(user)
+            and _live_invitations(user)
+            .filter(case_id=case.pk, charter_accepted_at__isnull=False)
             .exists()
         )
 
     def reads_q(self, user) -> Q:
         readers = committee_ids(user, charter=True)
+        # Guests: one more EXISTS on the same row, never a query of its own (an invitation is
+        # rare; most users have none, and the probe is an index lookup on (user, case)).
+        guest = (
+            Q(_guest_exists(user, case_ref="pk", status_ref="status")) if _active(user) else None
+        )
         if not readers:
-            return Q(pk__in=[])
+            return guest if guest is not None else Q(pk__in=[])
         # A correlated EXISTS, probed per case through the agenda's case index, rather than
         # `pk IN (every agenda item of the committee)`: that set (tens of thousands of rows
         # for a network committee) was built on every request. A planner's covered
@@ -261,26 +374,33 @@ class CommitteeMembershipScope:
             .values("pk")
         )
         planned = covered_by_committees(user, *PLANNERS)
-        if not planned:
-            return Q(on_agenda)
-        return Q(status__in=COMMITTEE_STAGES, organisation_id__in=planned) | Q(on_agenda)
+        condition = Q(on_agenda)
+        if planned:
+            condition = Q(status__in=COMMITTEE_STAGES, organisation_id__in=planned) | condition
+        return condition | guest if guest is not None else condition
 
     def organisation_ids(self, user) -> set[int]:
-        readers = committee_ids(user, charter=True)
-        if not readers:
+        if not _active(user):
             return set()
-        planned = set(covered_by_committees(user, *PLANNERS))
-        others = Organisation.objects.exclude(pk__in=planned).filter(self._on_agenda(readers))
+        readers = committee_ids(user, charter=True)
+        planned = set(covered_by_committees(user, *PLANNERS)) if readers else set()
+        condition = Q(_guest_exists(user, case_ref="pk", status_ref=None))
+        if readers:
+            condition |= Q(self._on_agenda(readers))
+        others = Organisation.objects.exclude(pk__in=planned).filter(condition)
         return planned | set(others.values_list("pk", flat=True))
 
     def organisations_q(self, user) -> Q:
         """`organisation_ids` as a condition on organisations: the case list reads their
         labels in the same query, instead of reading the ids first."""
+        if not _active(user):
+            return Q(pk__in=[])
+        guest = Q(_guest_exists(user, case_ref="pk", status_ref=None))
         readers = committee_ids(user, charter=True)
         if not readers:
-            return Q(pk__in=[])
+            return guest
         planned = covered_by_committees(user, *PLANNERS)
-        return Q(pk__in=planned) | Q(self._on_agenda(readers))
+        return Q(pk__in=planned) | Q(self._on_agenda(readers)) | guest
 
     @staticmethod
     def _on_agenda(readers) -> Exists:

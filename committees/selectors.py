@@ -16,7 +16,7 @@ from cases.status import CaseStatus
 
 from . import minutes_sections
 from .conditions import agenda_is_open, cases_awaiting_re_review
-from .models import AgendaItem, Attendance, CaseReview, CommitteeRole, Session
+from .models import AgendaItem, Attendance, CaseReview, CommitteeRole, Session, SessionGuest
 from .permissions import sessions_visible_to
 
 PRESENT, EXCUSED, ABSENT = (
@@ -60,6 +60,7 @@ class AgendaRow:
     move_url: str
     presenter_url: str
     remove_url: str
+    guests_url: str  # invited professionals of this case (chair and secretary)
     presenter_options: str  # the <option>s of the presenter's select, this one selected
     reviewed: bool
 
@@ -142,6 +143,7 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     review_url, move_url = link("committees:review"), link("committees:agenda_move")
     presenter_url = link("committees:agenda_presenter")
     remove_url = link("committees:agenda_remove")
+    guests_url = link("committees:guests")
     presenter_options = options_builder(members)
     rows = [
         AgendaRow(
@@ -157,6 +159,7 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             move_url=move_url(pk),
             presenter_url=presenter_url(pk),
             remove_url=remove_url(pk),
+            guests_url=guests_url(pk),
             presenter_options=presenter_options(presenter_id),
             reviewed=case_id in reviewed,
         )
@@ -276,5 +279,33 @@ def minutes_context(*, session: Session) -> dict:
             for value, label in roles.items()
             if present_roles[value]
         ],
+        # Guests who came, counted by function (never named in the minutes).
+        "guests_present": (guests := guests_present_by_function(session=session)),
+        "guests_present_total": sum(count for _function, count in guests),
         "quorum": session.committee.quorum,
     }
+
+
+def guests_present_by_function(*, session: Session) -> list[tuple[str, int]]:
+    """[(function, how many)] of the invited professionals recorded present: the minutes count
+    them this way and never name them."""
+    counts: dict[str, int] = {}
+    for function in (
+        SessionGuest.objects.filter(
+            session=session, revoked_at__isnull=True, presence=SessionGuest.Presence.PRESENT
+        )
+        .order_by("function", "pk")
+        .values_list("function", flat=True)
+    ):
+        counts[function] = counts.get(function, 0) + 1
+    return sorted(counts.items())
+
+
+def guests_of_case(*, session: Session, case_id: int) -> list[SessionGuest]:
+    """The invitations of one agenda case, removed ones included (dated), with their names:
+    the chair and secretary's page only."""
+    return list(
+        SessionGuest.objects.filter(session=session, case_id=case_id)
+        .select_related("user", "invited_by")
+        .order_by("revoked_at", "invited_at", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, views
+from . import attendance_views, guest_views, views
 
 app_name = "committees"
 
@@ -77,5 +77,16 @@ urlpatterns = [
         "comites/<int:pk>/attestations/<int:year>/",
         attendance_views.CommitteeCertificatesView.as_view(),
         name="committee_certificates_year",
+    ),
+    path(
+        "<int:pk>/ordre-du-jour/<int:item_pk>/invites/",
+        guest_views.GuestsView.as_view(),
+        name="guests",
+    ),
+    path("invitations/<int:pk>/", guest_views.InvitationView.as_view(), name="invitation"),
+    path(
+        "invitations/<int:pk>/charte/",
+        guest_views.InvitationCharterView.as_view(),
+        name="invitation_charter",
     ),
 ]

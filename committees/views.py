@@ -4,6 +4,7 @@ selectors to read (404 for what the user may not see), one service to write, Fre
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +50,8 @@ from .permissions import (
     can_review_case_in_session,
     committees_planned_by,
     committees_visible_to,
+    guest_invitation_in,
+    guest_reads_in_session,
     must_accept_charter,
     sessions_visible_to,
 )
@@ -365,14 +368,36 @@ class ReviewView(SessionMixin, View):
     """The committee's review screen: every pseudonymised clinical fact grouped as in the
     declaration, beside the summary and chronology (never the vault), earlier reviews, and
     the review form for the chair and secretary. Its query count does not depend on the case
-    (facts read from the case row, reference rows once each, the review once)."""
+    (facts read from the case row, reference rows once each, the review once). A professional
+    invited for this case of this session (issue 15) reads it too, once they signed the
+    charter for the invitation, and never records anything."""
+
+    guest = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # Not a session of the user's committees: perhaps a guest of this very case.
+            guest = guest_invitation_in(request.user, kwargs["pk"], kwargs["case_pk"])
+            if guest is None:
+                raise
+        if guest.charter_accepted_at is None:
+            return redirect("committees:invitation_charter", pk=guest.pk)
+        self.session, self.guest = guest.session, guest
+        return View.dispatch(self, request, *args, **kwargs)
 
     def get_case(self, case_pk) -> Case:
         item = get_object_or_404(
             self.session.agenda.select_related("case__organisation"), case_id=case_pk
         )
         # The agenda item alone is not enough: the case must still be in the committee's hands.
-        if not can_review_case_in_session(self.request.user, self.session, item.case):
+        if self.guest is not None:
+            if not guest_reads_in_session(self.request.user, self.session, item.case):
+                raise Http404
+        elif not can_review_case_in_session(self.request.user, self.session, item.case):
             raise Http404
         return item.case
 
@@ -403,6 +428,7 @@ class ReviewView(SessionMixin, View):
                 "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
                 "existing": existing,
                 "can_record": planner and may_record,
+                "guest": self.guest,
                 "not_begun": planner and not has_begun(self.session),
                 "panels": review_panels.review_panels(
                     request=self.request, session=self.session, case=case, review=existing
@@ -423,6 +449,8 @@ class ReviewView(SessionMixin, View):
 
     def post(self, request, pk, case_pk):
         case = self.get_case(case_pk)
+        if self.guest is not None:
+            raise PermissionDenied  # a guest reads the review; the committee records it
         existing = self.existing_review(case)
         form = self.form(case, existing, request.POST)
         if not form.is_valid():

@@ -12,6 +12,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from committees.services.guests import on_guest_invited
         from rmm import workflow
 
         from . import events
@@ -20,3 +21,4 @@ class NotificationsConfig(AppConfig):
         workflow.add_effect("cases.case", "submit_for_review", events.case_ready)
         workflow.add_effect("actions.correctiveaction", "approve", events.action_assigned)
         workflow.add_effect("committees.session", "send_agenda", events.agenda_sent)
+        on_guest_invited(events.guest_invited)

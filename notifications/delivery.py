@@ -171,7 +171,8 @@ def _mail_domain() -> str:
 def _agenda_context(notification: Notification) -> dict:
     """The agenda e-mail lists the cases by code and kind (never more than the committee sees
     before opening RMM)."""
-    if notification.kind != Kind.AGENDA:
+    # An invitation of a guest shares the agenda's kind but never shows the agenda.
+    if notification.kind != Kind.AGENDA or notification.subject_type != "committees.session":
         return {}
     session = Session.objects.filter(pk=notification.subject_id).select_related("committee").first()
     if session is None:

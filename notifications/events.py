@@ -100,3 +100,23 @@ def agenda_sent(*, instance, **_context) -> None:
             for user in people
         ]
     )
+
+
+GUEST_SUBJECT = "committees.sessionguest"
+
+
+def guest_invited(guest) -> None:
+    """A professional invited for one case of a session (issue 15): the case code, the
+    session's date and place, never more (no identity, no other case of the agenda). Told with
+    the agenda's kind: like the agenda, an invitation always reaches its person by e-mail.
+    Each invitation is its own occasion (invited again after a removal: told again)."""
+    session = guest.session
+    params = {
+        "code": guest.case.code,
+        "session_date": timezone.localtime(session.starts_at).date().isoformat(),
+        "place": session.place or "",
+        "guest": True,
+    }
+    occasion = timezone.localtime(guest.invited_at).strftime("%Y%m%dT%H%M%S")
+    link = reverse("committees:invitation", args=[guest.pk])
+    announce([Due(Kind.AGENDA, GUEST_SUBJECT, guest.pk, guest.user_id, occasion, params, link)])

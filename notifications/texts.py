@@ -52,6 +52,18 @@ def text_of(notification: Notification) -> Text:
             _("L'action corrective %(action)s a été approuvée ; échéance le %(due)s.")
             % {"action": action, "due": due},
         )
+    if kind == Kind.AGENDA and notification.subject_type == "committees.sessionguest":
+        place = p.get("place", "")
+        where = _(" (%(place)s)") % {"place": place} if place else ""
+        return Text(
+            _("Invitation à la revue du cas %(code)s le %(date)s")
+            % {"code": code, "date": session_day},
+            _(
+                "Vous êtes invité(e) à la revue du cas %(code)s, séance du %(date)s%(where)s. "
+                "Acceptez la charte de confidentialité pour accéder au cas."
+            )
+            % {"code": code, "date": session_day, "where": where},
+        )
     if kind == Kind.AGENDA:
         return Text(
             _("Ordre du jour de la séance du %(date)s") % {"date": session_day},

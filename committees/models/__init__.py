@@ -1,4 +1,5 @@
 from .committee import CHARTER_VERSION, CharterAcceptance, Committee, CommitteeMember, CommitteeRole
+from .guest import SessionGuest
 from .minutes import MinutesCaseExtract, MinutesVersion
 from .reference import AlarmCategory, AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .review import Avoidability, CareGrade, CaseReview, ContributingFactor
@@ -25,6 +26,7 @@ __all__ = [
     "MinutesVersion",
     "PathwayStage",
     "Session",
+    "SessionGuest",
     "SessionStatus",
     "SessionTransition",
 ]

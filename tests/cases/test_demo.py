@@ -31,8 +31,19 @@ def test_demo_has_a_case_in_every_state_and_is_idempotent(settings):
         "closed",
     }
     count = Case.objects.count()
+    # Issue 15: the SMUR doctor is invited for one case of the upcoming session, charter not
+    # yet accepted, without sitting on the committee; listed with the demo logins.
+    from accounts.demo import logins
+    from committees.models import SessionGuest
+
+    guest = SessionGuest.objects.select_related("session", "user").get()
+    assert guest.user.email in [email for _role, email, _organisation in logins()]
+    assert (guest.user.email, guest.session.status) == ("dr.smur@rmm-demo.fr", "planned")
+    assert guest.charter_accepted_at is None
+    assert not guest.session.committee.members.filter(user=guest.user).exists()
     call_command("load_demo")
     assert Case.objects.count() == count
+    assert SessionGuest.objects.count() == 1
     followed = Case.objects.get(status="action_follow_up")
     assert [t.transition for t in followed.transitions.all()] == [
         "declare",

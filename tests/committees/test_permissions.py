@@ -16,9 +16,11 @@ from committees.models import (
     Committee,
     CommitteeMember,
     Session,
+    SessionGuest,
 )
 from committees.services import sessions as session_services
 from tests.conftest import committee_person
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +52,22 @@ def test_paired_scopes_agree_for_every_user_and_object(
         other_chair,
         unsigned,
     ]
+    # An invited guest (issue 15): the clinician, for one case of the session.
+    case = CaseFactory(organisation=clinician.memberships.get().organisation, status="scheduled")
+    AgendaItem.objects.create(session=session, case=case)
+    SessionGuest.objects.create(
+        session=session,
+        case=case,
+        user=clinician,
+        function="SMUR",
+        invited_by=secretary,
+        invited_at=session.starts_at,
+    )
     objects = {
         Committee: list(Committee.objects.all()),
         Session: list(Session.objects.all()),
         CommitteeMember: list(CommitteeMember.objects.all()),
+        SessionGuest: list(SessionGuest.objects.all()),
     }
     checked = 0
     for (name, scope), user in itertools.product(permissions.PAIRED_SCOPES.items(), users):

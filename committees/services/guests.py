@@ -1,0 +1,188 @@
+"""Invited guests (issue 15): the chair or secretary invites a professional from outside the
+committee for one case of a session; the guest signs the charter for that invitation; the
+secretary records whether they came. Minutes count guests by function, never by name."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from accounts.scope import with_covered_organisations
+from cases.committee_scope import COMMITTEE_STAGES
+from cases.conditions import identifiers_in_comment
+from cases.exceptions import InvalidInput, NotAllowed, TransitionConflict
+
+from ..conditions import attendance_is_open
+from ..models import CHARTER_VERSION, Session, SessionGuest, SessionStatus
+from ..permissions import can_manage_guests, guest_invitation
+
+S = SessionStatus
+# How many accounts a search offers: enough to pick a colleague, never a directory.
+CANDIDATES_SHOWN = 10
+SEARCH_MIN_LENGTH = 3
+
+# Told of each new invitation, in its transaction (the notifications app registers itself
+# here: committees never imports it).
+_invited_hooks: list[Callable[[SessionGuest], None]] = []
+
+
+def on_guest_invited(hook: Callable[[SessionGuest], None]) -> Callable[[SessionGuest], None]:
+    if hook not in _invited_hooks:
+        _invited_hooks.append(hook)
+    return hook
+
+
+def guest_candidates(*, session: Session, query: str) -> list[User]:
+    """Accounts the chair or secretary may choose for an invitation, from what they typed (at
+    least 3 characters): the active users of the organisations the committee covers whose name
+    or e-mail contains it, and an active user of any organisation whose e-mail is exactly it.
+    Nothing is listed before a search, and at most 10 accounts: the select never lays the
+    whole user base before a committee."""
+    query = " ".join(query.split())
+    if len(query) < SEARCH_MIN_LENGTH:
+        return []
+    covered = with_covered_organisations({session.committee.organisation_id})
+    in_territory = Membership.objects.filter(
+        organisation_id__in=covered, is_active=True, organisation__is_active=True
+    ).values("user_id")
+    matching = Q(pk__in=in_territory) & (Q(full_name__icontains=query) | Q(email__icontains=query))
+    exact = Q(email__iexact=query)
+    return list(
+        User.objects.filter(matching | exact, is_active=True).order_by("full_name", "pk")[
+            :CANDIDATES_SHOWN
+        ]
+    )
+
+
+def _refusal_for_session(session: Session) -> str | None:
+    if session.status == S.CANCELLED:
+        return _("La séance est annulée : on n'y invite plus personne.")
+    if session.status == S.MINUTES_VALIDATED:
+        return _("Le compte rendu de la séance est validé : on n'y invite plus personne.")
+    if session.status == S.HELD:
+        return _("La séance a eu lieu : on n'y invite plus personne.")
+    return None
+
+
+def _locked_for_guests(session: Session, by) -> Session:
+    session = Session.objects.select_for_update().select_related("committee").get(pk=session.pk)
+    if not can_manage_guests(by, session):
+        raise NotAllowed(
+            _("Seuls le président et le secrétaire du comité invitent des professionnels.")
+        )
+    return session
+
+
+def _clean_function(function: str) -> str:
+    function = " ".join((function or "").split())
+    if not function:
+        raise InvalidInput(_("Indiquez la fonction du professionnel dans le parcours."))
+    if len(function) > 100:
+        raise InvalidInput(_("La fonction tient en 100 caractères au plus."))
+    if identifiers_in_comment(function):
+        raise InvalidInput(
+            _("La fonction contient un identifiant (nom, date, numéro…) : indiquez une fonction.")
+        )
+    return function
+
+
+@transaction.atomic
+def guest_invite(*, session: Session, case, user: User, function: str, by) -> SessionGuest:
+    """Invite `user` to the review of `case` in `session` (told in-app and by e-mail: case
+    code, date and place only). Refused, with nothing written, when the case is not on this
+    agenda, the session is held, cancelled or minuted, the account is inactive, the person
+    already sits on the committee or is already invited for this case."""
+    session = _locked_for_guests(session, by)
+    if refusal := _refusal_for_session(session):
+        raise TransitionConflict(refusal)
+    if not session.agenda.filter(case_id=case.pk).exists():
+        raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
+    if case.status not in COMMITTEE_STAGES:
+        raise TransitionConflict(_("Ce cas n'est plus entre les mains du comité."))
+    user = User.objects.get(pk=user.pk)
+    if not user.is_active:
+        raise NotAllowed(
+            _("Ce compte est désactivé : demandez à l'administrateur de le réactiver.")
+        )
+    if session.committee.members.filter(user_id=user.pk, is_active=True).exists():
+        raise NotAllowed(
+            _("Ce professionnel est déjà membre du comité : il n'a pas besoin d'invitation.")
+        )
+    function = _clean_function(function)
+    existing = (
+        SessionGuest.objects.select_for_update()
+        .filter(session=session, case_id=case.pk, user=user)
+        .first()
+    )
+    now = timezone.now()
+    if existing is not None and existing.revoked_at is None:
+        raise TransitionConflict(_("Ce professionnel est déjà invité pour ce cas."))
+    guest = existing or SessionGuest(session=session, case_id=case.pk, user=user)
+    # Invited again after a removal: a new invitation, whose charter is signed again.
+    guest.function = function
+    guest.invited_by = by
+    guest.invited_at = now
+    guest.revoked_at = None
+    guest.charter_accepted_at = None
+    guest.charter_version = ""
+    guest.presence = ""
+    try:
+        guest.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    guest.save()
+    guest.session = session
+    for hook in _invited_hooks:
+        hook(guest)
+    return guest
+
+
+@transaction.atomic
+def guest_revoke(*, guest: SessionGuest, by) -> SessionGuest:
+    """Remove an invitation: the guest loses access at once (the row stays, dated)."""
+    session = _locked_for_guests(guest.session, by)
+    guest = SessionGuest.objects.select_for_update().get(pk=guest.pk, session=session)
+    if guest.revoked_at is not None:
+        raise TransitionConflict(_("Cette invitation a déjà été retirée."))
+    if session.status in (S.MINUTES_VALIDATED, S.CANCELLED):
+        raise TransitionConflict(
+            _("La séance est « %(status)s » : l'invitation a déjà pris fin.")
+            % {"status": session.get_status_display()}
+        )
+    guest.revoked_at = timezone.now()
+    guest.save(update_fields=["revoked_at"])
+    return guest
+
+
+@transaction.atomic
+def guest_accept_charter(*, guest: SessionGuest, by) -> SessionGuest:
+    """The guest signs the committee's confidentiality charter for this invitation, before
+    anything of the case is shown to them (once; recorded and dated)."""
+    if by.pk != guest.user_id or guest_invitation(by, guest.session, guest.case) is None:
+        raise NotAllowed(_("Cette invitation n'est pas la vôtre ou a pris fin."))
+    guest = SessionGuest.objects.select_for_update().get(pk=guest.pk)
+    if guest.charter_accepted_at is None:
+        guest.charter_accepted_at = timezone.now()
+        guest.charter_version = CHARTER_VERSION
+        guest.save(update_fields=["charter_accepted_at", "charter_version"])
+    return guest
+
+
+@transaction.atomic
+def guest_presence_record(*, guest: SessionGuest, by, presence: str) -> SessionGuest:
+    """The secretary records whether a guest came (present or absent)."""
+    session = _locked_for_guests(guest.session, by)
+    if not attendance_is_open(session):
+        raise TransitionConflict(_("La séance est close : la présence ne change plus."))
+    guest = SessionGuest.objects.select_for_update().get(pk=guest.pk, session=session)
+    if guest.revoked_at is not None:
+        raise TransitionConflict(_("Cette invitation a été retirée."))
+    if presence not in SessionGuest.Presence.values:
+        raise InvalidInput(_("Présence inconnue : choisissez présent ou absent."))
+    guest.presence = presence
+    guest.save(update_fields=["presence"])
+    return guest
