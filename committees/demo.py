@@ -101,7 +101,6 @@ def _review(spec: dict, **fields) -> CaseReview:
         avoidability=spec["avoidability"],
         optimal_care=spec["optimal_care"],
         what_went_well=spec["what_went_well"],
-        parents_questions="Le décès aurait-il pu être évité ?",
         answers_to_parents="Entretien avec le pédiatre référent, compte rendu remis.",
         conclusion=spec["conclusion"],
         **fields,
