@@ -7,23 +7,34 @@ from django.db import migrations
 QUESTIONS_MAX_LENGTH = 4000
 
 
-def move_questions_to_the_case(apps, schema_editor):
-    CaseReview = apps.get_model("committees", "CaseReview")
-    ParentsContact = apps.get_model("cases", "ParentsContact")
+def questions_by_case(rows) -> dict[int, str]:
+    """(case id, questions) rows of reviews, oldest first -> each case's questions: distinct
+    texts joined by a blank line, bounded like the case's field."""
     by_case: dict[int, list[str]] = {}
-    for case_id, text in (
-        CaseReview.objects.exclude(parents_questions="")
-        .order_by("recorded_at", "pk")
-        .values_list("case_id", "parents_questions")
-    ):
+    for case_id, text in rows:
         texts = by_case.setdefault(case_id, [])
         if text.strip() and text.strip() not in texts:
             texts.append(text.strip())
-    for case_id, texts in by_case.items():
+    return {
+        case_id: "\n\n".join(texts)[:QUESTIONS_MAX_LENGTH]
+        for case_id, texts in by_case.items()
+        if texts
+    }
+
+
+def move_questions_to_the_case(apps, schema_editor):
+    CaseReview = apps.get_model("committees", "CaseReview")
+    ParentsContact = apps.get_model("cases", "ParentsContact")
+    rows = (
+        CaseReview.objects.exclude(parents_questions="")
+        .order_by("recorded_at", "pk")
+        .values_list("case_id", "parents_questions")
+    )
+    for case_id, questions in questions_by_case(rows).items():
         contact, _created = ParentsContact.objects.get_or_create(case_id=case_id)
         if contact.questions:
-            continue
-        contact.questions = "\n\n".join(texts)[:QUESTIONS_MAX_LENGTH]
+            continue  # the case's own record wins
+        contact.questions = questions
         # Questions were asked: the parents had been told of the review (when and by whom
         # was never recorded, and stays "non renseigné").
         contact.status = contact.status or "told"
