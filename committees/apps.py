@@ -11,12 +11,7 @@ class CommitteesConfig(AppConfig):
         from cases import committee_scope
         from rmm import workflow
 
-        from . import (  # noqa: F401  (home items, case panels)
-            conditions,
-            home,
-            parents_letter,
-            permissions,
-        )
+        from . import conditions, home, permissions  # noqa: F401  (home items, case panel)
         from .services import sessions
 
         committee_scope.register(permissions.CommitteeMembershipScope())

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import ParentsContactStatus
-from cases.panels import register_case_panel
 from cases.permissions import can_write_to_parents
 from cases.services.parents import identity_for_parents_letter, parents_contact_of
 
@@ -82,16 +81,10 @@ def parents_letter_pdf(*, case, review: CaseReview, by) -> bytes:
     return pdf.html_to_pdf(html)
 
 
-@register_case_panel
-def parents_letter_panel(case, user):
-    """On the case page, for the coordinators of the declaring organisation once the case is
-    reviewed: the committee's answers and the letter to download."""
-    if not can_write_to_parents(user, case):
+def letter_panel(case, user, reviews: list[CaseReview]) -> dict | None:
+    """On the case page (with the committee's reviews, read once), for the coordinators of
+    the declaring organisation once the case is reviewed: the committee's latest answers and
+    the letter to download."""
+    if not reviews or not can_write_to_parents(user, case):
         return None
-    review = latest_review(case)
-    if review is None:
-        return None
-    return "committees/partials/_parents_letter_panel.html", {
-        "review": review,
-        "contact": parents_contact_of(case),
-    }
+    return {"review": reviews[-1], "contact": parents_contact_of(case)}
