@@ -348,7 +348,7 @@ class ReviewForm(forms.ModelForm):
             "no_action_needed",
         ]
         widgets = {
-            field: forms.Textarea(attrs={"rows": 3})
+            field: forms.Textarea(attrs={"rows": 5 if field == "answers_to_parents" else 3})
             for field in ["what_went_well", "answers_to_parents", "conclusion"]
         }
 
