@@ -127,4 +127,8 @@ class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
 
     @admin.display(description=_("objet"))
     def purpose_label(self, obj):
-        return _("consultation") if obj.purpose == "view" else obj.purpose
+        labels = {
+            IdentityAccessLog.PURPOSE_VIEW: _("consultation"),
+            IdentityAccessLog.PURPOSE_PARENTS_LETTER: _("courrier aux parents"),
+        }
+        return labels.get(obj.purpose, obj.purpose)

@@ -52,7 +52,26 @@ def review_texts(case) -> list[tuple[str, str]]:
                 getattr(case, field.name) or "",
             )
         )
+    texts.append((parents_questions_where(), parents_questions(case)))
     return texts
+
+
+def parents_questions_where() -> str:
+    """Where the parents' questions are, in a refusal (translated when asked)."""
+    return _("les questions des parents")
+
+
+def parents_questions(case) -> str:
+    """The parents' questions recorded on the case (shown to the committee), or ""."""
+    from .models import ParentsContact
+
+    if case.pk is None:
+        return ""
+    try:
+        contact = case.parents_contact
+    except ParentsContact.DoesNotExist:
+        return ""
+    return contact.questions or ""
 
 
 def known_identity_values(case) -> list[str]:

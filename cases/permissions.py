@@ -167,6 +167,51 @@ def may_reopen(case, user) -> bool:
     return committee_scope.current().chairs(user, case)
 
 
+# --- The parents' pathway (DESIGN §5) ------------------------------------------------------
+# The coordinator records that the parents were told and their questions while documenting,
+# and still while the case waits for its session (questions can come late); once reviewed, the
+# coordinator prints the letter that answers them, with the identity from the vault.
+PARENTS_CONTACT_EDITABLE = (S.DOCUMENTING, S.READY, S.SCHEDULED)
+PARENTS_LETTER_STAGES = (S.REVIEWED, S.ACTION_FOLLOW_UP, S.CLOSED)
+
+
+def coordinates_case(user, case) -> bool:
+    """A coordinator of the declaring organisation (the coordinator side of a case)."""
+    return _coordinates(user, case)
+
+
+@rules.predicate
+def can_record_parents_contact(user, case) -> bool:
+    """Parents told of the review, by which function, when, and their questions: the
+    coordinator of the declaring organisation, from documentation until the session."""
+    return case.status in PARENTS_CONTACT_EDITABLE and _coordinates(user, case)
+
+
+def cases_parents_contact_editable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        status__in=PARENTS_CONTACT_EDITABLE,
+        organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+    )
+
+
+@rules.predicate
+def can_write_to_parents(user, case) -> bool:
+    """The letter to the parents (identity inserted at print time): only the coordinators of
+    the declaring organisation (not the declarant), once the committee has reviewed the case."""
+    return case.status in PARENTS_LETTER_STAGES and _coordinates(user, case)
+
+
+def cases_parents_letter_printable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        status__in=PARENTS_LETTER_STAGES,
+        organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+    )
+
+
 def cases_documentable_by(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _cases().none()
@@ -181,6 +226,8 @@ rules.add_rule("cases.view_identity", can_view_identity)
 rules.add_rule("cases.edit_case", can_edit_case)
 rules.add_rule("cases.document_case", can_document_case)
 rules.add_rule("cases.delete_draft", can_delete_draft)
+rules.add_rule("cases.record_parents_contact", can_record_parents_contact)
+rules.add_rule("cases.write_to_parents", can_write_to_parents)
 
 PAIRED_SCOPES = {
     "cases.view_case": cases_visible_to,
@@ -188,6 +235,8 @@ PAIRED_SCOPES = {
     "cases.edit_case": cases_editable_by,
     "cases.document_case": cases_documentable_by,
     "cases.delete_draft": drafts_deletable_by,
+    "cases.record_parents_contact": cases_parents_contact_editable_by,
+    "cases.write_to_parents": cases_parents_letter_printable_by,
 }
 
 

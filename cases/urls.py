@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import parents_views, views
 
 app_name = "cases"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/chronologie/", views.ChronologyView.as_view(), name="chronology"),
     path("<int:pk>/chronologie/<int:event_pk>/", views.ChronologyView.as_view(), name="care_event"),
     path("<int:pk>/anonymisation/", views.AnonymisationView.as_view(), name="anonymisation"),
+    path("<int:pk>/parents/", parents_views.ParentsContactView.as_view(), name="parents"),
     path("<int:pk>/transition/<slug:name>/", views.CaseTransitionView.as_view(), name="transition"),
 ]

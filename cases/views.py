@@ -43,12 +43,15 @@ from .permissions import (
 )
 from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
+from .services import parents as parents_services
 from .services.transitions import case_transition, transitions_for
 from .status import CaseStatus
 
 
 def visible_case(user, pk) -> Case:
-    case = get_object_or_404(cases_visible_to(user).select_related("organisation"), pk=pk)
+    case = get_object_or_404(
+        cases_visible_to(user).select_related("organisation", "parents_contact"), pk=pk
+    )
     if not can_view_case(user, case):  # belt and braces: the queryset already said yes
         raise Http404
     return case
@@ -520,6 +523,7 @@ class CaseDetailView(LoginRequiredMixin, View):
                 "can_edit": can_edit_case(request.user, case),
                 "can_document": can_document_case(request.user, case),
                 "can_view_identity": can_view_identity(request.user, case),
+                "parents": parents_services.parents_panel(case=case, user=request.user),
                 "panels": case_panels(case=case, user=request.user),
             },
         )

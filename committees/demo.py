@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import NETWORK
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
 from accounts.services import membership_bootstrap
-from cases.models import Case
+from cases.models import Case, ParentsContactFunction, ParentsContactStatus
+from cases.services.parents import parents_contact_of, parents_contact_save
 
 from .models import (
     AlarmItem,
@@ -38,6 +39,14 @@ MEMBERS = [
 ]
 
 
+# The parents of the first reviewed case were told of the review by the midwife before the
+# session, and asked two questions; the committee answers them ("answers" below).
+PARENTS_QUESTIONS = (
+    "Notre enfant aurait-il survécu si la césarienne avait été faite plus tôt ?\n"
+    "Pourquoi a-t-il fallu attendre l'obstétricien de garde ?"
+)
+
+
 # The reviews of the held session, in the order of the demo's reviewed cases (cases/demo.py:
 # the intrapartum anoxia at term, the extremely preterm birth without antenatal care, the
 # late-onset infection). Each group fits the death (ICD-PM neonatal groups, N1-N11).
@@ -51,6 +60,14 @@ REVIEWS = [
         "délai ; accompagnement des parents lors de la limitation des thérapeutiques.",
         "conclusion": "Délai décision-naissance de 25 minutes pour une procidence du cordon : "
         "revoir l'organisation de la césarienne en urgence (code rouge).",
+        # The parents' two questions (PARENTS_QUESTIONS), answered in session: the letter to
+        # the parents is drafted from these answers.
+        "answers": "Une naissance plus rapide aurait pu changer l'issue, sans que le comité "
+        "puisse l'affirmer : la procidence du cordon est une urgence rare et grave, et la "
+        "césarienne a eu lieu 25 minutes après la décision.\n"
+        "L'obstétricien de garde a été appelé trop tard, car l'alerte passait par plusieurs "
+        "personnes. Le comité a décidé de revoir l'organisation de la césarienne en urgence "
+        "(code rouge) pour que l'appel parte directement de la salle de naissance.",
         "optimal_care": False,
         "delays": ["D3"],
         "pathway_breaks": ["P05"],
@@ -104,8 +121,9 @@ def _review(spec: dict, **fields) -> CaseReview:
         avoidability=spec["avoidability"],
         optimal_care=spec["optimal_care"],
         what_went_well=spec["what_went_well"],
-        parents_questions="Le décès aurait-il pu être évité ?",
-        answers_to_parents="Entretien avec le pédiatre référent, compte rendu remis.",
+        answers_to_parents=spec.get(
+            "answers", "Entretien avec le pédiatre référent, compte rendu remis."
+        ),
         conclusion=spec["conclusion"],
         **fields,
     )
@@ -162,6 +180,8 @@ def load() -> dict[str, int]:
                 by=secretary,
             )
     reviewed = ready[2:5]
+    if reviewed:
+        _parents_told_by_the_midwife(reviewed[0], told_on=now.date() - timedelta(days=30))
     for case in reviewed:
         sessions.agenda_add(session=held, case=case, by=secretary, presenter=secretary)
     sessions.session_transition(
@@ -194,3 +214,24 @@ def load() -> dict[str, int]:
     reviews.minutes_validate(session=held, by=chair, version=1)
     # The actions demo (actions/demo.py) takes two of the reviewed cases further.
     return {"committees": 1, "sessions": 2}
+
+
+def _parents_told_by_the_midwife(case: Case, *, told_on) -> None:
+    """The coordinator records, before the session, that the midwife told the parents of the
+    review and the questions they asked (the real service: checked like the summary)."""
+    coordinator = User.objects.filter(
+        memberships__organisation=case.organisation,
+        memberships__role=Role.COORDINATOR,
+        memberships__is_active=True,
+    ).first()
+    if coordinator is None:
+        return
+    parents_contact_save(
+        case=case,
+        by=coordinator,
+        status=ParentsContactStatus.TOLD,
+        told_on=told_on,
+        told_by_function=ParentsContactFunction.MIDWIFE,
+        questions=PARENTS_QUESTIONS,
+        expected_version=parents_contact_of(case).version,
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.anonymisation import find_identifiers
+from cases.conditions import parents_questions
 from cases.fields import NormalisedCharField, max_comment_length
 from rmm.forms import RowChoiceField, strict_id
 from rmm.validators import validate_plausible_date
@@ -296,6 +297,11 @@ REQUIRED_MESSAGES = {
 }
 
 
+PARENTS_ANSWERS_REQUIRED = _(
+    "Les parents ont posé des questions : notez les réponses que le comité y apporte."
+)
+
+
 WIDGET_CLASSES = {
     "Select": "form-select",
     "Textarea": "form-control",
@@ -337,14 +343,13 @@ class ReviewForm(forms.ModelForm):
             "delays",
             "pathway_breaks",
             "what_went_well",
-            "parents_questions",
             "answers_to_parents",
             "conclusion",
             "no_action_needed",
         ]
         widgets = {
-            field: forms.Textarea(attrs={"rows": 3})
-            for field in ["what_went_well", "parents_questions", "answers_to_parents", "conclusion"]
+            field: forms.Textarea(attrs={"rows": 5 if field == "answers_to_parents" else 3})
+            for field in ["what_went_well", "answers_to_parents", "conclusion"]
         }
 
     def __init__(self, *args, case, **kwargs):
@@ -367,6 +372,17 @@ class ReviewForm(forms.ModelForm):
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
+        # The parents' questions, gathered beforehand on the case, are answered in session.
+        self.parents_questions = parents_questions(case)
+        answers = self.fields["answers_to_parents"]
+        answers.help_text = _(
+            "En langage simple, une réponse par question : elles servent au courrier que le "
+            "référent complète et envoie aux parents. Le compte rendu dit seulement que les "
+            "questions ont reçu une réponse, jamais leur contenu."
+        )
+        if self.parents_questions:
+            answers.required = True
+            answers.error_messages["required"] = PARENTS_ANSWERS_REQUIRED
         for name in self.Meta.fields:
             widget = self.fields[name].widget
             css = WIDGET_CLASSES.get(type(widget).__name__)

@@ -9,6 +9,7 @@ from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
 from cases.status import CaseStatus
 
+from . import parents_letter
 from .models import CaseReview, Committee, MinutesCaseExtract, Session, SessionStatus
 from .permissions import (
     PLANNERS,
@@ -143,6 +144,8 @@ def case_reviews_panel(case, user):
     return "committees/partials/_case_reviews.html", {
         "reviews": reviews,
         "decisions": validated_minutes_extracts(case),
+        # Issue 15: the letter to the parents, for the declaring organisation's coordinators.
+        "letter": parents_letter.letter_panel(case, user, reviews),
     }
 
 

@@ -17,6 +17,7 @@ from cases.status import CaseStatus
 from . import minutes_sections
 from .conditions import agenda_is_open, cases_awaiting_re_review
 from .models import AgendaItem, Attendance, CaseReview, CommitteeRole, Session, SessionGuest
+from .parents_letter import minutes_line as parents_minutes_line
 from .permissions import sessions_visible_to
 
 PRESENT, EXCUSED, ABSENT = (
@@ -246,7 +247,9 @@ def attendance_with_quorum(*, session: Session) -> tuple[list[tuple], int, bool]
 
 def reviews_of(*, session: Session) -> QuerySet[CaseReview]:
     return (
-        session.reviews.select_related("case", "icd_pm_group", "maternal_condition")
+        session.reviews.select_related(
+            "case", "case__parents_contact", "icd_pm_group", "maternal_condition"
+        )
         .prefetch_related("delays", "pathway_breaks", Prefetch("factors__item__category"))
         .order_by("case__code")
     )
@@ -266,6 +269,8 @@ def minutes_context(*, session: Session) -> dict:
     )
     for review in reviews:
         review.extra_sections = extras[review.case_id]
+        # Whether the parents' questions were answered: never their content nor the answers.
+        review.parents_line = parents_minutes_line(review)
     return {
         "session": session,
         "agenda": agenda_of(session=session),

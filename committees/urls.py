@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, guest_views, views
+from . import attendance_views, guest_views, parents_views, views
 
 app_name = "committees"
 
@@ -45,6 +45,11 @@ urlpatterns = [
         "<int:pk>/compte-rendu/v<int:version>/pdf/",
         views.MinutesPdfView.as_view(),
         name="minutes_pdf",
+    ),
+    path(
+        "cas/<int:case_pk>/courrier-parents.pdf",
+        parents_views.ParentsLetterPdfView.as_view(),
+        name="parents_letter",
     ),
     path("comites/<int:pk>/charte/", views.CharterView.as_view(), name="charter"),
     # Attendance sheet and participation certificates (committees/attendance_views.py).

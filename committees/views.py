@@ -16,6 +16,7 @@ from django.views import View
 from cases.clinical.summary import clinical_summary
 from cases.exceptions import CaseError
 from cases.models import Case
+from cases.services.parents import parents_contact_of
 from rmm import workflow
 from rmm.forms import strict_id
 
@@ -391,7 +392,8 @@ class ReviewView(SessionMixin, View):
 
     def get_case(self, case_pk) -> Case:
         item = get_object_or_404(
-            self.session.agenda.select_related("case__organisation"), case_id=case_pk
+            self.session.agenda.select_related("case__organisation", "case__parents_contact"),
+            case_id=case_pk,
         )
         # The agenda item alone is not enough: the case must still be in the committee's hands.
         if self.guest is not None:
@@ -424,6 +426,7 @@ class ReviewView(SessionMixin, View):
                 "case": case,
                 "form": form,
                 "facts": clinical_summary(case),
+                "parents": parents_contact_of(case),
                 "events": list(case.care_events.order_by("position", "pk")),
                 "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
                 "existing": existing,

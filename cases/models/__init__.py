@@ -5,6 +5,7 @@ from .audit import CaseTransition, IdentityAccessLog
 from .case import Case, CaseCodeCounter, CaseStatus
 from .chronology import CareEvent
 from .identity import IdentityVault
+from .parents import ParentsContact, ParentsContactFunction, ParentsContactStatus
 
 __all__ = [
     "CareEvent",
@@ -14,5 +15,8 @@ __all__ = [
     "CaseTransition",
     "IdentityAccessLog",
     "IdentityVault",
+    "ParentsContact",
+    "ParentsContactFunction",
+    "ParentsContactStatus",
     "RejectedFinding",
 ]

@@ -108,7 +108,11 @@ class CaseTransition(TransitionRecord):
 
 
 class IdentityAccessLog(AppendOnlyModel):
-    """Each time someone displayed a case's identity vault."""
+    """Each time someone displayed a case's identity vault (`purpose`: "view" on the identity
+    page, "parents_letter" when a coordinator printed the letter to the parents)."""
+
+    PURPOSE_VIEW = "view"
+    PURPOSE_PARENTS_LETTER = "parents_letter"
 
     case = models.ForeignKey(
         "cases.Case",

@@ -130,9 +130,9 @@ class CaseReview(models.Model):
         blank=True,
         validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)],
     )
-    parents_questions = ReviewTextField(
-        _("questions des parents"), blank=True, validators=[MaxTextLength(REVIEW_TEXT_MAX_LENGTH)]
-    )
+    # The parents' questions are gathered beforehand on the case (cases.ParentsContact, issue
+    # 15); the committee's answers, decided in session, stay here. They feed the letter to the
+    # parents and never reach the minutes, which only say whether the questions were answered.
     answers_to_parents = ReviewTextField(
         _("réponses apportées aux parents"),
         blank=True,

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.conditions import places_with_identifiers
+from cases.conditions import parents_questions, places_with_identifiers
 from cases.exceptions import NotAllowed, TransitionConflict, TransitionRefused
 from cases.fields import max_comment_length, too_long
 from cases.models import Case
@@ -39,7 +39,7 @@ def review_texts(review: CaseReview, factors) -> list[tuple[str, str]]:
     """(where, text) for every free text of a review: all of it goes into the minutes."""
     texts = [
         (str(CaseReview._meta.get_field(name).verbose_name), getattr(review, name))
-        for name in ("what_went_well", "parents_questions", "answers_to_parents", "conclusion")
+        for name in ("what_went_well", "answers_to_parents", "conclusion")
     ]
     texts += [
         (_("le commentaire du facteur %(code)s") % {"code": item.code}, comment)
@@ -56,6 +56,10 @@ def refuse_unless_complete_and_anonymous(review: CaseReview, case, factors) -> N
     timing_error = icd_pm_timing_error(review, case)
     if timing_error:
         reasons.append(timing_error)
+    if parents_questions(case) and not (review.answers_to_parents or "").strip():
+        reasons.append(
+            _("les parents ont posé des questions : notez les réponses que le comité y apporte")
+        )
     # The review's own texts are bounded by full_clean; the factors' comments are bulk-created.
     for _item, comment, _barrier in factors:
         length_problem = too_long(comment, max_comment_length.limit, max_comment_length.message)

@@ -118,7 +118,6 @@ def create_reviews(world, plans, cases, *, rng) -> dict:
                 avoidability=_pick(rng, AVOIDABILITY),
                 optimal_care=grade in "AB",
                 what_went_well="Accompagnement du deuil par l'équipe.",
-                parents_questions="Le décès aurait-il pu être évité ?",
                 answers_to_parents="Entretien avec le pédiatre référent.",
                 conclusion=rng.choice(CONCLUSIONS),
                 no_action_needed=plan.no_action,

@@ -127,3 +127,21 @@ def test_a_demo_review_screen_shows_no_gap_in_the_core_facts(demo, client):
     page = client.get(reverse("committees:review", args=[review.session.pk, review.case.pk]))
     assert page.status_code == 200
     assert "Non renseigné" not in page.content.decode()
+
+
+def test_the_demo_has_a_parents_letter_to_print(demo, client):
+    """Issue 15: a reviewed case whose parents the midwife told before the session, with two
+    questions the committee answered; its coordinator prints the letter."""
+    from cases.models import ParentsContact
+    from cases.permissions import cases_parents_letter_printable_by
+
+    contact = ParentsContact.objects.select_related("case").get(questions__contains="?")
+    assert (contact.status, contact.told_by_function) == ("told", "midwife")
+    assert len(contact.questions.splitlines()) == 2
+    review = contact.case.reviews.get()
+    assert review.answers_to_parents.count("\n") == 1
+    coordinator = User.objects.get(email="referent@rmm-demo.fr")
+    assert cases_parents_letter_printable_by(coordinator).filter(pk=contact.case_id).exists()
+    client.force_login(coordinator)
+    letter = client.get(reverse("committees:parents_letter", args=[contact.case_id]))
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"

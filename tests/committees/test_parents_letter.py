@@ -1,0 +1,231 @@
+"""The parents' pathway on the committee's side (issue 15): the questions gathered beforehand
+are shown beside the answers on the review screen; the minutes say only whether they were
+answered; once reviewed, only the coordinators of the declaring organisation print the letter
+to the parents, with the identity from the vault inserted at print time and each print in the
+identity access log. Canaries: the vault's values reach the letter, and nothing else."""
+
+import importlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import Role
+from cases.exceptions import TransitionRefused
+from cases.models import Case, IdentityAccessLog, ParentsContact
+from cases.services.parents import parents_contact_save
+from committees.forms import ReviewForm
+from committees.models import CaseReview
+from committees.services import reviews, sessions
+from tests.committees.conftest import all_present, full_review
+from tests.factories import CANARY_IDENTITY, MaternityFactory, canary_fragments, member
+
+pytestmark = pytest.mark.django_db
+
+QUESTIONS = "Le transfert aurait-il pu être plus rapide ?\nPourquoi la sonde a-t-elle été posée ?"
+ANSWERS = "Le transfert a pris quarante minutes, un délai habituel.\nLa sonde aidait à respirer."
+TOLD_DAYS_AGO = 11
+
+
+def told(case, coordinator, *, status="told", questions=QUESTIONS):
+    return parents_contact_save(
+        case=case,
+        by=coordinator,
+        status=status,
+        told_on=timezone.localdate() - timedelta(days=TOLD_DAYS_AGO),
+        told_by_function="midwife" if status in ("told", "declined") else "",
+        questions=questions if status == "told" else "",
+        expected_version=0,
+    )
+
+
+def told_on_text() -> str:
+    return (timezone.localdate() - timedelta(days=TOLD_DAYS_AGO)).strftime("%d/%m/%Y")
+
+
+@pytest.fixture
+def on_agenda(session, ready_case, secretary, coordinator, chair, committee_member):
+    told(ready_case, coordinator)
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    all_present(session, secretary)
+    return session, Case.objects.get(pk=ready_case.pk)
+
+
+@pytest.fixture
+def reviewed(on_agenda, chair, secretary):
+    session, case = on_agenda
+    reviews.review_record(
+        session=session, case=case, by=chair, review=full_review(answers_to_parents=ANSWERS)
+    )
+    sessions.session_transition(
+        session=session, name="hold", by=secretary, expected_status="agenda_sent"
+    )
+    reviews.minutes_draft(session=session, by=secretary)
+    return session, Case.objects.get(pk=case.pk)
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def assert_no_identity(where: str, text: str) -> None:
+    leaks = [fragment for fragment in canary_fragments() if fragment in text]
+    assert leaks == [], f"{where} leaks {leaks}"
+
+
+# --- Review screen ----------------------------------------------------------------------------
+def test_the_review_screen_shows_the_questions_beside_the_answers(
+    client, on_agenda, secretary, committee_member
+):
+    session, case = on_agenda
+    url = reverse("committees:review", args=[session.pk, case.pk])
+    client.force_login(secretary)
+    page = client.get(url).content.decode()
+    form_part = page[page.index('id="review-form"') :]
+    assert 'id="parents-answers"' in form_part and "id_answers_to_parents" in form_part
+    assert "Le transfert aurait-il pu être plus rapide ?" in form_part
+    assert "par : sage-femme" in page and told_on_text() not in page
+    client.force_login(committee_member)
+    page = client.get(url).content.decode()
+    assert "Pourquoi la sonde" in page and 'id="review-form"' not in page
+    assert told_on_text() not in page
+
+
+def test_questions_asked_need_the_committees_answers(on_agenda, chair):
+    session, case = on_agenda
+    assert ReviewForm(case=case).fields["answers_to_parents"].required
+    with pytest.raises(TransitionRefused, match="Les parents ont posé des questions"):
+        reviews.review_record(session=session, case=case, by=chair, review=full_review())
+    assert not CaseReview.objects.exists()
+    reviews.review_record(
+        session=session, case=case, by=chair, review=full_review(answers_to_parents=ANSWERS)
+    )
+    assert Case.objects.get(pk=case.pk).status == "reviewed"
+
+
+# --- Minutes ----------------------------------------------------------------------------------
+def test_minutes_say_the_questions_were_answered_never_what_they_were(reviewed, client, chair):
+    session, case = reviewed
+    minutes = session.minutes.get()
+    extract = minutes.case_extracts.get(case=case).body_html
+    for text in (minutes.body_html, extract):
+        assert "Questions des parents : oui, réponses apportées" in text
+        for line in (*QUESTIONS.splitlines(), *ANSWERS.splitlines()):
+            assert line not in text
+    client.force_login(chair)
+    pdf = pdf_text(client.get(reverse("committees:minutes_pdf", args=[session.pk, 1])).content)
+    assert "réponses apportées" in pdf and "sonde" not in pdf and "quarante" not in pdf
+    assert_no_identity("minutes PDF", pdf)
+
+
+@pytest.mark.parametrize(
+    ("status", "questions", "line"),
+    [
+        ("told", "", "Questions des parents : pas de questions"),
+        ("unreachable", "", "Questions des parents : parents non joints"),
+    ],
+)
+def test_minutes_say_when_there_was_no_question_or_no_parent_reached(
+    session, ready_case, secretary, chair, committee_member, coordinator, status, questions, line
+):
+    told(ready_case, coordinator, status=status, questions=questions)
+    sessions.agenda_add(session=session, case=ready_case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    all_present(session, secretary)
+    reviews.review_record(session=session, case=ready_case, by=chair, review=full_review())
+    sessions.session_transition(
+        session=session, name="hold", by=secretary, expected_status="agenda_sent"
+    )
+    assert line in reviews.minutes_draft(session=session, by=secretary).body_html
+
+
+# --- The letter -------------------------------------------------------------------------------
+def test_the_coordinator_prints_the_letter_with_the_identity_and_each_print_is_logged(
+    reviewed, client, coordinator
+):
+    _session, case = reviewed
+    client.force_login(coordinator)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    url = reverse("committees:parents_letter", args=[case.pk])
+    assert url in detail and "quarante minutes" in detail
+    assert_no_identity("case page", detail)
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    # The canaries are there: the letter is the one place the issue allows them.
+    for value in ("Philomene", "Zanzibarova", "Canaris", "Créteil", "Anastabelle"):
+        assert value in text, value
+    assert "Pourquoi la sonde" in text and "quarante minutes" in text
+    assert "[à compléter" in text and "sage-femme" in text
+    for value in ("285037512345698", "IPP778899001", "NDA554433221", "06 71 72 73 74"):
+        assert value not in text  # only names and postal address are inserted
+    logs = IdentityAccessLog.objects.filter(case=case)
+    assert list(logs.values_list("user_id", "purpose")) == [(coordinator.pk, "parents_letter")]
+    client.get(url)
+    assert logs.count() == 2
+    assert not ParentsContact.objects.filter(questions__contains="Zanzibarova").exists()
+
+
+def test_nobody_else_prints_the_letter(
+    reviewed, client, every_role, coordinator, other_maternity, network
+):
+    _session, case = reviewed
+    url = reverse("committees:parents_letter", args=[case.pk])
+    sibling = MaternityFactory(name="Maternité Est", parent=network)
+    others = {
+        **{role: user for role, user in every_role.items() if role != Role.COORDINATOR},
+        "coordinator of another maternity of the network": member(Role.COORDINATOR, sibling),
+        "coordinator of another network": member(Role.COORDINATOR, other_maternity),
+    }
+    for who, user in others.items():
+        client.force_login(user)
+        assert client.get(url).status_code == 404, who
+        page = client.get(reverse("cases:detail", args=[case.pk]))
+        assert url not in page.content.decode(), who
+        if page.status_code == 200:
+            assert_no_identity(f"case page for {who}", page.content.decode())
+    assert not IdentityAccessLog.objects.exists()
+
+
+def test_no_letter_before_the_review(on_agenda, client, coordinator):
+    _session, case = on_agenda
+    client.force_login(coordinator)
+    assert client.get(reverse("committees:parents_letter", args=[case.pk])).status_code == 404
+    assert not IdentityAccessLog.objects.exists()
+
+
+def test_committee_pages_carry_no_identity_with_the_parents_pathway(
+    reviewed, client, chair, secretary, committee_member
+):
+    session, case = reviewed
+    urls = [
+        reverse("committees:review", args=[session.pk, case.pk]),
+        reverse("committees:minutes", args=[session.pk]),
+        reverse("committees:minutes_print", args=[session.pk, 1]),
+        reverse("cases:detail", args=[case.pk]),
+    ]
+    for user in (chair, secretary, committee_member):
+        client.force_login(user)
+        for url in urls:
+            page = client.get(url).content.decode()
+            assert_no_identity(f"{url} for {user.email}", page)
+            assert told_on_text() not in page, url
+    assert CANARY_IDENTITY["mother_last_name"] == "Zanzibarova"  # the canary really is planted
+
+
+# --- Migration --------------------------------------------------------------------------------
+def test_questions_typed_in_reviews_move_to_their_case_joined_once_each():
+    migration = importlib.import_module("committees.migrations.0014_parents_answers")
+    rows = [(1, "Pourquoi ?"), (2, "  "), (1, "Pourquoi ?"), (1, "Et ensuite ?"), (3, "x" * 5000)]
+    moved = migration.questions_by_case(rows)
+    assert moved[1] == "Pourquoi ?\n\nEt ensuite ?"
+    assert 2 not in moved and len(moved[3]) == 4000
