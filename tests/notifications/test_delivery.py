@@ -138,11 +138,20 @@ def test_the_sweep_task_queues_every_sendable_e_mail_in_batches(
 def test_queueing_never_fails_when_the_broker_is_down(settings):
     from rmm.celery import app
 
+    def fresh_connections():
+        # An earlier test that queued a task left a producer connected to the real broker:
+        # without this, the task would go through it whatever the URL says.
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
     broker = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    fresh_connections()
     try:
         started = timezone.now()
         assert tasks.queue(tasks.deliver_task, [1]) == 0
         assert timezone.now() - started < timedelta(seconds=10)
     finally:
         app.conf.broker_url = broker
+        fresh_connections()
