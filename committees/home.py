@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
+from cases.permissions import can_view_case_outcome
 from cases.status import CaseStatus
 
 from .models import CaseReview, Committee, MinutesCaseExtract, Session, SessionStatus
@@ -94,6 +95,8 @@ def committee_items(user):
 
 @register_case_panel
 def case_reviews_panel(case, user):
+    if not can_view_case_outcome(user, case):
+        return None  # a contributing organisation reads the outcome once the case is reviewed
     reviews = list(
         CaseReview.objects.filter(case=case)
         .select_related("session", "icd_pm_group", "maternal_condition")

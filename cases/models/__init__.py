@@ -4,12 +4,14 @@ from .anonymisation import RejectedFinding
 from .audit import CaseTransition, IdentityAccessLog
 from .case import Case, CaseCodeCounter, CaseStatus
 from .chronology import CareEvent
+from .contribution import CaseContribution
 from .identity import IdentityVault
 
 __all__ = [
     "CareEvent",
     "Case",
     "CaseCodeCounter",
+    "CaseContribution",
     "CaseStatus",
     "CaseTransition",
     "IdentityAccessLog",
