@@ -116,3 +116,21 @@ def test_a_demo_review_screen_shows_no_gap_in_the_core_facts(demo, client):
     page = client.get(reverse("committees:review", args=[review.session.pk, review.case.pk]))
     assert page.status_code == 200
     assert "Non renseigné" not in page.content.decode()
+
+
+def test_demo_transferred_baby_has_its_birth_maternity_in_the_chronology(demo, client):
+    """Issue 15: the level 3 maternity declares a baby born in the level 1 maternity, which is
+    named on the case and wrote one chronology event; its coordinator sees the case."""
+    from accounts.demo import MATERNITY_LIME
+
+    case = Case.objects.get(contributions__organisation__name=MATERNITY_LIME)
+    assert case.status == "documenting"
+    assert case.postnatal_transfer and case.maternity_level_at_birth == "1"
+    assert case.care_events.filter(organisation__name=MATERNITY_LIME).count() == 1
+    referent = User.objects.get(email="referent.tilleuls@rmm-demo.fr")
+    client.force_login(referent)
+    listed = [row.pk for row in client.get(reverse("cases:list")).context["page"].cases]
+    assert case.pk in listed
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f"Ajouté par {MATERNITY_LIME}" in page
+    assert client.get(reverse("cases:identity", args=[case.pk])).status_code == 404
