@@ -671,3 +671,41 @@ def test_contributor_case_list_runs_a_constant_number_of_queries(
 
     offered = dict(filter_organisations(user=User.objects.get(pk=contributor.pk)))
     assert "Maternité Nord" in " ".join(offered.values())
+
+
+# --- Admin and hooks ---------------------------------------------------------------------------
+def test_admin_lists_the_contributions_of_the_organisations_managed_read_only(
+    client, case_factory, coordinator, birth_maternity, administrator, other_administrator
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    url = reverse("admin:cases_casecontribution_changelist")
+    client.force_login(administrator)
+    response = client.get(url)
+    assert [row.pk for row in response.context["cl"].result_list] == [case.contributions.get().pk]
+    assert "Organisations du parcours" in text(response)
+    detail = reverse("admin:cases_casecontribution_change", args=[case.contributions.get().pk])
+    assert client.post(detail, {"pathway_role": "pmi"}).status_code == 403
+    assert case.contributions.get().pathway_role == "birth_maternity"
+    client.force_login(other_administrator)
+    assert list(client.get(url).context["cl"].result_list) == []
+
+
+def test_hooks_hear_of_an_addition_only_once_it_commits(
+    case_factory, coordinator, birth_maternity, django_capture_on_commit_callbacks
+):
+    from cases.services import contributions
+
+    heard = []
+    contributions.on_contribution_added(heard.append)
+    try:
+        case = case_factory(status="declared")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            contribution = contribution_add(
+                case=case, by=coordinator, organisation=birth_maternity, pathway_role="pmi"
+            )
+        assert heard == []
+        for callback in callbacks:
+            callback()
+        assert heard == [contribution.pk]
+    finally:
+        contributions._on_added.remove(heard.append)
