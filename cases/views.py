@@ -673,7 +673,29 @@ class ChronologyView(LoginRequiredMixin, View):
         if request.user.is_authenticated:
             self.case = visible_case(request.user, kwargs["pk"])
             if not can_add_care_event(request.user, self.case):
+                if request.method == "POST" and self.case.status != CaseStatus.DOCUMENTING:
+                    # A page opened before the case moved on (sent for review meanwhile).
+                    messages.error(
+                        request,
+                        _(
+                            "La chronologie n'est plus modifiable : le cas %(code)s est "
+                            "« %(status)s ». Rien n'a été enregistré."
+                        )
+                        % {"code": self.case.code, "status": self.case.get_status_display()},
+                    )
+                    return redirect("cases:detail", pk=self.case.pk)
                 raise Http404
+            event_pk = kwargs.get("event_pk")
+            if (
+                request.method == "POST"
+                and event_pk is not None
+                and not CareEvent.objects.filter(pk=event_pk, case=self.case).exists()
+            ):
+                messages.error(
+                    request,
+                    _("Cet événement a été supprimé entre-temps : rien n'a été enregistré."),
+                )
+                return redirect("cases:chronology", pk=self.case.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def event(self):

@@ -709,3 +709,20 @@ def test_hooks_hear_of_an_addition_only_once_it_commits(
         assert heard == [contribution.pk]
     finally:
         contributions._on_added.remove(heard.append)
+
+
+def test_a_stale_chronology_page_gets_a_french_message(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    client.force_login(contributor)
+    client.post(reverse("cases:chronology", args=[case.pk]), event_post())
+    event = case.care_events.get()
+    event_url = reverse("cases:care_event", args=[case.pk, event.pk])
+    CareEvent.objects.filter(pk=event.pk).delete()  # deleted meanwhile from the other side
+    response = client.post(event_url, event_post(), follow=True)
+    assert "supprimé entre-temps" in messages_of(response)
+    Case.objects.filter(pk=case.pk).update(status="ready")  # sent for review meanwhile
+    response = client.post(reverse("cases:chronology", args=[case.pk]), event_post(), follow=True)
+    assert "La chronologie n'est plus modifiable" in messages_of(response)
+    assert response.status_code == 200 and not case.care_events.exists()
