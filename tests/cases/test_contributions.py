@@ -602,6 +602,18 @@ def test_contribution_predicates_agree_with_their_querysets(case_factory, roles,
             for event in events:
                 assert predicate(fresh, event) == (event.pk in changeable), user.email
     assert checked > 500
+    # Who may correct or delete which event, role by role.
+    named = Case.objects.get(status="documenting", contributions__isnull=False)
+    theirs = CareEvent.objects.get(organisation=birth_maternity, case=named)
+    ours = CareEvent.objects.get(organisation=None, case=named)
+    fresh = {name: User.objects.get(pk=user.pk) for name, user in roles.items()}
+    assert {n for n, u in fresh.items() if permissions.can_change_care_event(u, theirs)} == {
+        "coordinator",
+        "contributor",
+    }
+    assert {n for n, u in fresh.items() if permissions.can_change_care_event(u, ours)} == {
+        "coordinator"
+    }
     contributor = User.objects.get(pk=roles["contributor"].pk)
     assert {c.pk for c in permissions.cases_visible_to(contributor)} == {
         c.pk for c in cases if c.status != "draft" and c.contributions.exists()
