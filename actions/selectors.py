@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scope import organisation_ids_with_role
 from cases.models import Case
-from cases.permissions import can_view_case_outcome, case_outcomes_visible_to, cases_visible_to
+from cases.permissions import case_outcomes_visible_to, cases_visible_to
 from committees.permissions import PLANNERS, committee_ids
 
 from .models import (
@@ -155,9 +155,8 @@ class CaseActionRow:
 
 def case_actions_panel(case, user):
     """The case page's "Actions correctives" panel: every action answering the case (whoever may
-    read the case's review outcome may open them), by function, never by name; one query."""
-    if not can_view_case_outcome(user, case):
-        return None  # a contributing organisation, before the review
+    read the case's review outcome may open them: registered as an outcome panel), by function,
+    never by name; one query."""
     barriers, natures = dict(Barrier.choices), dict(Nature.choices)
     statuses = dict(ActionStatus.choices)
     today = timezone.localdate()

@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 
 from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
-from cases.permissions import can_view_case_outcome
 from cases.status import CaseStatus
 
 from .models import CaseReview, Committee, MinutesCaseExtract, Session, SessionStatus
@@ -93,10 +92,9 @@ def committee_items(user):
     return items
 
 
-@register_case_panel
 def case_reviews_panel(case, user):
-    if not can_view_case_outcome(user, case):
-        return None  # a contributing organisation reads the outcome once the case is reviewed
+    """The committee's reviews of the case (an outcome panel: a contributing organisation reads
+    it once the case is reviewed)."""
     reviews = list(
         CaseReview.objects.filter(case=case)
         .select_related("session", "icd_pm_group", "maternal_condition")
@@ -108,6 +106,9 @@ def case_reviews_panel(case, user):
         "reviews": reviews,
         "decisions": validated_minutes_extracts(case),
     }
+
+
+register_case_panel(case_reviews_panel, outcome=True)
 
 
 def validated_minutes_extracts(case) -> list[MinutesCaseExtract]:
