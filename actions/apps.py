@@ -24,7 +24,7 @@ class ActionsConfig(AppConfig):
 
         from cases.panels import register_case_panel
 
-        register_case_panel(selectors.case_actions_panel)
+        register_case_panel(selectors.case_actions_panel, outcome=True)
 
         from committees.minutes_sections import register_case_section, register_session_section
         from committees.review_panels import register_review_panel

@@ -4,14 +4,16 @@
 - its owner (the named person) and the coordinators and quality managers of the owning
   organisation record its progress;
 - the quality managers of the owning organisation verify its effectiveness;
-- everyone who may see one of its cases sees it (pseudonymised, as the case).
+- everyone who may see one of its cases sees it (pseudonymised, as the case), and the
+  coordinators and quality team of an organisation named as contributing on one of its cases
+  once that case is reviewed (read-only: following an action stays with its owners).
 """
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 from accounts.scope import organisation_ids_with_role
-from cases.permissions import cases_visible_to
+from cases.permissions import case_outcomes_visible_to
 from committees.permissions import PLANNERS, committee_ids
 
 from .models import CorrectiveAction
@@ -29,7 +31,7 @@ def actions_visible_to(user) -> QuerySet[CorrectiveAction]:
     if not _active(user):
         return CorrectiveAction.objects.none()
     return CorrectiveAction.objects.filter(
-        Q(cases__in=cases_visible_to(user))
+        Q(cases__in=case_outcomes_visible_to(user))
         | Q(owner_person_id=user.pk)
         | Q(owner_organisation_id__in=_followers_organisations(user))
     ).distinct()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scope import organisation_ids_with_role
 from cases.models import Case
-from cases.permissions import cases_visible_to
+from cases.permissions import case_outcomes_visible_to, cases_visible_to
 from committees.permissions import PLANNERS, committee_ids
 
 from .models import (
@@ -155,7 +155,8 @@ class CaseActionRow:
 
 def case_actions_panel(case, user):
     """The case page's "Actions correctives" panel: every action answering the case (whoever may
-    open the case may open them), by function, never by name; one query."""
+    read the case's review outcome may open them: registered as an outcome panel), by function,
+    never by name; one query."""
     barriers, natures = dict(Barrier.choices), dict(Nature.choices)
     statuses = dict(ActionStatus.choices)
     today = timezone.localdate()
@@ -393,7 +394,9 @@ def dashboard_visible_ids(*, user) -> QuerySet:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return CorrectiveAction.objects.none().values("pk")
     through = CorrectiveAction.cases.through
-    of_cases = through.objects.filter(case__in=cases_visible_to(user).order_by().values("pk"))
+    of_cases = through.objects.filter(
+        case__in=case_outcomes_visible_to(user).order_by().values("pk")
+    )
     ids = (
         of_cases.order_by()
         .values("correctiveaction_id")

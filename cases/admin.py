@@ -11,7 +11,7 @@ from rmm.admin import ScopedAdmin
 from rmm.estimated_count import EstimatedCountPaginator
 from rmm.workflow import transition_meta
 
-from .models import Case, CaseTransition, IdentityAccessLog
+from .models import Case, CaseContribution, CaseTransition, IdentityAccessLog
 from .status import CaseStatus
 
 
@@ -132,3 +132,19 @@ class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
             IdentityAccessLog.PURPOSE_PARENTS_LETTER: _("courrier aux parents"),
         }
         return labels.get(obj.purpose, obj.purpose)
+
+
+@admin.register(CaseContribution)
+class CaseContributionAdmin(ReadOnlyAuditAdmin):
+    """The organisations of the pathway named on cases, for the administrators of the declaring
+    organisations. Named and removed from the case page by its coordinators (the service
+    checks who, and refuses the declaring organisation, a duplicate or an inactive one)."""
+
+    change_title = _("Organisation du parcours d'un cas")
+    changelist_title = _("Organisations du parcours")
+    list_display = ["case", "organisation", "pathway_role", "role_label", "added_at"]
+    list_filter = ["pathway_role"]
+    search_fields = ["case__code", "organisation__name"]
+    list_select_related = ["case", "organisation"]
+    readonly_fields = ["case", "organisation", "pathway_role", "role_label", "added_by", "added_at"]
+    fields = readonly_fields

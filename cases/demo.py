@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from accounts.demo import MATERNITY_SOUTH
+from accounts.demo import MATERNITY_LIME, MATERNITY_SOUTH
 from accounts.models import Organisation, User
 
 from .anonymisation import scrub
 from .models import CareEvent, Case
 from .services.cases import care_event_save, case_create_draft, summary_save
+from .services.contributions import contribution_add
 from .services.transitions import case_transition
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -170,6 +171,53 @@ SCENARIOS = [
         "narrative": "Naissance à terme sans particularité, sortie de maternité à J3, mort "
         "inattendue du nourrisson au domicile à J12, autopsie réalisée.",
         "events": [],
+    },
+    # A transferred baby (issue 15): born in the level 1 maternity, transferred to the demo's
+    # level 3 maternity, which declares; the birth maternity is named on the case and its
+    # coordinator adds what happened before the transfer to the chronology.
+    {
+        "target": "documenting",
+        "mother": ("Petit", "Camille"),
+        "hours": 24 * 4 + 6,
+        "facts": {
+            **PRETERM_NICU,
+            "gestational_age_weeks": 33,
+            "gestational_age_days": 4,
+            "birth_weight_g": 1900,
+            "sex": "male",
+            "maternity_level_at_birth": "1",
+            "postnatal_transfer": True,
+            "postnatal_transfer_level": "3",
+            "postnatal_transfer_unit": "Réanimation néonatale de la maternité de niveau 3",
+            "postnatal_transfer_age_hours": 3,
+            "postnatal_transfer_mode": "medical",
+            "antenatal_corticosteroids": "none",
+            "resuscitation_intubation": False,
+            "apgar_1min": 5,
+            "apgar_5min": 8,
+        },
+        "narrative": "Accouchement inopiné à 33 SA + 4 j en maternité de niveau 1, sans "
+        "corticothérapie, transfert postnatal médicalisé à H3 en réanimation néonatale, "
+        "infection materno-foetale, décès à J4.",
+        "events": [
+            _after(0, 4, "nicu", "neonatologist", "Admission en réanimation néonatale, ventilée."),
+        ],
+        "contributor": (
+            MATERNITY_LIME,
+            "birth_maternity",
+            "referent.tilleuls@rmm-demo.fr",
+            [
+                _after(
+                    0,
+                    0,
+                    "maternity_1",
+                    "midwife",
+                    "Naissance inopinée en maternité de niveau 1, appel du SMUR pédiatrique, "
+                    "attente du transport pendant deux heures.",
+                    delay=True,
+                ),
+            ],
+        ),
     },
     {
         "target": "ready",
@@ -486,4 +534,22 @@ def load() -> dict[str, int]:
                 comment=comment,
                 expected_status=current,
             )
+        if "contributor" in scenario:
+            _contributed(Case.objects.get(pk=case.pk), coordinator, users, scenario)
     return {"cases": created}
+
+
+def _contributed(case: Case, coordinator: User, users: dict, scenario: dict) -> None:
+    """The organisation of the pathway named by the declaring coordinator, then the events
+    each side adds while the case is documented."""
+    organisation_name, role, email, events = scenario["contributor"]
+    contribution_add(
+        case=case,
+        by=coordinator,
+        organisation=Organisation.objects.get(name=organisation_name),
+        pathway_role=role,
+    )
+    for fields in scenario["events"]:
+        care_event_save(case=case, by=coordinator, event=CareEvent(**fields))
+    for fields in events:
+        care_event_save(case=case, by=users[email], event=CareEvent(**fields))

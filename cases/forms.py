@@ -10,13 +10,15 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from rmm.validators import validate_plausible_date
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, Outcome, age_at_death
 from .clinical.layout import LIVE_BIRTH_ONLY
 from .clinical.messages import clinical_error_messages
 from .fields import NormalisedCharField, max_comment_length, max_summary_length
-from .models import CareEvent, Case, IdentityVault
+from .models import CareEvent, Case, CaseContribution, IdentityVault
+from .models.contribution import ROLE_LABEL_MAX_LENGTH
 from .selectors import CaseFilters
 from .status import CaseStatus
 
@@ -485,3 +487,32 @@ class CaseFilterForm(forms.Form):
         if not self.is_bound:
             return []
         return [str(self.fields[name].label) for name in self.errors if name in self.fields]
+
+
+class ContributionForm(forms.Form):
+    """Name an organisation of the pathway. The list offers the active organisations other than
+    the declaring one; any organisation id is accepted here so that the service answers an
+    inactive, declaring or already named one with its own French message."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        error_messages={"invalid_choice": _("Cette organisation n'existe pas.")},
+    )
+    pathway_role = forms.ChoiceField(
+        label=_("Rôle dans le parcours"), choices=CaseContribution.PathwayRole.choices
+    )
+    role_label = NormalisedCharField(
+        label=_("Précision (obligatoire pour « Autre »)"),
+        required=False,
+        max_length=ROLE_LABEL_MAX_LENGTH,
+        help_text=_("Fonction ou service, jamais un nom."),
+    )
+
+    def __init__(self, *args, offered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The options drawn: (id, label) read once by the view, not one query per option.
+        self.fields["organisation"].widget.choices = [("", "---------"), *offered]
+        for name, field in self.fields.items():
+            css = "form-control" if name == "role_label" else "form-select"
+            field.widget.attrs["class"] = f"{css} form-control-sm"

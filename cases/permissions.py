@@ -5,13 +5,19 @@
 - quality manager: cases of their organisation once anonymised (ready for review and later);
 - committees: what `cases.committee_scope` says (the committees app registers the rules:
   membership, confidentiality charter, agendas), pseudonymised and never the vault;
-- administrator: structure only, no case.
+- administrator: structure only, no case;
+- coordinators of a contributing organisation (one the declaring coordinators named on the case,
+  `CaseContribution`): the pseudonymised case once declared, their own chronology events while
+  it is documented, its review outcome and actions once reviewed; never the vault, the
+  anonymisation screen, the clinical facts or a transition. The clinicians of a contributing
+  organisation get nothing; its quality team reads the case's review outcome and actions once
+  reviewed (they follow the quality plans), not the case page.
 Nothing here looks at Django's global permissions or at `is_superuser`.
 """
 
 import rules
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role
 from accounts.scope import organisation_ids_with_role
@@ -35,6 +41,53 @@ def _coordinates(user, case) -> bool:
     return case.organisation_id in organisation_ids_with_role(user, Role.COORDINATOR)
 
 
+def _contributions():
+    return apps.get_model("cases", "CaseContribution").objects
+
+
+# Contributing organisations see a case once declared (a draft is still its author's), and
+# its review outcome and actions once the committee has reviewed it.
+VISIBLE_TO_CONTRIBUTORS = tuple(s for s in S.values if s != S.DRAFT)
+OUTCOME_STAGES = (S.REVIEWED, S.ACTION_FOLLOW_UP, S.CLOSED)
+
+
+def contributing_organisation_ids(case) -> set[int]:
+    """The organisations named on the case, read once per case object (a page asks several
+    predicates about the same case)."""
+    cached = getattr(case, "_rmm_contributing_ids", None)
+    if cached is None:
+        cached = set(
+            _contributions().filter(case_id=case.pk).values_list("organisation_id", flat=True)
+        )
+        case._rmm_contributing_ids = cached
+    return cached
+
+
+def contributing_ids_of_user(user, case, *roles) -> set[int]:
+    """The organisations named on the case where the user holds one of `roles` (default: the
+    coordinator role)."""
+    held = organisation_ids_with_role(user, *(roles or (Role.COORDINATOR,)))
+    if not held or case.pk is None:
+        return set()
+    return held & contributing_organisation_ids(case)
+
+
+def _contributes(user, case, statuses=VISIBLE_TO_CONTRIBUTORS) -> bool:
+    return case.status in statuses and bool(contributing_ids_of_user(user, case))
+
+
+def _contributing_q(user, statuses, *roles) -> Q:
+    """Cases naming one of the user's organisations (where they hold `roles`) as contributing,
+    in `statuses`; an empty condition for a user with no such role (no subquery at all)."""
+    held = organisation_ids_with_role(user, *(roles or (Role.COORDINATOR,)))
+    if not held:
+        return Q(pk__in=[])
+    return Q(
+        status__in=statuses,
+        pk__in=_contributions().filter(organisation_id__in=held).values("case_id"),
+    )
+
+
 def _is_declarant(user, case) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
@@ -48,6 +101,12 @@ def _is_declarant(user, case) -> bool:
 @rules.predicate
 def can_view_case(user, case) -> bool:
     """Pseudonymised case page."""
+    if _sees_as_declaring_side(user, case):
+        return True
+    return _contributes(user, case)
+
+
+def _sees_as_declaring_side(user, case) -> bool:
     if _is_declarant(user, case) or _coordinates(user, case):
         return True
     if case.organisation_id in organisation_ids_with_role(user, Role.QUALITY_MANAGER) and (
@@ -60,6 +119,31 @@ def can_view_case(user, case) -> bool:
 def cases_visible_to(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _cases().none()
+    return _cases().filter(_declaring_side_q(user) | _contributing_q(user, VISIBLE_TO_CONTRIBUTORS))
+
+
+@rules.predicate
+def can_view_case_outcome(user, case) -> bool:
+    """The review outcome and the corrective actions of the case: whoever sees the case on the
+    declaring side or in the committee; the coordinators and quality team of a contributing
+    organisation once the case is reviewed (read-only)."""
+    if _sees_as_declaring_side(user, case):
+        return True
+    return case.status in OUTCOME_STAGES and bool(
+        contributing_ids_of_user(user, case, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    )
+
+
+def case_outcomes_visible_to(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        _declaring_side_q(user)
+        | _contributing_q(user, OUTCOME_STAGES, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    )
+
+
+def _declaring_side_q(user) -> Q:
     declarant_orgs = organisation_ids_with_role(user)
     condition = Q(declared_by_id=user.pk, organisation_id__in=declarant_orgs)
     condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
@@ -70,7 +154,7 @@ def cases_visible_to(user) -> QuerySet:
         status__in=committee_scope.COMMITTEE_STAGES,
     )
     condition |= committee_scope.current().reads_q(user)
-    return _cases().filter(condition)
+    return condition
 
 
 @rules.predicate
@@ -197,6 +281,61 @@ def cases_parents_contact_editable_by(user) -> QuerySet:
 
 
 @rules.predicate
+def can_add_care_event(user, case) -> bool:
+    """Add chronology events: the declaring coordinators and the coordinators of a
+    contributing organisation, while the case is documented."""
+    return case.status == S.DOCUMENTING and (
+        _coordinates(user, case) or bool(contributing_ids_of_user(user, case))
+    )
+
+
+def cases_where_events_addable_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return _cases().filter(
+        Q(
+            status=S.DOCUMENTING,
+            organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+        )
+        | _contributing_q(user, (S.DOCUMENTING,))
+    )
+
+
+def event_organisation_id(event, case) -> int:
+    """The organisation that wrote a chronology event (empty means the declaring one)."""
+    return event.organisation_id or case.organisation_id
+
+
+def can_change_care_event(user, event, case=None) -> bool:
+    """Correct or delete one event: the declaring coordinators any event (they answer for the
+    whole chronology), a contributing coordinator only their own organisation's; while the
+    case is documented."""
+    case = case if case is not None else event.case
+    if case.status != S.DOCUMENTING or event.case_id != case.pk:
+        return False
+    if _coordinates(user, case):
+        return True
+    return event_organisation_id(event, case) in contributing_ids_of_user(user, case)
+
+
+def care_events_changeable_by(user) -> QuerySet:
+    """`can_change_care_event` as a queryset of events."""
+    events = apps.get_model("cases", "CareEvent").objects
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return events.none()
+    coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
+    named = Exists(
+        _contributions().filter(
+            case_id=OuterRef("case_id"), organisation_id=OuterRef("organisation_id")
+        )
+    )
+    return events.filter(
+        Q(case__organisation_id__in=coordinated) | (Q(organisation_id__in=coordinated) & named),
+        case__status=S.DOCUMENTING,
+    )
+
+
+@rules.predicate
 def can_write_to_parents(user, case) -> bool:
     """The letter to the parents (identity inserted at print time): only the coordinators of
     the declaring organisation (not the declarant), once the committee has reviewed the case."""
@@ -209,6 +348,23 @@ def cases_parents_letter_printable_by(user) -> QuerySet:
     return _cases().filter(
         status__in=PARENTS_LETTER_STAGES,
         organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR),
+    )
+
+
+@rules.predicate
+def can_manage_contributions(user, case) -> bool:
+    """Name or remove the contributing organisations: the coordinators of the declaring
+    organisation, once the case is declared (a closed case too: a contributor found late)."""
+    return case.status != S.DRAFT and _coordinates(user, case)
+
+
+def cases_whose_contributions_managed_by(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _cases().none()
+    return (
+        _cases()
+        .filter(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
+        .exclude(status=S.DRAFT)
     )
 
 
@@ -228,6 +384,9 @@ rules.add_rule("cases.document_case", can_document_case)
 rules.add_rule("cases.delete_draft", can_delete_draft)
 rules.add_rule("cases.record_parents_contact", can_record_parents_contact)
 rules.add_rule("cases.write_to_parents", can_write_to_parents)
+rules.add_rule("cases.view_case_outcome", can_view_case_outcome)
+rules.add_rule("cases.add_care_event", can_add_care_event)
+rules.add_rule("cases.manage_contributions", can_manage_contributions)
 
 PAIRED_SCOPES = {
     "cases.view_case": cases_visible_to,
@@ -237,7 +396,12 @@ PAIRED_SCOPES = {
     "cases.delete_draft": drafts_deletable_by,
     "cases.record_parents_contact": cases_parents_contact_editable_by,
     "cases.write_to_parents": cases_parents_letter_printable_by,
+    "cases.view_case_outcome": case_outcomes_visible_to,
+    "cases.add_care_event": cases_where_events_addable_by,
+    "cases.manage_contributions": cases_whose_contributions_managed_by,
 }
+# Predicates on a chronology event rather than a case, each with its queryset of events.
+PAIRED_EVENT_SCOPES = {"change_care_event": (can_change_care_event, care_events_changeable_by)}
 
 
 def organisation_ids_of_visible_cases(user) -> set[int]:
@@ -246,7 +410,14 @@ def organisation_ids_of_visible_cases(user) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     ids = organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR, Role.QUALITY_MANAGER)
+    ids |= set(_contributed_cases(user).values_list("organisation_id", flat=True))
     return ids | committee_scope.current().organisation_ids(user)
+
+
+def _contributed_cases(user) -> QuerySet:
+    """The cases the user sees as a contributing coordinator (their declaring organisations
+    join the case list's filter)."""
+    return _cases().filter(_contributing_q(user, VISIBLE_TO_CONTRIBUTORS)).order_by()
 
 
 def organisations_of_visible_cases_q(user) -> Q:
@@ -256,9 +427,12 @@ def organisations_of_visible_cases_q(user) -> Q:
         return Q(pk__in=[])
     ids = organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR, Role.QUALITY_MANAGER)
     scope = committee_scope.current()
+    contributed = Q(pk__in=[])
+    if organisation_ids_with_role(user, Role.COORDINATOR):
+        contributed = Q(pk__in=_contributed_cases(user).values("organisation_id"))
     if hasattr(scope, "organisations_q"):
-        return Q(pk__in=ids) | scope.organisations_q(user)
-    return Q(pk__in=ids | scope.organisation_ids(user))
+        return Q(pk__in=ids) | contributed | scope.organisations_q(user)
+    return Q(pk__in=ids | scope.organisation_ids(user)) | contributed
 
 
 def may_see_cases(user) -> bool:

@@ -156,3 +156,25 @@ def case_page(*, cases: QuerySet[Case], cursor: str = "") -> CasePage:
 
 def case_history(*, case: Case) -> QuerySet[CaseTransition]:
     return case.transitions.select_related("actor").order_by("at", "pk")
+
+
+def organisations_offered_for(*, case: Case) -> list[tuple[int, str]]:
+    """(id, label) of the organisations the "Organisations du parcours" form offers: active,
+    neither the declaring one nor one already named; one query."""
+    levels = {value: str(label) for value, label in Organisation.Level.choices}
+    rows = (
+        Organisation.objects.filter(is_active=True)
+        .exclude(pk=case.organisation_id)
+        .exclude(case_contributions__case=case)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "kind", "level")
+    )
+    return [
+        (
+            pk,
+            f"{name} ({levels.get(level, level)})"
+            if kind == Organisation.Kind.MATERNITY and level
+            else name,
+        )
+        for pk, name, kind, level in rows
+    ]

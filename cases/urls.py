@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/identite/", views.CaseIdentityView.as_view(), name="identity"),
     path("<int:pk>/chronologie/", views.ChronologyView.as_view(), name="chronology"),
     path("<int:pk>/chronologie/<int:event_pk>/", views.ChronologyView.as_view(), name="care_event"),
+    path("<int:pk>/organisations/", views.ContributionsView.as_view(), name="contributions"),
     path("<int:pk>/anonymisation/", views.AnonymisationView.as_view(), name="anonymisation"),
     path("<int:pk>/parents/", parents_views.ParentsContactView.as_view(), name="parents"),
     path("<int:pk>/transition/<slug:name>/", views.CaseTransitionView.as_view(), name="transition"),

@@ -5,6 +5,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from .forms import (
     CareEventForm,
     CaseFilterForm,
     ClinicalFactsForm,
+    ContributionForm,
     IdentityForm,
     SummaryForm,
     TransitionForm,
@@ -34,15 +36,19 @@ from .forms import (
 from .models import CareEvent, Case, IdentityVault
 from .panels import case_panels
 from .permissions import (
+    can_add_care_event,
+    can_change_care_event,
     can_delete_draft,
     can_document_case,
     can_edit_case,
+    can_manage_contributions,
     can_view_case,
     can_view_identity,
     cases_visible_to,
 )
 from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
+from .services import contributions as contribution_services
 from .services import parents as parents_services
 from .services.transitions import case_transition, transitions_for
 from .status import CaseStatus
@@ -509,24 +515,116 @@ class CaseDraftDeleteView(LoginRequiredMixin, View):
         return redirect("cases:list")
 
 
+def _events(case: Case, user) -> list[CareEvent]:
+    """The chronology, each event with who wrote it and whether the user may change it (one
+    query; the contributing organisations are read once for the whole list)."""
+    events = list(case.care_events.select_related("organisation").order_by("position", "pk"))
+    for event in events:
+        event.author = event.organisation or case.organisation
+        event.may_change = can_change_care_event(user, event, case)
+    return events
+
+
+def _contributions_panel(case: Case, user, form=None) -> dict:
+    """The "Organisations du parcours" panel: the named organisations with their role, and
+    for the declaring coordinators the forms to add and remove them."""
+    contributions = contribution_services.contributions_of(case)
+    # Told once to the predicates asked about this case (no query per contribution).
+    case._rmm_contributing_ids = {c.organisation_id for c in contributions}
+    manage = can_manage_contributions(user, case)
+    if manage and form is None:
+        form = ContributionForm(offered=selectors.organisations_offered_for(case=case))
+    return {"contributions": contributions, "manage": manage, "form": form if manage else None}
+
+
 class CaseDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         case = visible_case(request.user, pk)
-        return render(
-            request,
-            "cases/case_detail.html",
-            {
-                "case": case,
-                "events": list(case.care_events.order_by("position", "pk")),
-                "history": list(selectors.case_history(case=case)),
-                "transitions": transitions_for(case=case, user=request.user),
-                "can_edit": can_edit_case(request.user, case),
-                "can_document": can_document_case(request.user, case),
-                "can_view_identity": can_view_identity(request.user, case),
-                "parents": parents_services.parents_panel(case=case, user=request.user),
-                "panels": case_panels(case=case, user=request.user),
-            },
+        return render_case(request, case)
+
+
+def render_case(request, case: Case, *, contribution_form=None, status=200):
+    contributions = _contributions_panel(case, request.user, contribution_form)
+    may_view_identity = can_view_identity(request.user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "events": _events(case, request.user),
+            "history": list(selectors.case_history(case=case)),
+            "transitions": transitions_for(case=case, user=request.user),
+            "can_edit": can_edit_case(request.user, case),
+            "can_document": can_document_case(request.user, case),
+            "can_add_event": can_add_care_event(request.user, case),
+            "can_view_identity": may_view_identity,
+            # A contributing organisation reads the summary once its anonymisation is validated
+            # (before that it may still hold what the scrubber found).
+            "show_summary": may_view_identity or bool(case.summary_validated_at),
+            "contributions": contributions,
+            "parents": parents_services.parents_panel(case=case, user=request.user),
+            "panels": case_panels(case=case, user=request.user),
+        },
+        status=status,
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContributionsView(LoginRequiredMixin, View):
+    """Add or remove an organisation of the pathway (the declaring coordinators)."""
+
+    def post(self, request, pk):
+        case = visible_case(request.user, pk)
+        if not can_manage_contributions(request.user, case):
+            raise PermissionDenied
+        if request.POST.get("action") == "remove":
+            try:
+                name = contribution_services.contribution_remove(
+                    case=case,
+                    by=request.user,
+                    contribution_id=_int(request.POST.get("contribution")),
+                )
+            except CaseError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(organisation)s retirée des organisations du parcours.")
+                    % {"organisation": name},
+                )
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#contributions-title")
+        form = ContributionForm(
+            request.POST, offered=selectors.organisations_offered_for(case=case)
         )
+        if not form.is_valid():
+            messages.error(
+                request, _("Le formulaire contient des erreurs : rien n'a été enregistré.")
+            )
+            return render_case(request, case, contribution_form=form, status=400)
+        try:
+            contribution = contribution_services.contribution_add(
+                case=case,
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                pathway_role=form.cleaned_data["pathway_role"],
+                role_label=form.cleaned_data["role_label"],
+            )
+        except CaseError as error:
+            messages.error(request, error.message)
+            return render_case(request, case, contribution_form=form, status=400)
+        messages.success(
+            request,
+            _("%(organisation)s ajoutée aux organisations du parcours (%(role)s).")
+            % {"organisation": contribution.organisation.name, "role": contribution.role_display},
+        )
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#contributions-title")
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -571,20 +669,47 @@ class CaseTransitionView(LoginRequiredMixin, View):
 
 
 class ChronologyView(LoginRequiredMixin, View):
-    """The coordinator's chronology editor: add, edit, reorder, delete events."""
+    """The chronology editor: the declaring coordinator adds, edits, reorders and deletes
+    events; a contributing organisation's coordinator adds events and edits or deletes their
+    own organisation's."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.case = visible_case(request.user, kwargs["pk"])
-            if not can_document_case(request.user, self.case):
+            if not can_add_care_event(request.user, self.case):
+                if request.method == "POST" and self.case.status != CaseStatus.DOCUMENTING:
+                    # A page opened before the case moved on (sent for review meanwhile).
+                    messages.error(
+                        request,
+                        _(
+                            "La chronologie n'est plus modifiable : le cas %(code)s est "
+                            "« %(status)s ». Rien n'a été enregistré."
+                        )
+                        % {"code": self.case.code, "status": self.case.get_status_display()},
+                    )
+                    return redirect("cases:detail", pk=self.case.pk)
                 raise Http404
+            event_pk = kwargs.get("event_pk")
+            if (
+                request.method == "POST"
+                and event_pk is not None
+                and not CareEvent.objects.filter(pk=event_pk, case=self.case).exists()
+            ):
+                messages.error(
+                    request,
+                    _("Cet événement a été supprimé entre-temps : rien n'a été enregistré."),
+                )
+                return redirect("cases:chronology", pk=self.case.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def event(self):
         event_pk = self.kwargs.get("event_pk")
         if event_pk is None:
             return None
-        return get_object_or_404(CareEvent, pk=event_pk, case=self.case)
+        event = get_object_or_404(CareEvent, pk=event_pk, case=self.case)
+        if not can_change_care_event(self.request.user, event, self.case):
+            raise Http404  # another organisation's event: not theirs to open
+        return event
 
     def get(self, request, pk, event_pk=None):
         return self.render(CareEventForm(instance=self.event()))
@@ -597,7 +722,8 @@ class ChronologyView(LoginRequiredMixin, View):
                 "case": self.case,
                 "form": form,
                 "editing": self.event(),
-                "events": list(self.case.care_events.order_by("position", "pk")),
+                "events": _events(self.case, self.request.user),
+                "can_reorder": can_document_case(self.request.user, self.case),
             },
             status=status,
         )
@@ -608,6 +734,7 @@ class ChronologyView(LoginRequiredMixin, View):
         try:
             with transaction.atomic():
                 if action in ("up", "down") and event is not None:
+                    # Reordering is the declaring coordinator's (the service says so).
                     case_services.care_event_move(
                         case=self.case,
                         by=request.user,

@@ -132,8 +132,9 @@ def guest_items(user):
     return items
 
 
-@register_case_panel
 def case_reviews_panel(case, user):
+    """The committee's reviews of the case (an outcome panel: a contributing organisation reads
+    it once the case is reviewed)."""
     reviews = list(
         CaseReview.objects.filter(case=case)
         .select_related("session", "icd_pm_group", "maternal_condition")
@@ -147,6 +148,9 @@ def case_reviews_panel(case, user):
         # Issue 15: the letter to the parents, for the declaring organisation's coordinators.
         "letter": parents_letter.letter_panel(case, user, reviews),
     }
+
+
+register_case_panel(case_reviews_panel, outcome=True)
 
 
 def validated_minutes_extracts(case) -> list[MinutesCaseExtract]:

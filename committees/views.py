@@ -427,7 +427,9 @@ class ReviewView(SessionMixin, View):
                 "form": form,
                 "facts": clinical_summary(case),
                 "parents": parents_contact_of(case),
-                "events": list(case.care_events.order_by("position", "pk")),
+                "events": list(
+                    case.care_events.select_related("organisation").order_by("position", "pk")
+                ),
                 "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
                 "existing": existing,
                 "can_record": planner and may_record,

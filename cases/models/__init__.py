@@ -4,6 +4,7 @@ from .anonymisation import RejectedFinding
 from .audit import CaseTransition, IdentityAccessLog
 from .case import Case, CaseCodeCounter, CaseStatus
 from .chronology import CareEvent
+from .contribution import CaseContribution
 from .identity import IdentityVault
 from .parents import ParentsContact, ParentsContactFunction, ParentsContactStatus
 
@@ -11,6 +12,7 @@ __all__ = [
     "CareEvent",
     "Case",
     "CaseCodeCounter",
+    "CaseContribution",
     "CaseStatus",
     "CaseTransition",
     "IdentityAccessLog",

@@ -77,6 +77,17 @@ class CareEvent(models.Model):
     flag_delay = models.BooleanField(_("retard"), default=False)
     flag_transfer = models.BooleanField(_("transfert"), default=False)
     flag_missed_contact = models.BooleanField(_("contact manqué"), default=False)
+    # Who wrote it: empty (events written before contributions existed) or the declaring
+    # organisation means the declaring organisation; otherwise a contributing organisation,
+    # whose coordinators alone (with the declaring ones) may correct or delete it.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par (organisation)"),
+    )
 
     class Meta:
         verbose_name = _("événement de soins")

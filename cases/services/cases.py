@@ -6,16 +6,22 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.scope import organisation_ids_with_role
+
 from ..anonymisation import MAX_TEXT_LENGTH, replace_findings
 from ..clinical import FIELD_GROUPS
 from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
 from ..fields import max_summary_length, too_long
-from ..models import CareEvent, Case, IdentityAccessLog, IdentityVault
+from ..models import CareEvent, Case, CaseContribution, IdentityAccessLog, IdentityVault
 from ..permissions import (
+    can_add_care_event,
+    can_change_care_event,
     can_delete_draft,
     can_document_case,
     can_edit_case,
     can_view_identity,
+    contributing_ids_of_user,
 )
 from ..text import normalise_text
 from .codes import next_case_code, territory_of
@@ -188,10 +194,58 @@ def _require_documenting(case: Case, by) -> None:
         raise NotAllowed(_("La chronologie ne se modifie que par le référent, en documentation."))
 
 
+def _require_event_change(case: Case, by, event: CareEvent) -> None:
+    if not can_change_care_event(by, event, case):
+        raise NotAllowed(
+            _(
+                "Cet événement ne se modifie que par le référent de l'organisation déclarante "
+                "ou de l'organisation qui l'a ajouté, en documentation. Rien n'a été modifié."
+            )
+        )
+
+
+def author_organisation_id(*, case: Case, by) -> int | None:
+    """The organisation a new event is marked with: the declaring one for its coordinators,
+    otherwise the contributing organisation the user coordinates (the first named)."""
+    if case.organisation_id in organisation_ids_with_role(by, Role.COORDINATOR):
+        return case.organisation_id
+    ids = contributing_ids_of_user(by, case)
+    if not ids:
+        return None
+    return (
+        CaseContribution.objects.filter(case=case, organisation_id__in=ids)
+        .order_by("added_at", "pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def care_event_save(*, case: Case, by, event: CareEvent) -> CareEvent:
-    """Add or correct one event of the chronology (relative time, function, never a name)."""
-    _require_documenting(case, by)
+    """Add or correct one event of the chronology (relative time, function, never a name).
+
+    The declaring coordinators and the coordinators of a contributing organisation add events,
+    each marked with its organisation; an event is corrected by its own organisation's
+    coordinators or the declaring ones."""
+    # Checked on the locked row: a case sent for review meanwhile takes no more events.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if event.pk is None:
+        if not can_add_care_event(by, locked):
+            raise NotAllowed(
+                _(
+                    "La chronologie ne s'enrichit que par les référents des organisations du "
+                    "parcours, en documentation."
+                )
+            )
+        event.organisation_id = author_organisation_id(case=locked, by=by)
+    else:
+        stored = CareEvent.objects.filter(pk=event.pk, case=locked).first()
+        if stored is None:
+            raise InvalidInput(
+                _("Cet événement a été supprimé entre-temps : rien n'a été enregistré.")
+            )
+        _require_event_change(locked, by, stored)
+        event.organisation_id = stored.organisation_id  # never moved to another organisation
     event.case = case
     event.full_clean()
     _check_before_birth(case, event)
@@ -220,8 +274,9 @@ def _check_before_birth(case: Case, event: CareEvent) -> None:
 
 @transaction.atomic
 def care_event_delete(*, case: Case, by, event: CareEvent) -> None:
-    _require_documenting(case, by)
-    event.delete()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _require_event_change(locked, by, event)
+    CareEvent.objects.filter(pk=event.pk, case=locked).delete()
 
 
 @transaction.atomic

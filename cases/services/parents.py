@@ -121,7 +121,8 @@ def _refuse_identifiers(case: Case, questions: str) -> None:
 def parents_panel(*, case: Case, user) -> dict | None:
     """The "Parents" panel of the case page: the date only on the coordinator's side, the
     form's link while the coordinator may still record; nothing before documentation."""
-    from ..permissions import coordinates_case
+    from ..committee_scope import COMMITTEE_STAGES
+    from ..permissions import can_view_identity, coordinates_case
 
     if case.status in (CaseStatus.DRAFT, CaseStatus.DECLARED, CaseStatus.EXCLUDED):
         return None
@@ -129,6 +130,9 @@ def parents_panel(*, case: Case, user) -> dict | None:
         "contact": parents_contact_of(case),
         "coordinator_side": coordinates_case(user, case),
         "editable": can_record_parents_contact(user, case),
+        # Before the case is submitted its questions have not passed the identifier check: a
+        # contributing organisation reads them once the committee may (as the summary).
+        "questions_shown": case.status in COMMITTEE_STAGES or can_view_identity(user, case),
     }
 
 

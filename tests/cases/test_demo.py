@@ -145,3 +145,21 @@ def test_the_demo_has_a_parents_letter_to_print(demo, client):
     client.force_login(coordinator)
     letter = client.get(reverse("committees:parents_letter", args=[contact.case_id]))
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+
+
+def test_demo_transferred_baby_has_its_birth_maternity_in_the_chronology(demo, client):
+    """Issue 15: the level 3 maternity declares a baby born in the level 1 maternity, which is
+    named on the case and wrote one chronology event; its coordinator sees the case."""
+    from accounts.demo import MATERNITY_LIME
+
+    case = Case.objects.get(contributions__organisation__name=MATERNITY_LIME)
+    assert case.status == "documenting"
+    assert case.postnatal_transfer and case.maternity_level_at_birth == "1"
+    assert case.care_events.filter(organisation__name=MATERNITY_LIME).count() == 1
+    referent = User.objects.get(email="referent.tilleuls@rmm-demo.fr")
+    client.force_login(referent)
+    listed = [row.pk for row in client.get(reverse("cases:list")).context["page"].cases]
+    assert case.pk in listed
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f"Ajouté par {MATERNITY_LIME}" in page
+    assert client.get(reverse("cases:identity", args=[case.pk])).status_code == 404

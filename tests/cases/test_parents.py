@@ -210,3 +210,32 @@ def test_the_committee_reads_told_and_function_never_the_date(
     assert "par : sage-femme" in page and "Le SMUR aurait-il pu" in page
     assert told_on.strftime("%d/%m/%Y") not in page
     assert reverse("cases:parents", args=[case.pk]) not in page
+
+
+def test_a_contributing_coordinator_reads_the_questions_only_once_checked(
+    client, case_factory, coordinator, network
+):
+    """Before submission the questions have not passed the identifier check: the birth
+    maternity named on the case reads them once the committee may, never the date."""
+    from cases.models import CaseContribution
+    from tests.factories import MaternityFactory
+
+    case = documented(case_factory)
+    told_on = timezone.localdate() - timedelta(days=5)
+    save(case, coordinator, told_on=told_on, questions="Pourquoi ce transfert tardif ?")
+    birth_maternity = MaternityFactory(name="Maternité de naissance", parent=network)
+    CaseContribution.objects.create(
+        case=case,
+        organisation=birth_maternity,
+        pathway_role=CaseContribution.PathwayRole.BIRTH_MATERNITY,
+        added_by=coordinator,
+    )
+    client.force_login(member(Role.COORDINATOR, birth_maternity))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Pourquoi ce transfert tardif" not in page
+    assert "lisibles une fois le cas soumis" in page
+    Case.objects.filter(pk=case.pk).update(summary_validated_at=timezone.now())
+    case_transition(case_id=case.pk, name="submit_for_review", by=coordinator)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Pourquoi ce transfert tardif" in page
+    assert told_on.strftime("%d/%m/%Y") not in page

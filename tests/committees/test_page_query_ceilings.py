@@ -16,7 +16,10 @@ CEILINGS = {
     ("chair", "list"): 9,
     ("secretary", "list"): 9,
     ("committee_member", "list"): 8,
-    ("coordinator", "case"): 12,
+    # Of which 2 for the "Organisations du parcours" panel (issue 15): the organisations named,
+    # and those the declaring coordinator may add (whatever their number: see
+    # tests/cases/test_contributions.py).
+    ("coordinator", "case"): 14,
     # Of which 9 for the transitions' guards and the committee and actions panels.
     ("chair", "case"): 22,
     ("chair", "agenda"): 19,

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from cases.exceptions import TransitionRefused
-from cases.models import Case, IdentityAccessLog, ParentsContact
+from cases.models import Case, CaseContribution, IdentityAccessLog, ParentsContact
 from cases.services.parents import parents_contact_save
 from committees.forms import ReviewForm
 from committees.models import CaseReview
@@ -181,10 +181,19 @@ def test_nobody_else_prints_the_letter(
     _session, case = reviewed
     url = reverse("committees:parents_letter", args=[case.pk])
     sibling = MaternityFactory(name="Maternité Est", parent=network)
+    birth_maternity = MaternityFactory(name="Maternité de naissance", parent=network)
+    # The birth maternity took part in the pathway: it reads the case, never the vault.
+    CaseContribution.objects.create(
+        case=case,
+        organisation=birth_maternity,
+        pathway_role=CaseContribution.PathwayRole.BIRTH_MATERNITY,
+        added_by=coordinator,
+    )
     others = {
         **{role: user for role, user in every_role.items() if role != Role.COORDINATOR},
         "coordinator of another maternity of the network": member(Role.COORDINATOR, sibling),
         "coordinator of another network": member(Role.COORDINATOR, other_maternity),
+        "coordinator of a contributing organisation": member(Role.COORDINATOR, birth_maternity),
     }
     for who, user in others.items():
         client.force_login(user)

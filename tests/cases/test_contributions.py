@@ -1,0 +1,740 @@
+"""Contributing organisations (issue 15, point 1): the declaring coordinators name the other
+organisations of the pathway; their coordinators read the pseudonymised case, add chronology
+events marked with their organisation and read the review outcome and actions once reviewed;
+never the vault. Every role on every page, the service's refusals, bounded query counts."""
+
+import html
+
+import pytest
+import rules
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases import permissions
+from cases.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from cases.models import CareEvent, Case, CaseContribution
+from cases.services import cases as case_services
+from cases.services.contributions import contribution_add, contribution_remove
+from cases.services.transitions import case_transition
+from tests.factories import MaternityFactory, OrganisationFactory, canary_fragments, member
+
+pytestmark = pytest.mark.django_db
+
+BIRTH_EVENT = "Naissance inopinée en salle, appel du SMUR pédiatrique à H1."
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def messages_of(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+@pytest.fixture(autouse=True)
+def _rules_only_scrubber(settings):
+    """The rules and the vault values find what these tests plant: the statistical model's
+    seconds of loading are left to the anonymisation tests."""
+    settings.RMM_NER_MODEL = ""
+
+
+@pytest.fixture
+def session(committee, secretary):
+    from committees.models import Session
+    from tests.committees.conftest import days_from_now
+
+    return Session.objects.create(
+        committee=committee, starts_at=days_from_now(-3), place="Salle", created_by=secretary
+    )
+
+
+@pytest.fixture
+def birth_maternity(network):
+    return MaternityFactory(name="Maternité de naissance Est", parent=network)
+
+
+@pytest.fixture
+def contributor(birth_maternity):
+    """The referent RMM of the birth maternity, named on the case."""
+    return member(Role.COORDINATOR, birth_maternity, email="referent@est.test", full_name="Cora")
+
+
+@pytest.fixture
+def contributor_clinician(birth_maternity):
+    return member(Role.CLINICIAN, birth_maternity, email="clinicien@est.test")
+
+
+@pytest.fixture
+def contributor_quality(birth_maternity):
+    return member(Role.QUALITY_MANAGER, birth_maternity, email="qualite@est.test")
+
+
+@pytest.fixture
+def unrelated_coordinator(network):
+    """A coordinator of the same network whose organisation is not named on the case."""
+    return member(Role.COORDINATOR, MaternityFactory(name="Maternité Ouest", parent=network))
+
+
+@pytest.fixture
+def roles(
+    clinician,
+    coordinator,
+    contributor,
+    contributor_clinician,
+    contributor_quality,
+    unrelated_coordinator,
+    committee_member,
+    quality_manager,
+    administrator,
+):
+    return {
+        "declarant": clinician,
+        "coordinator": coordinator,
+        "contributor": contributor,
+        "contributor_clinician": contributor_clinician,
+        "contributor_quality": contributor_quality,
+        "unrelated_coordinator": unrelated_coordinator,
+        "committee_member": committee_member,
+        "quality_manager": quality_manager,
+        "administrator": administrator,
+    }
+
+
+def contributed(case_factory, birth_maternity, coordinator, status="documenting", **fields):
+    case = case_factory(status=status, **fields)
+    CaseContribution.objects.create(
+        case=case,
+        organisation=birth_maternity,
+        pathway_role="birth_maternity",
+        added_by=coordinator,
+    )
+    return case
+
+
+def declaring_event(case, text="Admission en réanimation néonatale à J0 H2."):
+    return CareEvent.objects.create(
+        case=case,
+        period="postnatal",
+        day_of_life=0,
+        hour_of_day=2,
+        place_type="nicu",
+        description=text,
+    )
+
+
+def event_post(**overrides):
+    data = {
+        "period": "postnatal",
+        "day_of_life": "0",
+        "hour_of_day": "1",
+        "place_type": "maternity_2",
+        "actor_function": "midwife",
+        "description": BIRTH_EVENT,
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- The service: who names whom, and the refusals -----------------------------------------------
+def test_declaring_coordinator_names_an_organisation_of_the_pathway(
+    case_factory, coordinator, birth_maternity
+):
+    case = case_factory(status="declared")
+    contribution = contribution_add(
+        case=case, by=coordinator, organisation=birth_maternity, pathway_role="birth_maternity"
+    )
+    assert contribution.added_by == coordinator
+    assert contribution.role_display == "Maternité de naissance"
+    other = contribution_add(
+        case=case,
+        by=coordinator,
+        organisation=OrganisationFactory(name="CAMSP Nord"),
+        pathway_role="other",
+        role_label="Suivi après la sortie",
+    )
+    assert other.role_display == "Autre (Suivi après la sortie)"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("declaring", "est l'organisation déclarante"),
+        ("duplicate", "figure déjà parmi les organisations du parcours"),
+        ("inactive", "est désactivée"),
+        ("other_without_label", "Précisez le rôle"),
+        ("label_with_identifier", "contient un identifiant"),
+    ],
+)
+def test_refusals_are_explained_in_french_and_change_nothing(
+    case_factory, coordinator, birth_maternity, maternity, setup, message
+):
+    case = case_factory(status="closed")  # a closed case still takes a contributor found late
+    contribution_add(
+        case=case, by=coordinator, organisation=birth_maternity, pathway_role="birth_maternity"
+    )
+    organisation, role, label = MaternityFactory(name="Maternité Centre"), "neonatal", ""
+    if setup == "declaring":
+        organisation = maternity
+    elif setup == "duplicate":
+        organisation = birth_maternity
+    elif setup == "inactive":
+        organisation.is_active = False
+        organisation.save()
+    elif setup == "other_without_label":
+        role = "other"
+    else:
+        label = "Dr Martin 06 12 34 56 78"
+    with pytest.raises(InvalidInput, match=message):
+        contribution_add(
+            case=case,
+            by=coordinator,
+            organisation=organisation,
+            pathway_role=role,
+            role_label=label,
+        )
+    assert CaseContribution.objects.filter(case=case).count() == 1
+
+
+def test_only_the_declaring_coordinators_name_contributors(case_factory, roles, birth_maternity):
+    case = case_factory(status="documenting")
+    draft = case_factory()
+    with pytest.raises(NotAllowed):
+        contribution_add(
+            case=draft,
+            by=roles["coordinator"],
+            organisation=birth_maternity,
+            pathway_role="pmi",
+        )
+    for name, user in roles.items():
+        if name == "coordinator":
+            continue
+        with pytest.raises(NotAllowed):
+            contribution_add(case=case, by=user, organisation=birth_maternity, pathway_role="pmi")
+    assert not CaseContribution.objects.exists()
+
+
+def test_removal_withdraws_access_and_keeps_the_events(
+    case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    event = CareEvent(
+        period="postnatal", day_of_life=0, place_type="maternity_2", description=BIRTH_EVENT
+    )
+    case_services.care_event_save(case=case, by=contributor, event=event)
+    contribution = case.contributions.get()
+    assert contribution_remove(case=case, by=coordinator, contribution_id=contribution.pk) == (
+        birth_maternity.name
+    )
+    fresh = User.objects.get(pk=contributor.pk)
+    assert not permissions.can_view_case(fresh, Case.objects.get(pk=case.pk))
+    assert CareEvent.objects.get(pk=event.pk).organisation == birth_maternity
+    with pytest.raises(InvalidInput, match="ne figure déjà plus"):
+        contribution_remove(case=case, by=coordinator, contribution_id=contribution.pk)
+
+
+# --- The case page's panel -----------------------------------------------------------------------
+def test_panel_adds_and_removes_with_french_messages(
+    client, case_factory, coordinator, birth_maternity, maternity
+):
+    case = case_factory(status="documenting")
+    client.force_login(coordinator)
+    page = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Organisations du parcours" in page
+    assert f'value="{birth_maternity.pk}"' in page
+    url = reverse("cases:contributions", args=[case.pk])
+    response = client.post(
+        url, {"organisation": birth_maternity.pk, "pathway_role": "birth_maternity"}, follow=True
+    )
+    assert "Maternité de naissance Est ajoutée aux organisations du parcours" in messages_of(
+        response
+    )
+    assert "Maternité de naissance Est</strong> — Maternité de naissance" in text(response)
+    refused = client.post(url, {"organisation": maternity.pk, "pathway_role": "pmi"})
+    assert refused.status_code == 400
+    assert "est l'organisation déclarante" in messages_of(refused)
+    refused = client.post(url, {"organisation": birth_maternity.pk, "pathway_role": "pmi"})
+    assert "figure déjà" in messages_of(refused)
+    refused = client.post(url, {"organisation": "999999", "pathway_role": "pmi"})
+    assert refused.status_code == 400
+    assert "Cette organisation n'existe pas." in text(refused)
+    contribution = case.contributions.get()
+    response = client.post(url, {"action": "remove", "contribution": contribution.pk}, follow=True)
+    assert "retirée des organisations du parcours" in messages_of(response)
+    assert not case.contributions.exists()
+    response = client.post(url, {"action": "remove", "contribution": contribution.pk}, follow=True)
+    assert "ne figure déjà plus" in messages_of(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "status_code"),
+    [
+        ("declarant", 403),
+        ("contributor", 403),
+        ("contributor_clinician", 404),
+        ("unrelated_coordinator", 404),
+        ("committee_member", 404),  # the case is still being documented
+        ("quality_manager", 404),
+        ("administrator", 404),
+    ],
+)
+def test_panel_forms_are_the_declaring_coordinators_only(
+    client, case_factory, roles, birth_maternity, name, status_code
+):
+    case = contributed(case_factory, birth_maternity, roles["coordinator"])
+    client.force_login(roles[name])
+    response = client.post(
+        reverse("cases:contributions", args=[case.pk]),
+        {"organisation": OrganisationFactory().pk, "pathway_role": "pmi"},
+    )
+    assert response.status_code == status_code
+    assert case.contributions.count() == 1
+
+
+# --- Every role on every page --------------------------------------------------------------------
+PAGES = ("detail", "identity", "anonymisation", "chronology")
+# (case page, identity, anonymisation, chronology) while the case is documented.
+EXPECTED = {
+    "declarant": (200, 200, 404, 404),
+    "coordinator": (200, 200, 200, 200),
+    "contributor": (200, 404, 404, 200),
+    "contributor_clinician": (404, 404, 404, 404),
+    "contributor_quality": (404, 404, 404, 404),
+    "unrelated_coordinator": (404, 404, 404, 404),
+    "committee_member": (404, 404, 404, 404),
+    "quality_manager": (404, 404, 404, 404),
+    "administrator": (404, 404, 404, 404),
+}
+
+
+def test_every_role_on_every_page_of_a_contributed_case(
+    client, case_factory, roles, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, roles["coordinator"])
+    for name, expected in EXPECTED.items():
+        client.force_login(roles[name])
+        got = tuple(
+            client.get(reverse(f"cases:{page}", args=[case.pk])).status_code for page in PAGES
+        )
+        assert got == expected, name
+        listed = client.get(reverse("cases:list")).context["page"].cases
+        assert (case.pk in [row.pk for row in listed]) == (expected[0] == 200), name
+
+
+def test_contributor_reads_but_never_edits_or_moves(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator, summary="Résumé à 27 SA.")
+    client.force_login(contributor)
+    page = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Ajouter à la chronologie" in page
+    for forbidden in (
+        "Compléter / modifier",
+        "Voir l'identité",
+        "Anonymisation",
+        "Actions possibles",
+    ):
+        assert forbidden not in page, forbidden
+    # The summary waits for the declaring organisation's validation.
+    assert "Résumé à 27 SA." not in page
+    assert "une fois son anonymisation validée" in page
+    assert client.get(reverse("cases:edit", args=[case.pk])).status_code == 302
+    response = client.post(
+        reverse("cases:transition", args=[case.pk, "submit_for_review"]),
+        {"expected_status": "documenting"},
+    )
+    assert Case.objects.get(pk=case.pk).status == "documenting"
+    assert response.status_code == 302
+    Case.objects.filter(pk=case.pk).update(summary_validated_at=timezone.now())
+    assert "Résumé à 27 SA." in text(client.get(reverse("cases:detail", args=[case.pk])))
+
+
+def test_draft_is_never_shown_to_a_contributor(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator, status="draft")
+    client.force_login(contributor)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+# --- Chronology ----------------------------------------------------------------------------------
+def test_contributor_adds_an_event_marked_with_their_organisation(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    ours = declaring_event(case)
+    Case.objects.filter(pk=case.pk).update(summary_validated_at=timezone.now())
+    client.force_login(contributor)
+    response = client.post(reverse("cases:chronology", args=[case.pk]), event_post(), follow=True)
+    assert "Chronologie enregistrée." in messages_of(response)
+    event = case.care_events.get(description=BIRTH_EVENT)
+    assert event.organisation == birth_maternity
+    # The declaring coordinator re-validates the anonymisation after any new text.
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
+    page = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Ajouté par Maternité de naissance Est" in page
+    assert "Ajouté par Maternité Nord" in page
+    # Their own event: editable; the declaring organisation's: neither opened nor deleted.
+    own_url = reverse("cases:care_event", args=[case.pk, event.pk])
+    assert client.get(own_url).status_code == 200
+    response = client.post(own_url, event_post(description="Appel du SMUR à H1, arrivée H2."))
+    assert CareEvent.objects.get(pk=event.pk).description.startswith("Appel du SMUR")
+    assert CareEvent.objects.get(pk=event.pk).organisation == birth_maternity
+    theirs = reverse("cases:care_event", args=[case.pk, ours.pk])
+    assert client.get(theirs).status_code == 404
+    assert client.post(theirs, {"action": "delete"}).status_code == 404
+    assert client.post(theirs, event_post(description="Réécrit")).status_code == 404
+    assert CareEvent.objects.get(pk=ours.pk).description.startswith("Admission")
+    # Reordering is the declaring coordinator's.
+    client.post(own_url, {"action": "up"})
+    with pytest.raises(NotAllowed):
+        case_services.care_event_move(case=case, by=contributor, event=event, offset=-1)
+    response = client.post(own_url, {"action": "delete"}, follow=True)
+    assert "Événement supprimé." in messages_of(response)
+    assert not CareEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_declaring_coordinator_corrects_a_contributors_event(
+    case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    event = case_services.care_event_save(
+        case=case,
+        by=contributor,
+        event=CareEvent(
+            period="postnatal", day_of_life=0, place_type="maternity_2", description=BIRTH_EVENT
+        ),
+    )
+    event.description = "Naissance en salle, SMUR appelé à H1."
+    case_services.care_event_save(case=case, by=coordinator, event=event)
+    assert CareEvent.objects.get(pk=event.pk).organisation == birth_maternity
+    case_services.care_event_delete(case=case, by=coordinator, event=event)
+    assert not case.care_events.exists()
+
+
+@pytest.mark.parametrize("status", ["declared", "ready", "reviewed", "closed"])
+def test_contributor_adds_events_only_while_documenting(
+    case_factory, coordinator, contributor, birth_maternity, status
+):
+    case = contributed(case_factory, birth_maternity, coordinator, status=status)
+    with pytest.raises(NotAllowed):
+        case_services.care_event_save(
+            case=case,
+            by=contributor,
+            event=CareEvent(period="postnatal", day_of_life=0, place_type="nicu", description="x"),
+        )
+    assert not case.care_events.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["contributor_clinician", "contributor_quality", "unrelated_coordinator", "declarant"]
+)
+def test_other_roles_add_no_event(case_factory, roles, birth_maternity, name):
+    case = contributed(case_factory, birth_maternity, roles["coordinator"])
+    with pytest.raises(NotAllowed):
+        case_services.care_event_save(
+            case=case,
+            by=roles[name],
+            event=CareEvent(period="postnatal", day_of_life=0, place_type="nicu", description="x"),
+        )
+
+
+def test_identifier_in_a_contributors_event_blocks_submission(
+    case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator, summary="Résumé à 27 SA.")
+    declaring_event(case)
+    case_services.care_event_save(
+        case=case,
+        by=contributor,
+        event=CareEvent(
+            period="postnatal",
+            day_of_life=1,
+            place_type="maternity_2",
+            description="Appel du Dr Martin au 06 12 34 56 78.",
+        ),
+    )
+    Case.objects.filter(pk=case.pk).update(
+        summary_validated_at=timezone.now(), summary_validated_by=coordinator
+    )
+    with pytest.raises(TransitionRefused, match="l'événement 2 de la chronologie"):
+        case_transition(
+            case_id=case.pk,
+            name="submit_for_review",
+            by=coordinator,
+            expected_status="documenting",
+        )
+    assert Case.objects.get(pk=case.pk).status == "documenting"
+
+
+# --- Review outcome and actions ------------------------------------------------------------------
+def test_outcome_and_actions_once_reviewed_read_only(
+    client, case_factory, roles, birth_maternity, session, chair
+):
+    from actions.models import CorrectiveAction
+    from actions.permissions import actions_visible_to, can_follow_action
+    from actions.selectors import dashboard_visible_ids
+    from committees.models import CaseReview
+    from tests.actions.test_pages import make_action
+    from tests.committees.conftest import full_review
+
+    case = contributed(case_factory, birth_maternity, roles["coordinator"], status="scheduled")
+    review = full_review(conclusion="Conclusion partagée du comité.")
+    review.case, review.session, review.recorded_by = case, session, chair
+    CaseReview.objects.bulk_create([review])
+    action = make_action(session, case, chair)
+
+    def sees(name):
+        user = User.objects.get(pk=roles[name].pk)
+        by_queryset = actions_visible_to(user).filter(pk=action.pk).exists()
+        by_dashboard = CorrectiveAction.objects.filter(
+            pk__in=dashboard_visible_ids(user=user), pk=action.pk
+        ).exists()
+        assert by_queryset == by_dashboard, name
+        return by_queryset
+
+    assert sees("coordinator")
+    assert not sees("contributor") and not sees("contributor_quality")
+    client.force_login(roles["contributor"])
+    page = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Revues du comité" not in page
+    assert action.what_changes not in page
+
+    Case.objects.filter(pk=case.pk).update(status="action_follow_up")
+    expected = {
+        "declarant": True,
+        "coordinator": True,
+        "quality_manager": True,
+        "contributor": True,
+        "contributor_quality": True,  # read-only: the quality plan of the birth maternity
+        "contributor_clinician": False,
+        "unrelated_coordinator": False,
+        "administrator": False,
+    }
+    for name, visible in expected.items():
+        assert sees(name) == visible, name
+    page = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Revues du comité" in page
+    assert action.what_changes in page
+    assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 200
+    assert not can_follow_action(roles["contributor"], action)
+    client.force_login(roles["contributor_quality"])
+    assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 200
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    client.force_login(roles["contributor_clinician"])
+    assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 404
+
+
+# --- The vault stays with the declaring organisation ---------------------------------------------
+def test_contributor_never_sees_a_vault_value(
+    client, case_factory, coordinator, contributor, birth_maternity, session, chair
+):
+    from tests.actions.test_pages import make_action
+
+    case = contributed(
+        case_factory, birth_maternity, coordinator, summary="Nouveau-né de 27 SA, décès à J2."
+    )
+    declaring_event(case)
+    client.force_login(contributor)
+    client.post(reverse("cases:chronology", args=[case.pk]), event_post())
+    event = case.care_events.get(organisation=birth_maternity)
+    documenting = [
+        reverse("cases:list"),
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:chronology", args=[case.pk]),
+        reverse("cases:care_event", args=[case.pk, event.pk]),
+    ]
+    seen = {url: client.get(url) for url in documenting}
+    Case.objects.filter(pk=case.pk).update(
+        status="action_follow_up", summary_validated_at=timezone.now()
+    )
+    action = make_action(session, case, chair)
+    for url in (
+        reverse("cases:detail", args=[case.pk]),
+        reverse("actions:detail", args=[action.pk]),
+    ):
+        seen[f"{url} (reviewed)"] = client.get(url)
+    assert all(response.status_code == 200 for response in seen.values())
+    pages = {url: text(response) for url, response in seen.items()}
+    assert client.get(reverse("cases:identity", args=[case.pk])).status_code == 404
+    for fragment in canary_fragments():
+        for url, page in pages.items():
+            assert fragment not in page, (fragment, url)
+
+
+# --- Predicates and querysets agree --------------------------------------------------------------
+def test_contribution_predicates_agree_with_their_querysets(case_factory, roles, birth_maternity):
+    cases = []
+    for status in ("draft", "declared", "documenting", "ready", "reviewed", "closed"):
+        cases.append(
+            contributed(case_factory, birth_maternity, roles["coordinator"], status=status)
+        )
+        cases.append(case_factory(status=status))
+    for case in cases:
+        if case.status == "documenting":
+            declaring_event(case)
+            CareEvent.objects.create(
+                case=case,
+                period="postnatal",
+                day_of_life=0,
+                place_type="maternity_2",
+                description=BIRTH_EVENT,
+                organisation=birth_maternity,
+            )
+    events = list(CareEvent.objects.select_related("case"))
+    checked = 0
+    for user in roles.values():
+        fresh = User.objects.get(pk=user.pk)
+        for rule_name, scope in permissions.PAIRED_SCOPES.items():
+            visible = set(scope(fresh).values_list("pk", flat=True))
+            for case in Case.objects.all():
+                assert rules.test_rule(rule_name, fresh, case) == (case.pk in visible), (
+                    rule_name,
+                    user.email,
+                    case.status,
+                )
+                checked += 1
+        for predicate, scope in permissions.PAIRED_EVENT_SCOPES.values():
+            changeable = set(scope(fresh).values_list("pk", flat=True))
+            for event in events:
+                assert predicate(fresh, event) == (event.pk in changeable), user.email
+    assert checked > 500
+    # Who may correct or delete which event, role by role.
+    named = Case.objects.get(status="documenting", contributions__isnull=False)
+    theirs = CareEvent.objects.get(organisation=birth_maternity, case=named)
+    ours = CareEvent.objects.get(organisation=None, case=named)
+    fresh = {name: User.objects.get(pk=user.pk) for name, user in roles.items()}
+    assert {n for n, u in fresh.items() if permissions.can_change_care_event(u, theirs)} == {
+        "coordinator",
+        "contributor",
+    }
+    assert {n for n, u in fresh.items() if permissions.can_change_care_event(u, ours)} == {
+        "coordinator"
+    }
+    contributor = User.objects.get(pk=roles["contributor"].pk)
+    assert {c.pk for c in permissions.cases_visible_to(contributor)} == {
+        c.pk for c in cases if c.status != "draft" and c.contributions.exists()
+    }
+
+
+# --- Query counts --------------------------------------------------------------------------------
+def test_case_page_queries_do_not_grow_with_contributions(
+    client, case_factory, coordinator, contributor, network
+):
+    case = case_factory(status="documenting")
+
+    def count(user):
+        client.force_login(user)
+        client.get(reverse("cases:detail", args=[case.pk]))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for _ in range(n):
+            organisation = MaternityFactory(parent=network)
+            CaseContribution.objects.create(
+                case=case, organisation=organisation, pathway_role="neonatal", added_by=coordinator
+            )
+            CareEvent.objects.create(
+                case=case,
+                period="postnatal",
+                day_of_life=1,
+                place_type="nicu",
+                description="Transfert.",
+                organisation=organisation,
+            )
+
+    contributor_org = contributor.memberships.get().organisation
+    CaseContribution.objects.create(
+        case=case,
+        organisation=contributor_org,
+        pathway_role="birth_maternity",
+        added_by=coordinator,
+    )
+    add(1)
+    few = (count(coordinator), count(contributor))
+    add(8)
+    assert (count(coordinator), count(contributor)) == few
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_contributor_case_list_runs_a_constant_number_of_queries(
+    client,
+    case_factory,
+    coordinator,
+    contributor,
+    birth_maternity,
+    rows,
+    django_assert_max_num_queries,
+):
+    for _ in range(rows):
+        contributed(case_factory, birth_maternity, coordinator, status="declared")
+    client.force_login(contributor)
+    client.get(reverse("cases:list"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cases:list"))
+    assert len(response.context["page"].cases) == min(rows, 25)
+    # The case list's organisation filter offers the declaring organisation of those cases.
+    from cases.selectors import filter_organisations
+
+    offered = dict(filter_organisations(user=User.objects.get(pk=contributor.pk)))
+    assert "Maternité Nord" in " ".join(offered.values())
+
+
+# --- Admin and hooks ---------------------------------------------------------------------------
+def test_admin_lists_the_contributions_of_the_organisations_managed_read_only(
+    client, case_factory, coordinator, birth_maternity, administrator, other_administrator
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    url = reverse("admin:cases_casecontribution_changelist")
+    client.force_login(administrator)
+    response = client.get(url)
+    assert [row.pk for row in response.context["cl"].result_list] == [case.contributions.get().pk]
+    assert "Organisations du parcours" in text(response)
+    detail = reverse("admin:cases_casecontribution_change", args=[case.contributions.get().pk])
+    assert client.post(detail, {"pathway_role": "pmi"}).status_code == 403
+    assert case.contributions.get().pathway_role == "birth_maternity"
+    client.force_login(other_administrator)
+    assert list(client.get(url).context["cl"].result_list) == []
+
+
+def test_hooks_hear_of_an_addition_only_once_it_commits(
+    case_factory, coordinator, birth_maternity, django_capture_on_commit_callbacks
+):
+    from cases.services import contributions
+
+    heard = []
+    contributions.on_contribution_added(heard.append)
+    try:
+        case = case_factory(status="declared")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            contribution = contribution_add(
+                case=case, by=coordinator, organisation=birth_maternity, pathway_role="pmi"
+            )
+        assert heard == []
+        for callback in callbacks:
+            callback()
+        assert heard == [contribution.pk]
+    finally:
+        contributions._on_added.remove(heard.append)
+
+
+def test_a_stale_chronology_page_gets_a_french_message(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = contributed(case_factory, birth_maternity, coordinator)
+    client.force_login(contributor)
+    client.post(reverse("cases:chronology", args=[case.pk]), event_post())
+    event = case.care_events.get()
+    event_url = reverse("cases:care_event", args=[case.pk, event.pk])
+    CareEvent.objects.filter(pk=event.pk).delete()  # deleted meanwhile from the other side
+    response = client.post(event_url, event_post(), follow=True)
+    assert "supprimé entre-temps" in messages_of(response)
+    Case.objects.filter(pk=case.pk).update(status="ready")  # sent for review meanwhile
+    response = client.post(reverse("cases:chronology", args=[case.pk]), event_post(), follow=True)
+    assert "La chronologie n'est plus modifiable" in messages_of(response)
+    assert response.status_code == 200 and not case.care_events.exists()
