@@ -286,7 +286,8 @@ def get(port: int, path: str, **headers) -> tuple[int, dict]:
     )
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(request, timeout=10) as reply:
+        # Generous: the first request of a cold gunicorn on a busy CI machine takes seconds.
+        with opener.open(request, timeout=60) as reply:
             return reply.status, dict(reply.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)
