@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from actions.models import CorrectiveAction
 from cases.models import Case
-from committees.models import Session
+from committees.models import Session, SessionGuest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +28,10 @@ def _pages(role: str) -> list[str]:
     planned = Session.objects.filter(status="planned").order_by("pk").first()
     on_agenda = planned.agenda.order_by("pk").first().case if planned else None
     action = CorrectiveAction.objects.order_by("pk").first()
+    # Issue 15: the transferred baby its birth maternity contributes to, the invited doctor.
+    contributed = Case.objects.filter(contributions__isnull=False).order_by("pk").first()
+    invitation = SessionGuest.objects.order_by("pk").first()
+    agenda_item = planned.agenda.order_by("pk").first() if planned else None
     common = [
         reverse("home"),
         reverse("notifications:list"),
@@ -44,6 +48,7 @@ def _pages(role: str) -> list[str]:
             reverse("cases:detail", args=[documenting.pk]),
             reverse("cases:chronology", args=[documenting.pk]),
             reverse("cases:anonymisation", args=[documenting.pk]),
+            reverse("cases:parents", args=[documenting.pk]),
             reverse("cases:detail", args=[reviewed.pk]),
             reverse("actions:mine"),
             reverse("organisation_list"),
@@ -56,6 +61,18 @@ def _pages(role: str) -> list[str]:
             reverse("committees:session_detail", args=[planned.pk]),
             reverse("cases:detail", args=[on_agenda.pk]),
             reverse("actions:mine"),
+            reverse("committees:attendance_sheet", args=[held.pk]),
+            reverse("committees:committee_certificates", args=[held.committee_id]),
+            reverse("committees:guests", args=[planned.pk, agenda_item.pk]),
+        ],
+        "membre@rmm-demo.fr": [reverse("committees:my_certificates")],
+        "referent.tilleuls@rmm-demo.fr": [
+            reverse("cases:detail", args=[contributed.pk]),
+            reverse("cases:chronology", args=[contributed.pk]),
+        ],
+        "dr.smur@rmm-demo.fr": [
+            reverse("committees:invitation", args=[invitation.pk]),
+            reverse("committees:invitation_charter", args=[invitation.pk]),
         ],
         "qualite@rmm-demo.fr": [
             reverse("actions:dashboard"),
@@ -89,6 +106,9 @@ ROLES = [
     "declarant@rmm-demo.fr",
     "referent@rmm-demo.fr",
     "president@rmm-demo.fr",
+    "membre@rmm-demo.fr",
+    "referent.tilleuls@rmm-demo.fr",
+    "dr.smur@rmm-demo.fr",
     "qualite@rmm-demo.fr",
     "observateur@rmm-demo.fr",
     "admin@rmm-demo.fr",
