@@ -573,6 +573,12 @@ def render_case(request, case: Case, *, contribution_form=None, status=200):
 class ContributionsView(LoginRequiredMixin, View):
     """Add or remove an organisation of the pathway (the declaring coordinators)."""
 
+    def get(self, request, pk):
+        # Reached by a reload after a refused form, or the language switch: the panel lives on
+        # the case page (a bare 405 was a blank page).
+        case = visible_case(request.user, pk)
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#contributions-title")
+
     def post(self, request, pk):
         case = visible_case(request.user, pk)
         if not can_manage_contributions(request.user, case):

@@ -294,6 +294,21 @@ def test_panel_forms_are_the_declaring_coordinators_only(
     assert case.contributions.count() == 1
 
 
+def test_a_reload_of_the_panels_address_leads_back_to_the_case(
+    client, case_factory, roles, birth_maternity
+):
+    """After a refused form the browser sits on the panel's address: a reload (or the language
+    switch) lands on the case page, never on a blank 405; others still get 404."""
+    case = contributed(case_factory, birth_maternity, roles["coordinator"])
+    url = reverse("cases:contributions", args=[case.pk])
+    client.force_login(roles["coordinator"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "#contributions-title"
+    client.force_login(roles["unrelated_coordinator"])
+    assert client.get(url).status_code == 404
+
+
 # --- Every role on every page --------------------------------------------------------------------
 PAGES = ("detail", "identity", "anonymisation", "chronology")
 # (case page, identity, anonymisation, chronology) while the case is documented.
