@@ -21,6 +21,7 @@ from . import selectors
 from .anonymisation import finding_key
 from .clinical import DECLARATION_STEPS, REVIEW_STEP, STEPS_BY_SLUG, step_of_field
 from .clinical.derivation import declaration_missing_fields
+from .committee_scope import COMMITTEE_STAGES
 from .conditions import review_texts
 from .detection import KIND_LABELS, SIGNAL_LABELS, case_findings, second_signal
 from .exceptions import CaseError, WouldErase
@@ -559,8 +560,11 @@ def render_case(request, case: Case, *, contribution_form=None, status=200):
             "can_add_event": can_add_care_event(request.user, case),
             "can_view_identity": may_view_identity,
             # A contributing organisation reads the summary once its anonymisation is validated
-            # (before that it may still hold what the scrubber found).
-            "show_summary": may_view_identity or bool(case.summary_validated_at),
+            # (before that it may still hold what the scrubber found); in the committee's hands
+            # it has passed the submission's check.
+            "show_summary": may_view_identity
+            or bool(case.summary_validated_at)
+            or case.status in COMMITTEE_STAGES,
             "contributions": contributions,
             "parents": parents_services.parents_panel(case=case, user=request.user),
             "panels": case_panels(case=case, user=request.user),
