@@ -63,7 +63,6 @@ class MyCertificatesView(LoginRequiredMixin, View):
 
 class CertificatePdfView(LoginRequiredMixin, View):
     def get(self, request, seat_pk, year):
-        year = certificates.valid_year(year)
         seat = get_object_or_404(
             certificate_seats_visible_to(request.user).select_related("user", "committee"),
             pk=seat_pk,
@@ -77,7 +76,7 @@ class CommitteeCertificatesView(LoginRequiredMixin, View):
 
     def get(self, request, pk, year=None):
         committee = get_object_or_404(committees_planned_by(request.user), pk=pk)
-        year = certificates.valid_year(year) if year else certificates.current_year()
+        year = certificates.current_year() if year is None else year
         return render(
             request,
             "committees/committee_certificates.html",

@@ -20,10 +20,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 
 from . import pdf
-from .models import Attendance, Committee, CommitteeMember, CommitteeRole, Session, SessionStatus
+from .models import (
+    Attendance,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Session,
+    SessionGuest,
+    SessionStatus,
+)
 
 FIRST_YEAR = 2000
 COUNTED = SessionStatus.MINUTES_VALIDATED
@@ -35,10 +43,34 @@ def current_year() -> int:
     return timezone.localdate().year
 
 
-def valid_year(year: int) -> int:
-    """A year from a URL: 2000 to this year, else 404 (never a 500, never a future year)."""
+def year_refusal(year: int) -> str | None:
+    """Why no certificate exists for `year` (None when it may): 2000 to this year only."""
     if not FIRST_YEAR <= year <= current_year():
-        raise Http404
+        return _(
+            "Aucune attestation pour cette année : choisissez une année de %(first)s à %(last)s."
+        ) % {
+            "first": FIRST_YEAR,
+            "last": current_year(),
+        }
+    return None
+
+
+def valid_year(year: int) -> int:
+    """A year of certificates: 2000 to this year, else 404 (never a 500, never a future year,
+    never year 0 read as 'this year')."""
+    if (refusal := year_refusal(year)) is not None:
+        raise Http404(refusal)
+    return year
+
+
+def year_from_url(text: str) -> int:
+    """A year as written in a certificate URL: its canonical digits only ("2026", never "0"
+    nor "02026"), within 2000..this year; ValueError otherwise (the route does not match: 404)."""
+    if not text.isascii() or not text.isdigit() or text != str(int(text)):
+        raise ValueError(_("Année mal écrite."))
+    year = int(text)
+    if (refusal := year_refusal(year)) is not None:
+        raise ValueError(refusal)
     return year
 
 
@@ -60,21 +92,81 @@ class SheetRow:
     status_label: str
 
 
+@dataclass
+class GuestRow:
+    name: str
+    function: str
+    organisations: str
+    presence: str
+    presence_label: str
+
+
+def _active_memberships(lookup: str) -> Prefetch:
+    return Prefetch(
+        lookup,
+        queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+        to_attr="active_memberships",
+    )
+
+
+def _organisations_of(user) -> str:
+    return ", ".join(sorted({m.organisation.name for m in user.active_memberships}))
+
+
+def attendance_sheet_refusal(session: Session) -> str | None:
+    """Why a session has no attendance sheet (None when it has one): a cancelled session was
+    never held, a blank sheet of it would be a false record."""
+    if session.status == SessionStatus.CANCELLED:
+        return _("Séance annulée : elle n'a pas de feuille d'émargement.")
+    return None
+
+
+def sheet_guests(*, session: Session) -> list[GuestRow]:
+    """The professionals invited from outside the committee for a case of this session (live
+    invitations), one row per person whatever the number of cases: present when recorded
+    present for one of them (2 queries). Read-only here: the secretary records their presence
+    on the session's guest pages."""
+    invitations = (
+        SessionGuest.objects.filter(session=session, revoked_at__isnull=True)
+        .select_related("user")
+        .prefetch_related(_active_memberships("user__memberships"))
+        .order_by("user__full_name", "user_id", "invited_at", "pk")
+    )
+    labels = dict(SessionGuest.Presence.choices)
+    by_user: dict[int, list[SessionGuest]] = {}
+    for invitation in invitations:
+        by_user.setdefault(invitation.user_id, []).append(invitation)
+    rows = []
+    for invited in by_user.values():
+        presences = {invitation.presence for invitation in invited}
+        present, absent = SessionGuest.Presence.PRESENT, SessionGuest.Presence.ABSENT
+        presence = present if present in presences else absent if absent in presences else ""
+        functions = list(dict.fromkeys(invitation.function for invitation in invited))
+        user = invited[0].user
+        rows.append(
+            GuestRow(
+                name=user.full_name,
+                function=" ; ".join(functions) or user.job_title,
+                organisations=_organisations_of(user),
+                presence=presence,
+                presence_label=str(labels.get(presence, _("Non renseigné"))),
+            )
+        )
+    return rows
+
+
 def attendance_sheet(*, session: Session) -> dict:
     """The named sheet of a session: every member recorded, and every active member not yet
-    recorded, with function and organisation (4 queries whatever the committee's size)."""
+    recorded, with function and organisation, then the invited guests (6 queries whatever
+    the committee's size). 404 for a cancelled session (attendance_sheet_refusal)."""
+    if (refusal := attendance_sheet_refusal(session)) is not None:
+        raise Http404(refusal)
     recorded = {row.member_id: row.status for row in Attendance.objects.filter(session=session)}
     members = (
         CommitteeMember.objects.filter(committee_id=session.committee_id)
         .filter(Q(is_active=True) | Q(pk__in=list(recorded)))
         .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "user__memberships",
-                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
-                to_attr="active_memberships",
-            )
-        )
+        .prefetch_related(_active_memberships("user__memberships"))
         .order_by("user__full_name", "pk")
     )
     labels = dict(Attendance.Status.choices)
@@ -82,22 +174,24 @@ def attendance_sheet(*, session: Session) -> dict:
     rows = []
     for member in members:
         status = recorded.get(member.pk, "")
-        organisations = sorted({m.organisation.name for m in member.user.active_memberships})
         rows.append(
             SheetRow(
                 name=member.user.full_name,
                 function=member.user.job_title or member.specialty,
-                organisations=", ".join(organisations),
+                organisations=_organisations_of(member.user),
                 role=str(roles.get(member.role, member.role)),
                 status=status,
                 status_label=str(labels.get(status, _("Non renseigné"))),
             )
         )
     counts = {key: sum(1 for row in rows if row.status == key) for key in labels}
+    guests = sheet_guests(session=session)
     return {
         "session": session,
         "rows": rows,
         "counts": counts,
+        "guests": guests,
+        "guests_present": sum(1 for row in guests if row.presence == SessionGuest.Presence.PRESENT),
         "locked": session.status == COUNTED,
     }
 
@@ -151,7 +245,9 @@ class CommitteeCertificateRow:
 
 def committee_certificates(*, committee: Committee, year: int) -> list[CommitteeCertificateRow]:
     """For the chair and secretary: each professional of the committee who attended at least
-    one counted session in `year`, with their count (one query)."""
+    one counted session in `year`, with their count (one query). 404 outside 2000..this
+    year."""
+    valid_year(year)
     roles = dict(CommitteeRole.choices)
     rows = (
         Attendance.objects.filter(
@@ -180,6 +276,7 @@ def committee_certificates(*, committee: Committee, year: int) -> list[Committee
 class Certificate:
     name: str
     function: str
+    organisations: str
     committee: Committee
     year: int
     attended: list[tuple[str, str]]  # (DD/MM/YYYY, duration or "")
@@ -191,8 +288,11 @@ class Certificate:
 
 
 def certificate_of(*, seat: CommitteeMember, year: int) -> Certificate:
-    """The participation certificate of one seat for one year: 404 when no counted session
-    was attended (a certificate of nothing is not issued)."""
+    """The participation certificate of one seat for one year: 404 outside 2000..this year
+    and when no counted session was attended (a certificate of nothing is not issued). Signed
+    by the committee's chair, named without "du comité" (committee names say "Comité ...");
+    no place of issue: organisations record none."""
+    valid_year(year)
     rows = list(
         Attendance.objects.filter(
             member=seat, session__status=COUNTED, session__starts_at__year=year
@@ -215,9 +315,11 @@ def certificate_of(*, seat: CommitteeMember, year: int) -> Certificate:
         .order_by("pk")
         .first()
     )
+    user = User.objects.prefetch_related(_active_memberships("memberships")).get(pk=seat.user_id)
     return Certificate(
-        name=seat.user.full_name,
-        function=seat.user.job_title or seat.specialty,
+        name=user.full_name,
+        function=user.job_title or seat.specialty,
+        organisations=_organisations_of(user),
         committee=seat.committee,
         year=year,
         attended=[

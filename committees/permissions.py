@@ -170,12 +170,17 @@ def sessions_chaired_by(user) -> QuerySet[Session]:
 @rules.predicate
 def can_view_attendance_sheet(user, session: Session) -> bool:
     """The named attendance sheet is the committee's own record: its chair and secretary
-    only (members read the session page; the anonymous minutes give counts)."""
-    return session.committee_id in committee_ids(user, *PLANNERS, charter=True)
+    only (members read the session page; the anonymous minutes give counts). A cancelled
+    session has none (never held: a blank sheet would be a false record)."""
+    return session.status != SessionStatus.CANCELLED and session.committee_id in committee_ids(
+        user, *PLANNERS, charter=True
+    )
 
 
 def attendance_sheets_visible_to(user) -> QuerySet[Session]:
-    return Session.objects.filter(committee_id__in=committee_ids(user, *PLANNERS, charter=True))
+    return Session.objects.filter(
+        committee_id__in=committee_ids(user, *PLANNERS, charter=True)
+    ).exclude(status=SessionStatus.CANCELLED)
 
 
 @rules.predicate

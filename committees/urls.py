@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import attendance_views, guest_views, parents_views, views
+from . import attendance_views, certificates, guest_views, parents_views, views
+
+
+class CertificateYearConverter:
+    """A certificate's year: canonical digits within 2000..this year ("0", "02026" or a future
+    year do not match: 404). Reversing writes any integer, so a link to a bad year still 404s."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return certificates.year_from_url(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(CertificateYearConverter, "certificate_year")
 
 app_name = "committees"
 
@@ -69,7 +85,7 @@ urlpatterns = [
         name="my_certificates",
     ),
     path(
-        "attestations/<int:seat_pk>/<int:year>/pdf/",
+        "attestations/<int:seat_pk>/<certificate_year:year>/pdf/",
         attendance_views.CertificatePdfView.as_view(),
         name="certificate_pdf",
     ),
@@ -79,7 +95,7 @@ urlpatterns = [
         name="committee_certificates",
     ),
     path(
-        "comites/<int:pk>/attestations/<int:year>/",
+        "comites/<int:pk>/attestations/<certificate_year:year>/",
         attendance_views.CommitteeCertificatesView.as_view(),
         name="committee_certificates_year",
     ),

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +18,18 @@ from pypdf import PdfReader
 from accounts.models import Role
 from cases.exceptions import TransitionConflict
 from committees import certificates
-from committees.models import AgendaItem, Attendance, Committee, CommitteeMember, Session
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    Session,
+    SessionGuest,
+)
+from committees.permissions import attendance_sheets_visible_to, can_view_attendance_sheet
 from committees.services import reviews, sessions
 from tests.conftest import committee_person
-from tests.factories import CaseFactory, canary_fragments
+from tests.factories import CaseFactory, canary_fragments, member
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +287,8 @@ def test_certificate_counts_validated_sessions_attended_over_those_held_with_a_s
         assert timezone.localtime(session.starts_at).strftime("%d/%m/%Y") not in text
     assert "2 h" in text and "1 h 30" in text and "3 h 30" in text
     assert "1 séance tenue cette année attend la validation" in text
-    assert "Le président du comité Comité RMM Nord" in text and "Pia Pres" in text
+    assert "Le président ou la présidente de « Comité RMM Nord » atteste que Mia Mem" in text
+    assert "La présidence de « Comité RMM Nord » Pia Pres" in text
     assert "développement professionnel continu" in text
 
 
@@ -456,3 +466,170 @@ def test_a_professional_who_left_the_committee_keeps_their_certificates(
     client.force_login(committee_member)
     page = client.get(reverse("committees:my_certificates")).content.decode()
     assert certificate_url(committee, committee_member) in page
+
+
+# --- Reviewer's findings (issue 15) ---------------------------------------------------------
+def test_year_zero_non_canonical_or_out_of_range_is_404_on_every_certificate_url(
+    client, committee, secretary, committee_member, year_of_sessions
+):
+    """Year 0 was read as "this year" on the committee's list, and "00002026" was accepted."""
+    member_seat = seat(committee, committee_member).pk
+    client.force_login(secretary)
+    good_list = f"/seances/comites/{committee.pk}/attestations/{THIS_YEAR}/"
+    good_pdf = f"/seances/attestations/{member_seat}/{THIS_YEAR}/pdf/"
+    assert good_list == reverse(
+        "committees:committee_certificates_year", args=[committee.pk, THIS_YEAR]
+    )
+    assert good_pdf == reverse("committees:certificate_pdf", args=[member_seat, THIS_YEAR])
+    assert client.get(good_list).status_code == 200
+    assert client.get(good_pdf).status_code == 200
+    for year in ("0", "00", f"0{THIS_YEAR}", f"0000{THIS_YEAR}", "1999", str(THIS_YEAR + 1)):
+        assert client.get(f"/seances/comites/{committee.pk}/attestations/{year}/").status_code == (
+            404
+        ), year
+        assert client.get(f"/seances/attestations/{member_seat}/{year}/pdf/").status_code == (
+            404
+        ), year
+    # The rule is the reads' own, whatever calls them.
+    for year in (0, 1999, THIS_YEAR + 1):
+        with pytest.raises(Http404):
+            certificates.committee_certificates(committee=committee, year=year)
+        with pytest.raises(Http404):
+            certificates.certificate_of(seat=seat(committee, committee_member), year=year)
+
+
+def test_a_cancelled_session_has_no_attendance_sheet(
+    client, committee, secretary, chair, committee_member
+):
+    session = a_session(committee, secretary, "cancelled", cancellation_reason="Grève.")
+    attend(session, s=(seat(committee, secretary), "present"))
+    assert not can_view_attendance_sheet(secretary, session)
+    assert not attendance_sheets_visible_to(secretary).filter(pk=session.pk).exists()
+    with pytest.raises(Http404):
+        certificates.attendance_sheet(session=session)
+    for user in (secretary, chair):
+        client.force_login(user)
+        assert client.get(
+            reverse("committees:attendance_sheet", args=[session.pk])
+        ).status_code == (404)
+        assert client.get(
+            reverse("committees:attendance_sheet_pdf", args=[session.pk])
+        ).status_code == (404)
+        page = client.get(reverse("committees:session_detail", args=[session.pk])).content.decode()
+        assert 'id="attendance-sheet-link"' not in page
+    # A session still to hold keeps its sheet (printed blank for signatures).
+    planned = a_session(committee, secretary, "planned")
+    assert can_view_attendance_sheet(secretary, planned)
+    assert client.get(reverse("committees:attendance_sheet", args=[planned.pk])).status_code == 200
+
+
+def test_certificate_reads_well_with_the_professionals_function_and_organisation(
+    client, committee, committee_member, chair, year_of_sessions
+):
+    committee.name = "Comité RMM du réseau Nord-Littoral"
+    committee.save()
+    committee_member.job_title = "Sage-femme coordinatrice"
+    committee_member.save()
+    client.force_login(committee_member)
+    text = pdf_text(client.get(certificate_url(committee, committee_member)).content)
+    assert "du comité Comité" not in text
+    assert (
+        "Le président ou la présidente de « Comité RMM du réseau Nord-Littoral » atteste que "
+        "Mia Mem a participé à 2 revues"
+    ) in text
+    assert "La présidence de « Comité RMM du réseau Nord-Littoral » Pia Pres" in text
+    assert "Fonction : Sage-femme coordinatrice" in text
+    assert f"Organisation : {committee.organisation.name}" in text
+    # No place of issue is recorded anywhere: the date only.
+    assert f"Fait le {timezone.localdate():%d/%m/%Y}" in text and "Fait à" not in text
+
+
+@pytest.fixture
+def guests_of_a_held_session(committee, secretary, chair, other_maternity, maternity):
+    """A held session with two cases; a SMUR doctor invited for both (present at the second),
+    a neonatologist invited and absent, a midwife whose invitation was removed."""
+    session = a_session(committee, secretary, "held")
+    attend(
+        session, s=(seat(committee, secretary), "present"), c=(seat(committee, chair), "present")
+    )
+    cases = [CaseFactory(status="scheduled", organisation=maternity) for _ in range(2)]
+    for position, case in enumerate(cases):
+        AgendaItem.objects.create(session=session, case=case, position=position)
+    doctor = member(Role.CLINICIAN, other_maternity, email="smur@sud.test", full_name="Sam Urgent")
+    neonat = member(Role.CLINICIAN, other_maternity, email="neo@sud.test", full_name="Nina Neo")
+    gone = member(Role.CLINICIAN, other_maternity, email="sf@sud.test", full_name="Rita Retir")
+    now = timezone.now()
+    for case, user, function, presence, revoked in [
+        (cases[0], doctor, "Médecin SMUR pédiatrique", "", None),
+        (cases[1], doctor, "Médecin SMUR pédiatrique", "present", None),
+        (cases[0], neonat, "Néonatologiste de garde", "absent", None),
+        (cases[1], gone, "Sage-femme de salle de naissance", "", now),
+    ]:
+        SessionGuest.objects.create(
+            session=session,
+            case=case,
+            user=user,
+            function=function,
+            invited_by=secretary,
+            invited_at=now,
+            presence=presence,
+            revoked_at=revoked,
+        )
+    return session
+
+
+def test_attendance_sheet_lists_invited_guests_apart_read_only(
+    client, secretary, other_maternity, guests_of_a_held_session
+):
+    session = guests_of_a_held_session
+    client.force_login(secretary)
+    page = client.get(reverse("committees:attendance_sheet", args=[session.pk])).content.decode()
+    assert 'id="attendance-sheet-guests"' in page and "Invités extérieurs" in page
+    members_table, guests_part = page.split('id="sheet-guests-title"')
+    assert "Sam Urgent" not in members_table and "Sam Urgent" in guests_part
+    assert guests_part.count("Sam Urgent") == 1  # one row per person, whatever the cases
+    for expected in ("Médecin SMUR pédiatrique", "Nina Neo", "Néonatologiste de garde"):
+        assert expected in guests_part
+    assert other_maternity.name in guests_part
+    rows = guests_part.split("<tr>")
+    assert "Présent" in next(row for row in rows if "Sam Urgent" in row)
+    assert "Absent" in next(row for row in rows if "Nina Neo" in row)
+    assert "Rita Retir" not in page  # invitation removed
+    assert "<select" not in guests_part and "<input" not in guests_part
+    assert "1 présent(s) sur 2 professionnels invités" in guests_part
+    # Members' counts and quorum are the committee's alone.
+    assert "2 présent(s), 0 excusé(s), 0 absent(s)" in page
+    text = pdf_text(
+        client.get(reverse("committees:attendance_sheet_pdf", args=[session.pk])).content
+    )
+    for expected in ("Invités extérieurs", "Sam Urgent", "Médecin SMUR pédiatrique", "Nina Neo"):
+        assert expected in text
+    assert other_maternity.name in text and "Rita Retir" not in text
+
+
+def test_attendance_sheet_guests_take_a_constant_number_of_queries(
+    client, secretary, other_maternity, guests_of_a_held_session
+):
+    session = guests_of_a_held_session
+    url = reverse("committees:attendance_sheet", args=[session.pk])
+    client.force_login(secretary)
+    small = _queries(client, url)
+    case = session.agenda.first().case
+    for index in range(6):
+        SessionGuest.objects.create(
+            session=session,
+            case=case,
+            user=member(Role.CLINICIAN, other_maternity, email=f"g{index}@sud.test"),
+            function="Pédiatre",
+            invited_by=secretary,
+            invited_at=timezone.now(),
+            presence="present",
+        )
+    assert _queries(client, url) == small
+
+
+def test_no_certificate_for_guests(client, guests_of_a_held_session):
+    """Guests hold no seat: certificates are drawn from seats only, so a guest has none."""
+    doctor = SessionGuest.objects.filter(presence="present").get().user
+    assert certificates.certificate_years_of(user=doctor) == []
+    assert not CommitteeMember.objects.filter(user=doctor).exists()
