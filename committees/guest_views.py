@@ -15,7 +15,7 @@ from cases.exceptions import CaseError
 from rmm.forms import strict_id
 
 from . import selectors
-from .conditions import agenda_is_open, attendance_is_open
+from .conditions import agenda_is_open
 from .models import AgendaItem, SessionGuest
 from .permissions import can_manage_guests, invitations_visible_to
 from .services import guests as guest_services
@@ -59,7 +59,8 @@ class GuestsView(SessionMixin, View):
                 "too_short": searched and len(query) < guest_services.SEARCH_MIN_LENGTH,
                 "candidates": candidates,
                 "may_invite": agenda_is_open(self.session),
-                "may_record_presence": attendance_is_open(self.session),
+                "may_record_presence": guest_services.guest_presence_refusal(self.session) is None,
+                "may_revoke": guest_services.guest_revoke_refusal(self.session) is None,
                 "presences": SessionGuest.Presence.choices,
             },
         )

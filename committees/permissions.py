@@ -6,8 +6,9 @@ confidentiality charter. Chairs and secretaries see the cases their committee co
 for review (to build agendas); members and external experts see the cases on the agendas of
 their committee's sessions. A professional invited for one case of one session (a guest, issue
 15) reads that case's pseudonymised pages for that session only, once they signed the charter
-for this invitation, until the minutes are validated, the session cancelled or the invitation
-removed.
+for this invitation, until the minutes are first validated (reopening them for correction gives
+nothing back), the session cancelled, the invitation removed or the case taken off the agenda
+(put back, it needs a new invitation).
 """
 
 from collections import defaultdict
@@ -28,6 +29,7 @@ from .models import (
     Committee,
     CommitteeMember,
     CommitteeRole,
+    MinutesVersion,
     Session,
     SessionGuest,
     SessionStatus,
@@ -228,21 +230,34 @@ PAIRED_SCOPES = {
 GUEST_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.AGENDA_SENT, SessionStatus.HELD)
 
 
-def _live_invitations(user) -> QuerySet[SessionGuest]:
-    """The user's invitations that still open something: not removed, session open, case still
-    on that session's agenda (a case postponed leaves the agenda, and its guests with it)."""
-    if not _active(user):
-        return SessionGuest.objects.none()
-    return SessionGuest.objects.filter(
+def _invitation_is_live() -> list:
+    """Conditions on a SessionGuest row (also inside an outer EXISTS) for an invitation that
+    still opens something: not removed; session planned, agenda sent or held; minutes never
+    validated (a session reopened for correction is 'held' again, but the invitation ended at
+    the first validation, for good); the very agenda entry it was made for still there (a case
+    taken off the agenda and put back is a new entry, which needs a new invitation)."""
+    return [
+        Q(revoked_at__isnull=True, session__status__in=GUEST_SESSION_STATUSES),
         Exists(
             AgendaItem.objects.filter(
-                session_id=OuterRef("session_id"), case_id=OuterRef("case_id")
+                pk=OuterRef("agenda_item_id"),
+                session_id=OuterRef("session_id"),
+                case_id=OuterRef("case_id"),
             )
         ),
-        user=user,
-        revoked_at__isnull=True,
-        session__status__in=GUEST_SESSION_STATUSES,
-    )
+        ~Exists(
+            MinutesVersion.objects.filter(
+                session_id=OuterRef("session_id"), validated_at__isnull=False
+            )
+        ),
+    ]
+
+
+def _live_invitations(user) -> QuerySet[SessionGuest]:
+    """The user's invitations that still open something (see `_invitation_is_live`)."""
+    if not _active(user):
+        return SessionGuest.objects.none()
+    return SessionGuest.objects.filter(*_invitation_is_live(), user=user)
 
 
 @rules.predicate
@@ -294,15 +309,9 @@ def _guest_exists(user, *, case_ref: str, status_ref: str | None) -> Exists:
     return Exists(
         SessionGuest.objects.filter(
             *conditions,
-            Exists(
-                AgendaItem.objects.filter(
-                    session_id=OuterRef("session_id"), case_id=OuterRef("case_id")
-                )
-            ),
+            *_invitation_is_live(),
             user_id=user.pk,
-            revoked_at__isnull=True,
             charter_accepted_at__isnull=False,
-            session__status__in=GUEST_SESSION_STATUSES,
             **match,
         ).values("pk")
     )

@@ -107,14 +107,18 @@ GUEST_SUBJECT = "committees.sessionguest"
 
 def guest_invited(guest) -> None:
     """A professional invited for one case of a session (issue 15): the case code, the
-    session's date and place, never more (no identity, no other case of the agenda). Told with
-    the agenda's kind: like the agenda, an invitation always reaches its person by e-mail.
-    Each invitation is its own occasion (invited again after a removal: told again)."""
+    session's date, time and place (or that it is held by video: the link itself stays on the
+    invitation page, behind login), never more (no identity, no other case of the agenda).
+    Told with the agenda's kind: like the agenda, an invitation always reaches its person by
+    e-mail. Each invitation is its own occasion (invited again after a removal: told again)."""
     session = guest.session
+    starts = timezone.localtime(session.starts_at)
     params = {
         "code": guest.case.code,
-        "session_date": timezone.localtime(session.starts_at).date().isoformat(),
+        "session_date": starts.date().isoformat(),
+        "session_time": starts.strftime("%H:%M"),
         "place": session.place or "",
+        "video": bool(session.video_link),
         "guest": True,
     }
     occasion = timezone.localtime(guest.invited_at).strftime("%Y%m%dT%H%M%S")

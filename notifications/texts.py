@@ -53,16 +53,22 @@ def text_of(notification: Notification) -> Text:
             % {"action": action, "due": due},
         )
     if kind == Kind.AGENDA and notification.subject_type == "committees.sessionguest":
-        place = p.get("place", "")
-        where = _(" (%(place)s)") % {"place": place} if place else ""
+        place, video, time = p.get("place", ""), p.get("video", False), p.get("session_time", "")
+        if place and video:
+            where = _(" (%(place)s, ou en visioconférence)") % {"place": place}
+        elif video:
+            where = _(" (en visioconférence)")
+        else:
+            where = _(" (%(place)s)") % {"place": place} if place else ""
+        when = _("%(date)s à %(time)s") % {"date": session_day, "time": time} if time else ""
         return Text(
             _("Invitation à la revue du cas %(code)s le %(date)s")
-            % {"code": code, "date": session_day},
+            % {"code": code, "date": when or session_day},
             _(
                 "Vous êtes invité(e) à la revue du cas %(code)s, séance du %(date)s%(where)s. "
                 "Acceptez la charte de confidentialité pour accéder au cas."
             )
-            % {"code": code, "date": session_day, "where": where},
+            % {"code": code, "date": when or session_day, "where": where},
         )
     if kind == Kind.AGENDA:
         return Text(

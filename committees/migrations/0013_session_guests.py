@@ -56,6 +56,18 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guests",
+                        to="committees.agendaitem",
+                        verbose_name="inscription à l'ordre du jour",
+                    ),
+                ),
+                (
                     "case",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,

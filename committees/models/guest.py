@@ -13,8 +13,9 @@ class SessionGuest(models.Model):
     """An invitation of one professional (an RMM account of any organisation) to the review of
     one case of one session: the birth maternity's team, the SMUR doctor. The guest signs the
     committee's charter for this invitation, then reads that case's pseudonymised pages for
-    that session only, until the minutes are validated, the session cancelled or the
-    invitation removed. Minutes count guests by function, never by name."""
+    that session only, until the minutes are first validated, the session cancelled, the
+    invitation removed or the case taken off the agenda. Minutes count guests by function,
+    never by name."""
 
     class Presence(models.TextChoices):
         PRESENT = "present", _("Présent")
@@ -25,6 +26,18 @@ class SessionGuest(models.Model):
     )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("cas")
+    )
+    # The agenda entry the invitation was made for. A case taken off the agenda (postponed,
+    # sent back to documentation) loses its item, and the invitation ends with it for good:
+    # the same case put back on the same session is a new entry, which needs a new invitation.
+    agenda_item = models.ForeignKey(
+        "committees.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="guests",
+        verbose_name=_("inscription à l'ordre du jour"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,6 +78,11 @@ class SessionGuest(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def left_agenda(self) -> bool:
+        """The case was taken off the agenda since: this invitation gives nothing any more."""
+        return self.agenda_item_id is None
 
     @property
     def charter_accepted(self) -> bool:

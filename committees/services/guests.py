@@ -15,8 +15,9 @@ from accounts.scope import with_covered_organisations
 from cases.committee_scope import COMMITTEE_STAGES
 from cases.conditions import identifiers_in_comment
 from cases.exceptions import InvalidInput, NotAllowed, TransitionConflict
+from cases.text import normalise_text
 
-from ..conditions import attendance_is_open
+from ..conditions import agenda_is_open, attendance_refusal
 from ..models import CHARTER_VERSION, Session, SessionGuest, SessionStatus
 from ..permissions import can_manage_guests, guest_invitation
 
@@ -58,6 +59,13 @@ def guest_candidates(*, session: Session, query: str) -> list[User]:
     )
 
 
+def _left_agenda_refusal() -> str:
+    return _(
+        "Cette invitation a pris fin : le cas a quitté l'ordre du jour depuis (s'il y revient, "
+        "invitez à nouveau)."
+    )
+
+
 def _refusal_for_session(session: Session) -> str | None:
     if session.status == S.CANCELLED:
         return _("La séance est annulée : on n'y invite plus personne.")
@@ -65,6 +73,35 @@ def _refusal_for_session(session: Session) -> str | None:
         return _("Le compte rendu de la séance est validé : on n'y invite plus personne.")
     if session.status == S.HELD:
         return _("La séance a eu lieu : on n'y invite plus personne.")
+    return None
+
+
+def guest_presence_refusal(session: Session) -> str | None:
+    """Why guests' presence cannot be recorded in this session now (None if it can): once the
+    session is held, until its minutes are validated (reopened for correction: again)."""
+    if refusal := attendance_refusal(session.status):
+        return refusal
+    if session.status != S.HELD:
+        return _(
+            "La séance n'a pas encore eu lieu : la présence des invités s'enregistre une fois "
+            "la séance tenue."
+        )
+    return None
+
+
+def guest_revoke_refusal(session: Session) -> str | None:
+    """Why an invitation of this session can no longer be removed (None if it can): only
+    before the session is held. Afterwards the minutes count its guests; whoever did not come
+    is recorded absent instead."""
+    if session.status in (S.MINUTES_VALIDATED, S.CANCELLED):
+        return _("La séance est « %(status)s » : l'invitation a déjà pris fin.") % {
+            "status": session.get_status_display()
+        }
+    if not agenda_is_open(session):
+        return _(
+            "La séance a eu lieu : l'invitation ne se retire plus (le compte rendu compte ses "
+            "invités). Enregistrez plutôt l'invité absent s'il n'est pas venu."
+        )
     return None
 
 
@@ -78,7 +115,9 @@ def _locked_for_guests(session: Session, by) -> Session:
 
 
 def _clean_function(function: str) -> str:
-    function = " ".join((function or "").split())
+    # Normalised first (as the field stores it), then stripped: a function made only of
+    # invisible characters or no-break spaces is empty, not " ".
+    function = " ".join(normalise_text(function or "").split())
     if not function:
         raise InvalidInput(_("Indiquez la fonction du professionnel dans le parcours."))
     if len(function) > 100:
@@ -92,14 +131,16 @@ def _clean_function(function: str) -> str:
 
 @transaction.atomic
 def guest_invite(*, session: Session, case, user: User, function: str, by) -> SessionGuest:
-    """Invite `user` to the review of `case` in `session` (told in-app and by e-mail: case
-    code, date and place only). Refused, with nothing written, when the case is not on this
-    agenda, the session is held, cancelled or minuted, the account is inactive, the person
-    already sits on the committee or is already invited for this case."""
+    """Invite `user` to the review of `case` in `session`, for the case's present agenda entry
+    (told in-app and by e-mail: case code, date, time and place only). Refused, with nothing
+    written, when the case is not on this agenda, the session is held, cancelled or minuted,
+    the account is inactive, the person already sits on the committee or is already invited
+    for this agenda entry."""
     session = _locked_for_guests(session, by)
     if refusal := _refusal_for_session(session):
         raise TransitionConflict(refusal)
-    if not session.agenda.filter(case_id=case.pk).exists():
+    item = session.agenda.filter(case_id=case.pk).first()
+    if item is None:
         raise NotAllowed(_("Ce cas n'est pas à l'ordre du jour de cette séance."))
     if case.status not in COMMITTEE_STAGES:
         raise TransitionConflict(_("Ce cas n'est plus entre les mains du comité."))
@@ -119,10 +160,12 @@ def guest_invite(*, session: Session, case, user: User, function: str, by) -> Se
         .first()
     )
     now = timezone.now()
-    if existing is not None and existing.revoked_at is None:
+    if existing is not None and existing.revoked_at is None and existing.agenda_item_id == item.pk:
         raise TransitionConflict(_("Ce professionnel est déjà invité pour ce cas."))
     guest = existing or SessionGuest(session=session, case_id=case.pk, user=user)
-    # Invited again after a removal: a new invitation, whose charter is signed again.
+    # Invited again after a removal, or after the case left the agenda and came back: a new
+    # invitation, for this agenda entry, whose charter is signed again.
+    guest.agenda_item = item
     guest.function = function
     guest.invited_by = by
     guest.invited_at = now
@@ -143,16 +186,17 @@ def guest_invite(*, session: Session, case, user: User, function: str, by) -> Se
 
 @transaction.atomic
 def guest_revoke(*, guest: SessionGuest, by) -> SessionGuest:
-    """Remove an invitation: the guest loses access at once (the row stays, dated)."""
+    """Remove an invitation before the session is held: the guest loses access at once (the
+    row stays, dated). Once held, the minutes count the session's guests: the presence field
+    says who did not come."""
     session = _locked_for_guests(guest.session, by)
     guest = SessionGuest.objects.select_for_update().get(pk=guest.pk, session=session)
     if guest.revoked_at is not None:
         raise TransitionConflict(_("Cette invitation a déjà été retirée."))
-    if session.status in (S.MINUTES_VALIDATED, S.CANCELLED):
-        raise TransitionConflict(
-            _("La séance est « %(status)s » : l'invitation a déjà pris fin.")
-            % {"status": session.get_status_display()}
-        )
+    if refusal := guest_revoke_refusal(session):
+        raise TransitionConflict(refusal)
+    if guest.left_agenda:
+        raise TransitionConflict(_left_agenda_refusal())
     guest.revoked_at = timezone.now()
     guest.save(update_fields=["revoked_at"])
     return guest
@@ -174,13 +218,23 @@ def guest_accept_charter(*, guest: SessionGuest, by) -> SessionGuest:
 
 @transaction.atomic
 def guest_presence_record(*, guest: SessionGuest, by, presence: str) -> SessionGuest:
-    """The secretary records whether a guest came (present or absent)."""
+    """The secretary records whether a guest came (present or absent): once the session is
+    held, for an invitation still standing whose charter the guest signed."""
     session = _locked_for_guests(guest.session, by)
-    if not attendance_is_open(session):
-        raise TransitionConflict(_("La séance est close : la présence ne change plus."))
+    if refusal := guest_presence_refusal(session):
+        raise TransitionConflict(refusal)
     guest = SessionGuest.objects.select_for_update().get(pk=guest.pk, session=session)
     if guest.revoked_at is not None:
         raise TransitionConflict(_("Cette invitation a été retirée."))
+    if guest.left_agenda:
+        raise TransitionConflict(_left_agenda_refusal())
+    if guest.charter_accepted_at is None:
+        raise TransitionConflict(
+            _(
+                "Cet invité n'a pas accepté la charte de confidentialité : sa présence ne "
+                "s'enregistre pas."
+            )
+        )
     if presence not in SessionGuest.Presence.values:
         raise InvalidInput(_("Présence inconnue : choisissez présent ou absent."))
     guest.presence = presence

@@ -6,14 +6,17 @@ minutes that never name anyone or carry identity."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_set_active
 from cases.exceptions import CaseError
-from committees.models import AgendaItem, Session, SessionGuest
+from cases.services.transitions import case_transition
+from committees.models import AgendaItem, MinutesVersion, Session, SessionGuest
 from committees.permissions import CommitteeMembershipScope
 from committees.selectors import minutes_context
 from committees.services import guests as guest_services
+from committees.services.sessions import agenda_add, agenda_remove
 from notifications.delivery import message
 from notifications.models import Kind, Notification
 from notifications.texts import text_of
@@ -86,6 +89,8 @@ def test_invitation_is_refused_in_french_with_nothing_written(world, other_netwo
         {"case": outside},
         {"user": world["member"]},
         {"function": "   "},
+        # Only invisible characters and a no-break space: nothing once normalised.
+        {"function": "\u200b\u200b\u00a0\u2060"},
     ):
         with pytest.raises(CaseError) as error:
             invite(world, **kwargs)
@@ -93,6 +98,7 @@ def test_invitation_is_refused_in_french_with_nothing_written(world, other_netwo
     assert "pas à l'ordre du jour" in refusals[0]
     assert "déjà membre du comité" in refusals[1]
     assert "fonction" in refusals[2]
+    assert refusals[3] == refusals[2]
     admin = member(Role.ADMINISTRATOR, other_network, email="admin@sud.test")
     user_set_active(user=world["outsider"], active=False, by=admin)
     with pytest.raises(CaseError, match="désactivé"):
@@ -132,6 +138,85 @@ def test_removed_invitation_can_be_renewed_and_its_charter_is_signed_again(world
     assert renewed.charter_accepted_at is None
 
 
+def test_presence_is_recorded_once_held_and_only_for_a_signed_charter(world):
+    session = world["session"]
+    guest = signed(world)
+    unsigned = invite(world, user=world["outsider"], function="Sage-femme de PMI")
+    for status in ("planned", "agenda_sent"):
+        Session.objects.filter(pk=session.pk).update(status=status)
+        with pytest.raises(CaseError, match="pas encore eu lieu"):
+            guest_services.guest_presence_record(
+                guest=guest, by=world["secretary"], presence="present"
+            )
+    Session.objects.filter(pk=session.pk).update(status="held")
+    with pytest.raises(CaseError, match="pas accepté la charte"):
+        guest_services.guest_presence_record(
+            guest=unsigned, by=world["secretary"], presence="present"
+        )
+    assert not SessionGuest.objects.exclude(presence="").exists()
+    guest_services.guest_presence_record(guest=guest, by=world["secretary"], presence="present")
+    assert SessionGuest.objects.get(pk=guest.pk).presence == "present"
+
+
+def test_an_invitation_is_removed_only_before_the_session_is_held(world):
+    session = world["session"]
+    guest = signed(world)
+    Session.objects.filter(pk=session.pk).update(status="held")
+    guest_services.guest_presence_record(guest=guest, by=world["secretary"], presence="present")
+    with pytest.raises(CaseError, match="ne se retire plus"):
+        guest_services.guest_revoke(guest=guest, by=world["chair"])
+    assert SessionGuest.objects.get(pk=guest.pk).revoked_at is None
+    assert minutes_context(session=session)["guests_present_total"] == 1
+    # Reopened for correction: still held, still refused; the presence field corrects.
+    validate_then_reopen_minutes(world)
+    with pytest.raises(CaseError, match="ne se retire plus"):
+        guest_services.guest_revoke(guest=guest, by=world["chair"])
+    guest_services.guest_presence_record(guest=guest, by=world["secretary"], presence="absent")
+    assert minutes_context(session=session)["guests_present_total"] == 0
+
+
+def test_access_ends_for_good_at_the_first_validation_of_the_minutes(client, world):
+    guest = signed(world)
+    validate_then_reopen_minutes(world)
+    assert (
+        guest_services.guest_presence_refusal(Session.objects.get(pk=world["session"].pk)) is None
+    )
+    client.force_login(world["doctor"])
+    assert client.get(reverse("committees:invitation", args=[guest.pk])).status_code == 404
+    with pytest.raises(CaseError, match="a pris fin"):
+        guest_services.guest_accept_charter(guest=guest, by=world["doctor"])
+
+
+@pytest.mark.parametrize("route", ["send_back", "postpone"])
+def test_an_invitation_belongs_to_its_agenda_entry(client, world, route):
+    session, case = world["session"], world["case"]
+    guest = signed(world)
+    item = send_back_then_readd(world, route=route)
+    guest.refresh_from_db()
+    assert guest.agenda_item is None and guest.charter_accepted_at is not None
+    client.force_login(world["doctor"])
+    invitation = reverse("committees:invitation", args=[guest.pk])
+    review = reverse("committees:review", args=[session.pk, case.pk])
+    assert client.get(invitation).status_code == 404
+    assert client.get(review).status_code == 404
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    # The ended invitation is neither removed nor marked present; the page says it ended.
+    with pytest.raises(CaseError, match="quitté l'ordre du jour"):
+        guest_services.guest_revoke(guest=guest, by=world["chair"])
+    client.force_login(world["secretary"])
+    page = client.get(reverse("committees:guests", args=[session.pk, item.pk])).content.decode()
+    assert "invitation terminée" in page and 'value="revoke"' not in page
+    # A new invitation, for the new entry, with its charter to sign again.
+    renewed = invite(world)
+    assert (renewed.pk, renewed.agenda_item, renewed.charter_accepted_at) == (guest.pk, item, None)
+    with pytest.raises(CaseError, match="déjà invité"):
+        invite(world)
+    guest_services.guest_accept_charter(guest=renewed, by=world["doctor"])
+    client.force_login(world["doctor"])
+    assert client.get(invitation).status_code == 200
+    assert client.get(review).status_code == 200
+
+
 def test_candidates_never_lay_out_the_user_base(world, maternity):
     session = world["session"]
     colleague = member(Role.COORDINATOR, maternity, email="sf@nord.test", full_name="Sabine Urgent")
@@ -150,6 +235,8 @@ ROLES = [
     "guest_before_charter",
     "guest",
     "guest_after_minutes",
+    "guest_after_minutes_reopened",
+    "guest_after_case_readded",
     "guest_after_cancel",
     "guest_of_other_case",
     "guest_revoked",
@@ -163,6 +250,8 @@ EXPECTED = {
     "guest_before_charter": (404, False, 404, 302, 404, 404),
     "guest": (200, True, 404, 200, 404, 404),
     "guest_after_minutes": (404, False, 404, 404, 404, 404),
+    "guest_after_minutes_reopened": (404, False, 404, 404, 404, 404),
+    "guest_after_case_readded": (404, False, 404, 404, 404, 404),
     "guest_after_cancel": (404, False, 404, 404, 404, 404),
     "guest_of_other_case": (404, False, 404, 404, 200, 404),
     "guest_revoked": (404, False, 404, 404, 404, 404),
@@ -171,6 +260,42 @@ EXPECTED = {
     "member": (200, True, 200, 200, 200, 200),
     "outsider": (404, False, 404, 404, 404, 404),
 }
+
+INVITATION_PAGE = {"guest_before_charter": 302, "guest": 200, "guest_of_other_case": 200}
+
+
+def validate_then_reopen_minutes(world):
+    """The minutes validated, then reopened for correction: the session is 'held' again."""
+    session = world["session"]
+    MinutesVersion.objects.create(
+        session=session,
+        version=1,
+        body_html="<p>Compte rendu</p>",
+        created_by=world["secretary"],
+        validated_by=world["chair"],
+        validated_at=timezone.now(),
+    )
+    Session.objects.filter(pk=session.pk).update(status="held")
+
+
+def send_back_then_readd(world, route="send_back"):
+    """The case leaves the agenda (sent back to documentation, or postponed), comes back ready
+    and is put on the same session's agenda again."""
+    session, case = world["session"], world["case"]
+    if route == "send_back":
+        case_transition(
+            case_id=case.pk,
+            name="send_back",
+            by=world["chair"],
+            expected_status="scheduled",
+            comment="Chronologie à compléter.",
+        )
+        type(case).objects.filter(pk=case.pk).update(status="ready")
+    else:
+        item = AgendaItem.objects.get(session=session, case=case)
+        agenda_remove(session=session, item=item, by=world["secretary"], comment="Reporté.")
+    assert not AgendaItem.objects.filter(session=session, case=case).exists()
+    return agenda_add(session=session, case=type(case).objects.get(pk=case.pk), by=world["chair"])
 
 
 def as_role(world, role):
@@ -186,6 +311,10 @@ def as_role(world, role):
             guest_services.guest_revoke(guest=guest, by=world["secretary"])
         elif role == "guest_after_minutes":
             Session.objects.filter(pk=world["session"].pk).update(status="minutes_validated")
+        elif role == "guest_after_minutes_reopened":
+            validate_then_reopen_minutes(world)
+        elif role == "guest_after_case_readded":
+            send_back_then_readd(world)
         elif role == "guest_after_cancel":
             Session.objects.filter(pk=world["session"].pk).update(status="cancelled")
     return world["doctor"]
@@ -212,6 +341,12 @@ def test_every_role_on_every_page(client, world, role):
         other_review
     )
     assert client.get(reverse("committees:minutes", args=[session.pk])).status_code == minutes
+    # The guest's own invitation page (the charter first).
+    for guest in SessionGuest.objects.filter(user=user):
+        expected = INVITATION_PAGE.get(role, 404)
+        assert client.get(reverse("committees:invitation", args=[guest.pk])).status_code == (
+            expected
+        )
     # The predicate and the queryset say the same thing.
     scope = CommitteeMembershipScope()
     fresh = type(case).objects.get(pk=case.pk)
@@ -287,12 +422,24 @@ def test_secretary_searches_invites_records_presence_and_removes(client, world):
     )
     guest = SessionGuest.objects.get()
     assert (guest.user, guest.case, guest.function) == (world["doctor"], case, SMUR)
-    client.post(url, {"action": "presence", "guest": guest.pk, "presence": "present"})
-    guest.refresh_from_db()
-    assert guest.presence == "present"
+    assert guest.agenda_item == item
+    # Before the session: removed, not marked present.
+    assert 'value="presence"' not in client.get(url).content.decode()
     client.post(url, {"action": "revoke", "guest": guest.pk})
     guest.refresh_from_db()
     assert guest.revoked_at is not None
+    # Invited again, charter signed, the session held: presence, and no removal any more.
+    guest_services.guest_accept_charter(guest=invite(world), by=world["doctor"])
+    Session.objects.filter(pk=session.pk).update(status="held")
+    page = client.get(url).content.decode()
+    assert 'value="presence"' in page and 'value="revoke"' not in page
+    client.post(url, {"action": "presence", "guest": guest.pk, "presence": "present"})
+    guest.refresh_from_db()
+    assert guest.presence == "present"
+    refused = client.post(url, {"action": "revoke", "guest": guest.pk}, follow=True)
+    assert "ne se retire plus" in refused.content.decode()
+    guest.refresh_from_db()
+    assert guest.revoked_at is None and guest.presence == "present"
     # A member and a guest never reach this page.
     for user in (world["member"], world["doctor"]):
         client.force_login(user)
@@ -312,6 +459,9 @@ def test_guest_is_told_case_code_date_and_place_only(world, django_capture_on_co
     told += f" {email.subject} {email.body} {email.alternatives}"
     assert world["case"].code in email.subject and email.to == [world["doctor"].email]
     assert world["case"].code in text.body and "Salle du réseau" in text.body
+    time = timezone.localtime(world["session"].starts_at).strftime("%H:%M")
+    assert f"à {time}" in text.body and f"à {time}" in email.body
+    assert "visioconférence" not in text.body
     assert world["other"].code not in told
     assert reverse("committees:invitation", args=[guest.pk]) == notification.link
     for fragment in canary_fragments():
@@ -319,9 +469,27 @@ def test_guest_is_told_case_code_date_and_place_only(world, django_capture_on_co
     assert "Sam Urgent" not in told
 
 
+def test_guest_of_a_video_session_is_told_the_time_and_that_it_is_by_video(
+    world, django_capture_on_commit_callbacks
+):
+    session = world["session"]
+    link = "https://visio.example.test/rmm-salle-42"
+    Session.objects.filter(pk=session.pk).update(place="", video_link=link)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(world)
+    notification = Notification.objects.get(recipient=world["doctor"])
+    text, email = text_of(notification), message(notification, [])
+    time = timezone.localtime(session.starts_at).strftime("%H:%M")
+    assert f"à {time} (en visioconférence)" in text.body
+    assert f"à {time} (en visioconférence)" in email.body
+    told = f"{text.title} {text.body} {notification.params} {email.body} {email.alternatives}"
+    assert "visio.example.test" not in told and "Sam Urgent" not in told
+
+
 def test_minutes_count_guests_by_function_never_by_name(world):
     guest = signed(world)
     other = signed(world, user=world["outsider"], function="Sage-femme de PMI")
+    Session.objects.filter(pk=world["session"].pk).update(status="held")
     guest_services.guest_presence_record(guest=guest, by=world["secretary"], presence="present")
     guest_services.guest_presence_record(guest=other, by=world["secretary"], presence="absent")
     from django.template.loader import render_to_string
