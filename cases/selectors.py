@@ -33,10 +33,13 @@ def filter_organisations(*, user) -> list[tuple[int, str]]:
     """(id, label) of the organisations the case list's filter offers: those whose cases the
     user may see, read and labelled in one query (labels as `Organisation.__str__` gives them,
     without a `get_level_display` per organisation)."""
+    return _labelled(Organisation.objects.filter(organisations_of_visible_cases_q(user)))
+
+
+def _labelled(organisations) -> list[tuple[int, str]]:
+    """(id, label) as `Organisation.__str__` gives them, read in one query (no
+    `get_level_display` per organisation)."""
     levels = {value: str(label) for value, label in Organisation.Level.choices}
-    rows = Organisation.objects.filter(organisations_of_visible_cases_q(user)).values_list(
-        "pk", "name", "kind", "level"
-    )
     return [
         (
             pk,
@@ -44,7 +47,7 @@ def filter_organisations(*, user) -> list[tuple[int, str]]:
             if kind == Organisation.Kind.MATERNITY and level
             else name,
         )
-        for pk, name, kind, level in rows
+        for pk, name, kind, level in organisations.values_list("pk", "name", "kind", "level")
     ]
 
 
@@ -161,20 +164,9 @@ def case_history(*, case: Case) -> QuerySet[CaseTransition]:
 def organisations_offered_for(*, case: Case) -> list[tuple[int, str]]:
     """(id, label) of the organisations the "Organisations du parcours" form offers: active,
     neither the declaring one nor one already named; one query."""
-    levels = {value: str(label) for value, label in Organisation.Level.choices}
-    rows = (
+    return _labelled(
         Organisation.objects.filter(is_active=True)
         .exclude(pk=case.organisation_id)
         .exclude(case_contributions__case=case)
         .order_by("name", "pk")
-        .values_list("pk", "name", "kind", "level")
     )
-    return [
-        (
-            pk,
-            f"{name} ({levels.get(level, level)})"
-            if kind == Organisation.Kind.MATERNITY and level
-            else name,
-        )
-        for pk, name, kind, level in rows
-    ]
