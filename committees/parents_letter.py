@@ -12,10 +12,17 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.exceptions import InvalidInput
 from cases.models import ParentsContactStatus
 from cases.permissions import can_write_to_parents
-from cases.services.parents import identity_for_parents_letter, parents_contact_of
+from cases.services.parents import (
+    identity_for_parents_letter,
+    parents_contact_of,
+    parents_letter_refusal,
+)
+from cases.text import normalise_text
 
 from . import pdf
 from .models import CaseReview
@@ -54,10 +61,45 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def parents_letter_pdf(*, case, review: CaseReview, by) -> bytes:
+# The places of the letter the coordinator may fill before printing (the team's own details,
+# never the family's): name -> label. Never stored; what is left empty stays "[à compléter]".
+LETTER_PLACES = {
+    "service": gettext_lazy("Service"),
+    "address": gettext_lazy("Adresse du service"),
+    "telephone": gettext_lazy("Téléphone"),
+    "signatory_first_name": gettext_lazy("Prénom du signataire"),
+    "signatory_last_name": gettext_lazy("Nom du signataire"),
+    "signatory_function": gettext_lazy("Fonction du signataire"),
+    "place": gettext_lazy("Lieu (ville)"),
+}
+LETTER_PLACE_MAX_LENGTH = 200
+MULTILINE_PLACES = ("address",)
+
+
+def letter_places_clean(values: dict | None) -> dict[str, str]:
+    """The team's details typed on the letter page, in normal form with spaces collapsed (the
+    address keeps its lines); refused in French beyond 200 characters each. Never stored."""
+    cleaned, too_long = {}, []
+    for name, label in LETTER_PLACES.items():
+        text = normalise_text(str((values or {}).get(name) or ""))
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        joiner = "\n" if name in MULTILINE_PLACES else " "
+        cleaned[name] = joiner.join(line for line in lines if line)
+        if len(cleaned[name]) > LETTER_PLACE_MAX_LENGTH:
+            too_long.append(str(label))
+    if too_long:
+        raise InvalidInput(
+            _("%(fields)s : %(limit)s caractères au plus. Aucun courrier n'a été imprimé.")
+            % {"fields": ", ".join(too_long), "limit": LETTER_PLACE_MAX_LENGTH}
+        )
+    return cleaned
+
+
+def parents_letter_pdf(*, case, review: CaseReview, by, places: dict | None = None) -> bytes:
     """The letter as PDF, for a coordinator of the declaring organisation: the identity is
     read from the vault now (the read is logged as "courrier aux parents") and goes only into
-    these bytes."""
+    these bytes, with the team's details typed on the letter page (`places`, never stored)."""
+    places = letter_places_clean(places)
     vault = identity_for_parents_letter(case=case, by=by)
     contact = parents_contact_of(case)
     html = render_to_string(
@@ -76,6 +118,13 @@ def parents_letter_pdf(*, case, review: CaseReview, by) -> bytes:
             ),
             "address_lines": _lines(vault.address),
             "child_first_name": vault.child_first_name,
+            "places": places,
+            "team_address_lines": _lines(places["address"]),
+            "signatory": " ".join(
+                part
+                for part in (places["signatory_first_name"], places["signatory_last_name"])
+                if part
+            ),
         },
     )
     return pdf.html_to_pdf(html)
@@ -84,7 +133,11 @@ def parents_letter_pdf(*, case, review: CaseReview, by) -> bytes:
 def letter_panel(case, user, reviews: list[CaseReview]) -> dict | None:
     """On the case page (with the committee's reviews, read once), for the coordinators of
     the declaring organisation once the case is reviewed: the committee's latest answers and
-    the letter to download."""
+    the letter to download, or why there is none (parents not told, declined...)."""
     if not reviews or not can_write_to_parents(user, case):
         return None
-    return {"review": reviews[-1], "contact": parents_contact_of(case)}
+    return {
+        "review": reviews[-1],
+        "contact": parents_contact_of(case),
+        "refusal": parents_letter_refusal(case),
+    }

@@ -67,6 +67,11 @@ urlpatterns = [
         parents_views.ParentsLetterPdfView.as_view(),
         name="parents_letter",
     ),
+    path(
+        "cas/<int:case_pk>/courrier-parents/",
+        parents_views.ParentsLetterView.as_view(),
+        name="parents_letter_page",
+    ),
     path("comites/<int:pk>/charte/", views.CharterView.as_view(), name="charter"),
     # Attendance sheet and participation certificates (committees/attendance_views.py).
     path(

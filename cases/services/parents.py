@@ -17,6 +17,14 @@ from ..text import normalise_text
 
 # The parents were reached: when and by whom is recorded. Otherwise both are cleared.
 REACHED = (ParentsContactStatus.TOLD, ParentsContactStatus.DECLINED)
+# The death precedes the declaration (exact dates stay in the vault): a date of information
+# earlier than the case's creation minus this is a typing error (01/01/1900...).
+TOLD_ON_EARLIEST_BEFORE_CASE = datetime.timedelta(days=365)
+
+
+def told_on_earliest(case: Case) -> datetime.date:
+    """The earliest plausible date the parents were told of the review of this case."""
+    return timezone.localtime(case.created_at).date() - TOLD_ON_EARLIEST_BEFORE_CASE
 
 
 def parents_contact_of(case: Case) -> ParentsContact:
@@ -74,6 +82,14 @@ def parents_contact_save(
             problems.append(_("Indiquez la date à laquelle les parents ont été informés."))
         elif told_on > timezone.localdate():
             problems.append(_("La date d'information des parents ne peut pas être future."))
+        elif told_on < told_on_earliest(case):
+            problems.append(
+                _(
+                    "La date d'information des parents est trop ancienne : elle ne peut pas "
+                    "précéder le %(date)s (un an avant la création du cas)."
+                )
+                % {"date": told_on_earliest(case).strftime("%d/%m/%Y")}
+            )
         if not told_by_function:
             problems.append(_("Indiquez la fonction du professionnel qui a informé les parents."))
     else:
@@ -136,10 +152,26 @@ def parents_panel(*, case: Case, user) -> dict | None:
     }
 
 
+def parents_letter_refusal(case: Case) -> str | None:
+    """Why there is no letter to the parents (a French reason), or None: the letter answers
+    parents who were told of the review; it makes no sense to parents who declined, who could
+    not be reached or were never told (nor when nothing was recorded)."""
+    status = parents_contact_of(case).status
+    if status == ParentsContactStatus.TOLD:
+        return None
+    return {
+        ParentsContactStatus.DECLINED: _("Les parents ont refusé de participer : pas de courrier."),
+        ParentsContactStatus.UNREACHABLE: _(
+            "Les parents n'ont pas pu être joints : pas de courrier."
+        ),
+    }.get(status, _("Les parents n'ont pas été informés de la revue : pas de courrier."))
+
+
 def identity_for_parents_letter(*, case: Case, by):
     """The vault, for the letter to the parents at print time only (never stored): only the
-    coordinators of the declaring organisation, once the case is reviewed; each print is
-    written to the identity access log as "courrier aux parents"."""
+    coordinators of the declaring organisation, once the case is reviewed, for parents who were
+    told of the review (`parents_letter_refusal`); each print is written to the identity access
+    log as "courrier aux parents", a refused one is not."""
     from ..models import IdentityAccessLog, IdentityVault
     from ..permissions import can_write_to_parents
 
@@ -147,6 +179,9 @@ def identity_for_parents_letter(*, case: Case, by):
         raise NotAllowed(
             _("Seuls les référents de l'organisation déclarante écrivent aux parents.")
         )
+    refusal = parents_letter_refusal(case)
+    if refusal:
+        raise NotAllowed(refusal)
     with transaction.atomic():
         IdentityAccessLog.objects.create(
             case=case,

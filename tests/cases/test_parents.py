@@ -3,7 +3,7 @@ the review, by which function and when, and their questions. Recorded by the coo
 declaring organisation from documentation until the session; the questions are checked for
 identifiers like the summary (by the submit guard while documenting, on save afterwards)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -70,6 +70,35 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(
     case = case_factory(status="documenting")
     with pytest.raises(InvalidInput, match=message):
         save(case, coordinator, **values)
+    assert not ParentsContact.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["told", "declined"])
+def test_an_absurdly_early_date_is_refused_a_year_before_the_case_at_most(
+    case_factory, coordinator, status
+):
+    """The death precedes the declaration: not before the case's creation minus one year."""
+    case = case_factory(status="documenting")
+    case.created_at = timezone.now() - timedelta(days=30)
+    case.save(update_fields=["created_at"])
+    earliest = timezone.localtime(case.created_at).date() - timedelta(days=365)
+    for told_on in (date(1900, 1, 1), earliest - timedelta(days=1)):
+        with pytest.raises(InvalidInput, match="trop ancienne.*" + earliest.strftime("%d/%m/%Y")):
+            save(case, coordinator, status=status, told_on=told_on, questions="")
+    assert not ParentsContact.objects.exists()
+    assert (
+        save(case, coordinator, status=status, told_on=earliest, questions="").told_on == earliest
+    )
+
+
+def test_the_parents_page_refuses_01_01_1900_beside_the_form(client, case_factory, coordinator):
+    case = case_factory(status="documenting")
+    client.force_login(coordinator)
+    page = client.post(
+        reverse("cases:parents", args=[case.pk]),
+        {"status": "told", "told_on": "01/01/1900", "told_by_function": "midwife", "version": "0"},
+    )
+    assert page.status_code == 400 and "trop ancienne" in page.content.decode()
     assert not ParentsContact.objects.exists()
 
 

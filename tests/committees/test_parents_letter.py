@@ -14,11 +14,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Role
-from cases.exceptions import TransitionRefused
+from cases.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from cases.models import Case, CaseContribution, IdentityAccessLog, ParentsContact
 from cases.services.parents import parents_contact_save
 from committees.forms import ReviewForm
 from committees.models import CaseReview
+from committees.parents_letter import latest_review, parents_letter_pdf
 from committees.services import reviews, sessions
 from tests.committees.conftest import all_present, full_review
 from tests.factories import CANARY_IDENTITY, MaternityFactory, canary_fragments, member
@@ -173,6 +174,120 @@ def test_the_coordinator_prints_the_letter_with_the_identity_and_each_print_is_l
     client.get(url)
     assert logs.count() == 2
     assert not ParentsContact.objects.filter(questions__contains="Zanzibarova").exists()
+
+
+def reviewed_with_parents(session, case, secretary, chair, coordinator, status):
+    """A reviewed case whose parents record says `status` (None: nothing recorded)."""
+    if status is not None:
+        told(case, coordinator, status=status, questions="")
+    sessions.agenda_add(session=session, case=case, by=secretary)
+    sessions.session_transition(
+        session=session, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    all_present(session, secretary)
+    reviews.review_record(session=session, case=case, by=chair, review=full_review())
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("declined", "Les parents ont refusé de participer : pas de courrier."),
+        ("unreachable", "Les parents n'ont pas pu être joints : pas de courrier."),
+        ("not_yet", "Les parents n'ont pas été informés de la revue : pas de courrier."),
+        (None, "Les parents n'ont pas été informés de la revue : pas de courrier."),
+    ],
+)
+def test_no_letter_to_parents_who_were_not_told_of_the_review(
+    session, ready_case, secretary, chair, committee_member, coordinator, client, status, reason
+):
+    case = reviewed_with_parents(session, ready_case, secretary, chair, coordinator, status)
+    with pytest.raises(NotAllowed, match=reason):
+        parents_letter_pdf(case=case, review=latest_review(case), by=coordinator)
+    client.force_login(coordinator)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reason.replace("'", "&#x27;") in detail
+    assert 'id="parents-letter-download"' not in detail
+    assert 'id="parents-letter-prepare"' not in detail
+    for url, method in (
+        (reverse("committees:parents_letter", args=[case.pk]), client.get),
+        (reverse("committees:parents_letter_page", args=[case.pk]), client.get),
+        (reverse("committees:parents_letter_page", args=[case.pk]), client.post),
+    ):
+        response = method(url, follow=True)
+        assert response["Content-Type"].startswith("text/html"), url
+        assert reason.replace("'", "&#x27;") in response.content.decode(), url
+    assert not IdentityAccessLog.objects.exists()
+
+
+def test_the_letter_is_plain_french_for_the_parents_and_its_note_is_a_page_apart(
+    reviewed, client, coordinator
+):
+    _session, case = reviewed
+    client.force_login(coordinator)
+    pages = PdfReader(
+        io.BytesIO(client.get(reverse("committees:parents_letter", args=[case.pk])).content)
+    ).pages
+    letter = "".join(page.extract_text() for page in pages[:-1])
+    note = pages[-1].extract_text()
+    assert "RMM" not in letter and "morbidité" not in letter
+    assert "Comme vous l'avait expliqué le professionnel qui vous a contactés (sage-femme)" in (
+        " ".join(letter.split())
+    )
+    assert "page à ne pas envoyer" in note and "[à compléter" not in note.split("laissés")[0]
+    assert "complétez à la main les passages laissés [à compléter]" in " ".join(note.split())
+    assert "retirez cette mention" not in letter + note
+
+
+def test_the_coordinator_fills_the_teams_places_before_printing(reviewed, client, coordinator):
+    _session, case = reviewed
+    url = reverse("committees:parents_letter_page", args=[case.pk])
+    client.force_login(coordinator)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert url in detail
+    page = client.get(url)
+    assert page.status_code == 200 and 'id="parents-letter-form"' in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert not IdentityAccessLog.objects.exists()  # showing the form reads no identity
+    places = {
+        "service": "Service  de néo\u00adnatalogie",
+        "address": "12 rue des Lilas\n\n94000 Créteil",
+        "telephone": "01 45 17 50 00",
+        "signatory_first_name": "Claire",
+        "signatory_last_name": "Martin",
+        "signatory_function": "Sage-femme coordinatrice",
+        "place": "Créteil",
+    }
+    response = client.post(url, places)
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(response.content).split())
+    for value in ("Service de néonatalogie", "12 rue des Lilas", "01 45 17 50 00"):
+        assert value in text, value
+    assert "Claire Martin" in text and "Sage-femme coordinatrice" in text
+    assert "Créteil, le [à compléter : date]" in text  # the date is left to the hand
+    assert "à compléter : service" not in text and "à compléter : téléphone" not in text
+    assert "quarante minutes" in text  # the committee's answers as drafted
+    assert IdentityAccessLog.objects.filter(case=case, purpose="parents_letter").count() == 1
+    partial = " ".join(pdf_text(client.post(url, {"place": "Créteil"}).content).split())
+    assert "à compléter : service" in partial and "à compléter : prénom et nom" in partial
+    assert IdentityAccessLog.objects.filter(case=case).count() == 2
+
+
+def test_a_place_over_200_characters_is_refused_and_nothing_is_printed(
+    reviewed, client, coordinator
+):
+    _session, case = reviewed
+    with pytest.raises(InvalidInput, match="200 caractères au plus"):
+        parents_letter_pdf(
+            case=case, review=latest_review(case), by=coordinator, places={"service": "x" * 201}
+        )
+    client.force_login(coordinator)
+    url = reverse("committees:parents_letter_page", args=[case.pk])
+    page = client.post(url, {"signatory_function": "y" * 201})
+    content = page.content.decode()
+    assert page.status_code == 400 and 'id="parents-letter-error-summary"' in content
+    assert "Aucun courrier n'a été imprimé." in content and 'aria-invalid="true"' in content
+    assert not IdentityAccessLog.objects.exists()
 
 
 def test_nobody_else_prints_the_letter(

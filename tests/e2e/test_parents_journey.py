@@ -2,7 +2,8 @@
 told the parents of the review and the questions they asked; the secretary reads them on the
 review screen, beside the field where the committee's answers are recorded in session; the
 coordinator then downloads the letter to the parents (PDF, identity inserted at print time and
-logged). Every page loaded is checked with axe-core (WCAG 2.1 AA)."""
+logged), as it is or with the team's details filled on the letter page. Every page loaded is
+checked with axe-core (WCAG 2.1 AA)."""
 
 import io
 import re
@@ -138,3 +139,18 @@ def test_parents_questions_reach_the_committee_and_the_letter(
     assert CANARY_IDENTITY["mother_last_name"] in text and "Canaris" in text
     assert "prendre dans nos bras" in text and "[à compléter" in text
     assert list(IdentityAccessLog.objects.values_list("purpose", flat=True)) == ["parents_letter"]
+
+    # --- Or fills the team's details and the signatory first (never stored) -------------------
+    letter.get_by_role("link", name=re.compile("Préparer le courrier")).click()
+    expect(
+        page.get_by_role("heading", name=f"Courrier aux parents du cas {case.code}")
+    ).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Téléphone").fill("01 45 17 50 00")
+    page.get_by_role("textbox", name="Nom du signataire (facultatif)", exact=True).fill("Martin")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger le courrier (PDF)").click()
+    with open(download_info.value.path(), "rb") as pdf:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    assert "01 45 17 50 00" in text and "Martin" in text and "[à compléter : service]" in text
+    assert IdentityAccessLog.objects.count() == 2
