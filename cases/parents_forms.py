@@ -3,13 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rmm.forms import MarksInvalidFields
+
 from .fields import NormalisedCharField
 from .forms import DATE_INPUT_FORMATS
 from .models import ParentsContactFunction, ParentsContactStatus
 from .models.parents import max_parents_questions_length
 
 
-class ParentsContactForm(forms.Form):
+class ParentsContactForm(MarksInvalidFields, forms.Form):
     status = forms.ChoiceField(
         label=_("Les parents ont-ils été informés de la revue ?"),
         choices=[("", _("— non renseigné —")), *ParentsContactStatus.choices],
@@ -50,15 +52,3 @@ class ParentsContactForm(forms.Form):
                 field.widget.attrs["class"] = "form-control"
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                described = [f"id_{name}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"id_{name}_helptext")
-                attrs["aria-describedby"] = " ".join(described)

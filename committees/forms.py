@@ -10,7 +10,7 @@ from accounts.models import User
 from cases.anonymisation import find_identifiers
 from cases.conditions import parents_questions
 from cases.fields import NormalisedCharField, max_comment_length
-from rmm.forms import RowChoiceField, strict_id
+from rmm.forms import MarksInvalidFields, RowChoiceField, strict_id
 from rmm.validators import validate_plausible_date
 
 from .conditions import may_present, presenter_choices
@@ -309,7 +309,7 @@ WIDGET_CLASSES = {
 }
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(MarksInvalidFields, forms.ModelForm):
     """The review record plus, for each ALARM item, a tick, a comment and a recovery flag.
 
     `case` narrows the ICD-PM groups to those that fit its death (the same predicate the
@@ -412,19 +412,6 @@ class ReviewForm(forms.ModelForm):
             self.fields[f"factor_{item.pk}_barrier"] = forms.BooleanField(
                 required=False, label=_("Barrière de récupération")
             )
-
-    def full_clean(self):
-        super().full_clean()
-        # Each refused field names its message (aria-describedby) and says it is invalid.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                described = [f"{self[name].auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{self[name].auto_id}_helptext")
-                attrs["aria-describedby"] = " ".join(described)
 
     def main_fields(self):
         """The review's own fields, in order (the ALARM grid is laid out apart)."""

@@ -4,11 +4,12 @@
 from django import forms
 
 from cases.fields import NormalisedCharField
+from rmm.forms import MarksInvalidFields
 
 from .parents_letter import LETTER_PLACE_MAX_LENGTH, LETTER_PLACES, MULTILINE_PLACES
 
 
-class ParentsLetterPlacesForm(forms.Form):
+class ParentsLetterPlacesForm(MarksInvalidFields, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in LETTER_PLACES.items():
@@ -21,12 +22,3 @@ class ParentsLetterPlacesForm(forms.Form):
             self.fields[name] = NormalisedCharField(
                 label=label, required=False, max_length=LETTER_PLACE_MAX_LENGTH, widget=widget
             )
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
