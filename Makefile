@@ -33,14 +33,14 @@ run: $(VENV)/.installed-run messages
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python -m rmm.devserver
 
-# The whole suite: the database tests spread over the machine's cores (pytest-xdist, one test
-# database per worker), then the browser journeys on their own (Playwright's event loop stays in
-# its process: no database test may run after it there). With PYTEST_ARGS, just those.
+# The whole suite: the browser journeys on their own (Playwright's event loop stays in its
+# process: no database test may run after it there), then the database tests spread over the
+# machine's cores (pytest-xdist, one test database per worker). With PYTEST_ARGS, just those.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev messages
 ifeq ($(strip $(PYTEST_ARGS)),)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(BIN)/python -m pytest tests/e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
 else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 endif

@@ -134,7 +134,7 @@ def test_full_rmm_session(
     page.get_by_role("button", name="Inscrire à l'ordre du jour").click()
     expect(status_message(page, f"Cas {case.code} inscrit à l'ordre du jour.")).to_be_visible()
     agenda = page.get_by_role("region", name="Ordre du jour")
-    expect(agenda.get_by_role("link", name=case.code)).to_be_visible()
+    expect(agenda.get_by_role("link", name=case.code, exact=True)).to_be_visible()
     expect(agenda).to_contain_text(f"Présentateur : {secretary.full_name}")
     axe_check(page)
 
@@ -172,7 +172,9 @@ def test_full_rmm_session(
     axe_check(page)
     assert CharterAcceptance.objects.filter(committee=committee, user=newcomer).exists()
 
-    page.get_by_role("region", name="Ordre du jour").get_by_role("link", name=case.code).click()
+    page.get_by_role("region", name="Ordre du jour").get_by_role(
+        "link", name=case.code, exact=True
+    ).click()
     expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
     expect(page.locator("#case-summary")).to_have_text(SUMMARY)
     expect(page.locator("body")).not_to_contain_text(canary)
@@ -195,7 +197,9 @@ def test_full_rmm_session(
     expect(page).to_have_url(f"{live_server.url}/")
     page.goto(session_url)
     axe_check(page)
-    page.get_by_role("region", name="Ordre du jour").get_by_role("link", name=case.code).click()
+    page.get_by_role("region", name="Ordre du jour").get_by_role(
+        "link", name=case.code, exact=True
+    ).click()
     expect(page.get_by_role("heading", name=f"Revue du cas {case.code}")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(canary)
     axe_check(page)
