@@ -74,3 +74,22 @@ def image_build(tmp_path_factory) -> ImageBuild:
     build = ImageBuild(context, python, env, result, time.monotonic() - started)
     print(f"\ndocker/build.sh: {build.seconds:.1f} s")
     return build
+
+
+@pytest.fixture(scope="module")
+def demo_for_the_module(django_db_setup, django_db_blocker):
+    """The demo loaded once for all the tests of a module (about 20 s a load), inside a
+    transaction rolled back after them: each test runs in a savepoint within it (its own changes
+    undone at its end), and no other module ever sees the demo."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo")
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -6,7 +6,6 @@ from collections import deque
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from django.core.management import call_command
 
 from accounts.demo import ACCOUNTS, DEMO_PASSWORD
 from cases.demo import SCENARIOS
@@ -57,8 +56,7 @@ def crawl(client):
 
 
 @pytest.mark.parametrize(("email", "role"), [(email, role) for email, _n, _j, role, _o in ACCOUNTS])
-def test_every_reachable_page_answers_and_hides_identity(client, email, role):
-    call_command("load_demo")
+def test_every_reachable_page_answers_and_hides_identity(demo_for_the_module, client, email, role):
     response = client.post("/connexion/", {"username": email, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     pages = crawl(client)
