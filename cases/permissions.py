@@ -157,6 +157,18 @@ def _declaring_side_q(user) -> Q:
     return condition
 
 
+def can_read_summary(user, case) -> bool:
+    """The narrative summary on the case page: the declaring side always; others (a
+    contributing organisation) once its anonymisation is validated, or once the case is in the
+    committee's hands (it passed the submission's check): before that it may still hold what
+    the scrubber found."""
+    return (
+        can_view_identity(user, case)
+        or bool(case.summary_validated_at)
+        or case.status in committee_scope.COMMITTEE_STAGES
+    )
+
+
 @rules.predicate
 def can_view_identity(user, case) -> bool:
     """The identity vault: the declarant and the coordinators of the declaring organisation."""

@@ -16,12 +16,12 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import organisations_where_user_may_declare
+from rmm.forms import strict_id
 
 from . import selectors
 from .anonymisation import finding_key
 from .clinical import DECLARATION_STEPS, REVIEW_STEP, STEPS_BY_SLUG, step_of_field
 from .clinical.derivation import declaration_missing_fields
-from .committee_scope import COMMITTEE_STAGES
 from .conditions import review_texts
 from .detection import KIND_LABELS, SIGNAL_LABELS, case_findings, second_signal
 from .exceptions import CaseError, WouldErase
@@ -43,6 +43,7 @@ from .permissions import (
     can_document_case,
     can_edit_case,
     can_manage_contributions,
+    can_read_summary,
     can_view_case,
     can_view_identity,
     cases_visible_to,
@@ -559,12 +560,7 @@ def render_case(request, case: Case, *, contribution_form=None, status=200):
             "can_document": can_document_case(request.user, case),
             "can_add_event": can_add_care_event(request.user, case),
             "can_view_identity": may_view_identity,
-            # A contributing organisation reads the summary once its anonymisation is validated
-            # (before that it may still hold what the scrubber found); in the committee's hands
-            # it has passed the submission's check.
-            "show_summary": may_view_identity
-            or bool(case.summary_validated_at)
-            or case.status in COMMITTEE_STAGES,
+            "show_summary": can_read_summary(request.user, case),
             "contributions": contributions,
             "parents": parents_services.parents_panel(case=case, user=request.user),
             "panels": case_panels(case=case, user=request.user),
@@ -592,7 +588,7 @@ class ContributionsView(LoginRequiredMixin, View):
                 name = contribution_services.contribution_remove(
                     case=case,
                     by=request.user,
-                    contribution_id=_int(request.POST.get("contribution")),
+                    contribution_id=strict_id(request.POST.get("contribution")) or 0,
                 )
             except CaseError as error:
                 messages.error(request, error.message)
@@ -628,13 +624,6 @@ class ContributionsView(LoginRequiredMixin, View):
             % {"organisation": contribution.organisation.name, "role": contribution.role_display},
         )
         return redirect(reverse("cases:detail", args=[case.pk]) + "#contributions-title")
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 @method_decorator(never_cache, name="dispatch")
