@@ -100,29 +100,18 @@ class GuestsView(SessionMixin, View):
         )
 
     def invite(self, request) -> str:
-        # The chosen account must be one the same search offers: an id typed by hand cannot
-        # reach an account outside the committee's territory.
-        user_id = strict_id(request.POST.get("user", ""))
-        query = " ".join(request.POST.get("q", "").split())[:200]
-        offered = {
-            user.pk: user
-            for user in guest_services.guest_candidates(session=self.session, query=query)
-        }
-        if user_id is None or user_id not in offered:
-            raise CaseError(
-                _("Choisissez un professionnel parmi les comptes trouvés : rien n'a été envoyé.")
-            )
-        guest_services.guest_invite(
+        guest = guest_services.guest_invite_from_search(
             session=self.session,
             case=self.item.case,
-            user=offered[user_id],
+            query=request.POST.get("q", ""),
+            user_id=strict_id(request.POST.get("user", "")),
             function=request.POST.get("function", ""),
             by=request.user,
         )
         return _(
             "%(name)s est invité(e) pour le cas %(code)s : il ou elle est prévenu(e) et "
             "acceptera la charte avant de voir le cas."
-        ) % {"name": offered[user_id].full_name, "code": self.item.case.code}
+        ) % {"name": guest.user.full_name, "code": self.item.case.code}
 
 
 def live_invitation(user, pk) -> SessionGuest:

@@ -184,6 +184,21 @@ def guest_invite(*, session: Session, case, user: User, function: str, by) -> Se
     return guest
 
 
+def guest_invite_from_search(
+    *, session: Session, case, query: str, user_id: int | None, function: str, by
+) -> SessionGuest:
+    """`guest_invite` for an account chosen in the search results: the account must be one the
+    same search offers, so an id typed by hand never reaches an account outside the
+    committee's territory (other than by its exact e-mail address)."""
+    query = " ".join((query or "").split())[:200]
+    offered = {user.pk: user for user in guest_candidates(session=session, query=query)}
+    if user_id is None or user_id not in offered:
+        raise InvalidInput(
+            _("Choisissez un professionnel parmi les comptes trouvés : rien n'a été envoyé.")
+        )
+    return guest_invite(session=session, case=case, user=offered[user_id], function=function, by=by)
+
+
 @transaction.atomic
 def guest_revoke(*, guest: SessionGuest, by) -> SessionGuest:
     """Remove an invitation before the session is held: the guest loses access at once (the

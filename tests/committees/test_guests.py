@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_set_active
-from cases.exceptions import CaseError
+from cases.exceptions import CaseError, InvalidInput
 from cases.services.transitions import case_transition
 from committees.models import AgendaItem, MinutesVersion, Session, SessionGuest
 from committees.permissions import CommitteeMembershipScope
@@ -228,6 +228,23 @@ def test_candidates_never_lay_out_the_user_base(world, maternity):
     assert guest_services.guest_candidates(session=session, query="DR.SMUR@sud.test") == [
         world["doctor"]
     ]
+
+
+def test_an_account_outside_the_search_is_refused_by_the_service(world):
+    """The rule lives in the service: whichever route calls it, an id the same search does not
+    offer reaches nobody (a name outside the territory, a typed id)."""
+    session, case = world["session"], world["case"]
+    for query, user in [("sud.test", world["doctor"]), ("dr.smur@sud.test", world["outsider"])]:
+        with pytest.raises(InvalidInput, match="parmi les comptes trouvés"):
+            guest_services.guest_invite_from_search(
+                session=session,
+                case=case,
+                query=query,
+                user_id=user.pk,
+                function=SMUR,
+                by=world["secretary"],
+            )
+    assert not SessionGuest.objects.filter(user__in=[world["doctor"], world["outsider"]]).exists()
 
 
 # --- Who sees what --------------------------------------------------------------------------
