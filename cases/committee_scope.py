@@ -34,6 +34,11 @@ class OrganisationRoleScope:
     def reads_q(self, user) -> Q:
         return Q(status__in=COMMITTEE_STAGES, organisation_id__in=self._readable(user))
 
+    def standing(self, user) -> list:
+        """What the user's committee rights depend on, beyond their organisation roles (which
+        already decide them here): a key for what is cached per user."""
+        return []
+
     def organisation_ids(self, user) -> set[int]:
         """Organisations whose cases the user may read as a committee person."""
         return set(self._readable(user))

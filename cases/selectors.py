@@ -1,16 +1,22 @@
 """Reads of cases, scoped to the user, with a number of queries that does not grow with rows."""
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Organisation
+from accounts.scope import roles_by_organisation
 
+from . import committee_scope
 from .clinical import CaseKind
 from .models import Case, CaseTransition
 from .permissions import cases_visible_to, organisations_of_visible_cases_q
@@ -32,8 +38,33 @@ class CaseFilters:
 def filter_organisations(*, user) -> list[tuple[int, str]]:
     """(id, label) of the organisations the case list's filter offers: those whose cases the
     user may see, read and labelled in one query (labels as `Organisation.__str__` gives them,
-    without a `get_level_display` per organisation)."""
-    return _labelled(Organisation.objects.filter(organisations_of_visible_cases_q(user)))
+    without a `get_level_display` per organisation).
+
+    Kept RMM_CASE_FILTER_CACHE_SECONDS per user, language and standing (organisation roles,
+    committee seats and charters: a new seat changes the key at once). For a committee person
+    the organisations of the committee's agendas cost a scan of them (over a second at 100,000
+    cases) on every page of the list, for a menu of labels; the list itself is always filtered
+    by `cases_visible_to`, so a label offered a minute too long never shows a case."""
+    seconds = settings.RMM_CASE_FILTER_CACHE_SECONDS
+
+    def compute():
+        return _labelled(Organisation.objects.filter(organisations_of_visible_cases_q(user)))
+
+    if seconds <= 0:
+        return compute()
+    standing = [
+        user.pk,
+        translation.get_language(),
+        sorted((pk, sorted(roles)) for pk, roles in roles_by_organisation(user).items()),
+        committee_scope.current().standing(user),
+    ]
+    digest = hashlib.sha256(json.dumps(standing, default=str).encode()).hexdigest()
+    key = f"cases:filter-organisations:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return [tuple(pair) for pair in found]
 
 
 def _labelled(organisations) -> list[tuple[int, str]]:

@@ -101,6 +101,7 @@ def forget(user) -> None:
         "_rmm_committee_organisations",
         "_rmm_charters",
         "_rmm_territory_cache",
+        "_rmm_signed_invitations",
     ):
         user.__dict__.pop(key, None)
 
@@ -297,23 +298,42 @@ def guest_reads_in_session(user, session: Session, case) -> bool:
     )
 
 
-def _guest_exists(user, *, case_ref: str, status_ref: str | None) -> Exists:
+def has_signed_invitations(user) -> bool:
+    """Whether the user holds any unrevoked invitation with its charter signed (once per
+    request): most users never do, and their lists then carry no guest EXISTS at all."""
+    if not _active(user):
+        return False
+    cached = user.__dict__.get("_rmm_signed_invitations")
+    if cached is None:
+        cached = SessionGuest.objects.filter(
+            user_id=user.pk, revoked_at__isnull=True, charter_accepted_at__isnull=False
+        ).exists()
+        user.__dict__["_rmm_signed_invitations"] = cached
+    return cached
+
+
+def _guest_exists(user, *, case_ref: str, status_ref: str | None) -> Q:
     """A live, signed invitation of the user to the outer case (or to a case of the outer
-    organisation): one EXISTS, probed per row through the invitation's (user, case) index."""
+    organisation): one EXISTS, probed per row through the invitation's (user, case) index;
+    an empty condition without a query for a user who holds no signed invitation."""
+    if not has_signed_invitations(user):
+        return Q(pk__in=[])
     if status_ref is not None:
         conditions = [In(OuterRef(status_ref), list(COMMITTEE_STAGES))]
         match = {"case_id": OuterRef(case_ref)}
     else:
         conditions = [Q(case__status__in=COMMITTEE_STAGES)]
         match = {"case__organisation_id": OuterRef(case_ref)}
-    return Exists(
-        SessionGuest.objects.filter(
-            *conditions,
-            *_invitation_is_live(),
-            user_id=user.pk,
-            charter_accepted_at__isnull=False,
-            **match,
-        ).values("pk")
+    return Q(
+        Exists(
+            SessionGuest.objects.filter(
+                *conditions,
+                *_invitation_is_live(),
+                user_id=user.pk,
+                charter_accepted_at__isnull=False,
+                **match,
+            ).values("pk")
+        )
     )
 
 
@@ -358,12 +378,20 @@ class CommitteeMembershipScope:
             .exists()
         )
 
+    def standing(self, user) -> list:
+        """Seats and signed charters (read once per request anyway): a key for what is cached
+        per user, changed as soon as a seat or a charter is."""
+        if not _active(user):
+            return []
+        seats = sorted((pk, sorted(roles)) for pk, roles in committee_roles(user).items())
+        return [seats, sorted(charter_accepted_committees(user)), has_signed_invitations(user)]
+
     def reads_q(self, user) -> Q:
         readers = committee_ids(user, charter=True)
-        # Guests: one more EXISTS on the same row, never a query of its own (an invitation is
-        # rare; most users have none, and the probe is an index lookup on (user, case)).
+        # Guests: one more EXISTS on the same row, probed through the invitation's (user, case)
+        # index, and only for a user holding a signed invitation (rare; one cheap query says).
         guest = (
-            Q(_guest_exists(user, case_ref="pk", status_ref="status")) if _active(user) else None
+            _guest_exists(user, case_ref="pk", status_ref="status") if _active(user) else None
         )
         if not readers:
             return guest if guest is not None else Q(pk__in=[])
@@ -398,7 +426,7 @@ class CommitteeMembershipScope:
             return set()
         readers = committee_ids(user, charter=True)
         planned = set(covered_by_committees(user, *PLANNERS)) if readers else set()
-        condition = Q(_guest_exists(user, case_ref="pk", status_ref=None))
+        condition = _guest_exists(user, case_ref="pk", status_ref=None)
         if readers:
             condition |= Q(self._on_agenda(readers))
         others = Organisation.objects.exclude(pk__in=planned).filter(condition)
@@ -409,7 +437,7 @@ class CommitteeMembershipScope:
         labels in the same query, instead of reading the ids first."""
         if not _active(user):
             return Q(pk__in=[])
-        guest = Q(_guest_exists(user, case_ref="pk", status_ref=None))
+        guest = _guest_exists(user, case_ref="pk", status_ref=None)
         readers = committee_ids(user, charter=True)
         if not readers:
             return guest

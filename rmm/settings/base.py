@@ -197,6 +197,9 @@ RMM_TERRITORY_CACHE_SECONDS = env_int("RMM_TERRITORY_CACHE_SECONDS", 300)
 # The actions dashboard's counts and chart (never its list) are recomputed at most this often per
 # person and filters; 0 turns the cache off.
 RMM_ACTIONS_DASHBOARD_CACHE_SECONDS = env_int("RMM_ACTIONS_DASHBOARD_CACHE_SECONDS", 60)
+# The organisations offered by the case list's filter (labels only, never cases) are read again
+# at most this often per person and standing; 0 turns the cache off.
+RMM_CASE_FILTER_CACHE_SECONDS = env_int("RMM_CASE_FILTER_CACHE_SECONDS", 300)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

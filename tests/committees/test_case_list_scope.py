@@ -92,3 +92,56 @@ def test_members_case_list_probes_the_agenda_per_case(committee_member, far_case
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "hashed SubPlan" not in plan, plan
     assert list(cases_visible_to(member)) == [far_case]
+
+
+@pytest.fixture
+def filter_cache(settings):
+    """A real cache, as in production (the test settings use none)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.RMM_CASE_FILTER_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_filter_organisations_are_read_once_per_standing(
+    filter_cache, committee_member, far_case, django_assert_num_queries
+):
+    first = filter_organisations(user=User.objects.get(pk=committee_member.pk))
+    assert far_case.organisation_id in dict(first)
+    again = User.objects.get(pk=committee_member.pk)
+    # Seats, charters and invitations are read for the key (the page reads them anyway);
+    # the organisations themselves come from the cache.
+    with django_assert_num_queries(4):
+        assert filter_organisations(user=again) == first
+
+
+def test_a_new_seat_changes_the_cached_filter_at_once(
+    filter_cache, committee_member, other_maternity, far_case
+):
+    """A member's standing is part of the key: leaving the committee empties the menu at the
+    next page, not minutes later."""
+    from committees.models import CommitteeMember
+
+    assert far_case.organisation_id in dict(
+        filter_organisations(user=User.objects.get(pk=committee_member.pk))
+    )
+    CommitteeMember.objects.filter(user=committee_member).update(is_active=False)
+    assert far_case.organisation_id not in dict(
+        filter_organisations(user=User.objects.get(pk=committee_member.pk))
+    )
+
+
+def test_no_guest_condition_for_a_user_without_a_signed_invitation(committee_member, far_case):
+    """The guest EXISTS is evaluated on every case row of the list: only for a user who holds
+    a signed invitation (the probe is one query per request)."""
+    from django.test.utils import CaptureQueriesContext
+
+    fresh = User.objects.get(pk=committee_member.pk)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(case_list_visible_to(user=fresh).values_list("pk", flat=True))
+    assert far_case.pk in rows
+    listing = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
+    assert listing and all("committees_sessionguest" not in sql for sql in listing)
