@@ -390,9 +390,7 @@ class CommitteeMembershipScope:
         readers = committee_ids(user, charter=True)
         # Guests: one more EXISTS on the same row, probed through the invitation's (user, case)
         # index, and only for a user holding a signed invitation (rare; one cheap query says).
-        guest = (
-            _guest_exists(user, case_ref="pk", status_ref="status") if _active(user) else None
-        )
+        guest = _guest_exists(user, case_ref="pk", status_ref="status") if _active(user) else None
         if not readers:
             return guest if guest is not None else Q(pk__in=[])
         # A correlated EXISTS, probed per case through the agenda's case index, rather than
