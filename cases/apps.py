@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from accounts.navigation import register_section
 
-        from . import home, permissions  # noqa: F401  (register the rules and home items)
+        from . import home, permissions, signals  # noqa: F401  (rules, home items, signals)
         from .permissions import may_see_cases
 
         register_section(_("Cas"), "cases:list", may_see_cases)

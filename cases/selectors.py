@@ -192,12 +192,30 @@ def case_history(*, case: Case) -> QuerySet[CaseTransition]:
     return case.transitions.select_related("actor").order_by("at", "pk")
 
 
-def organisations_offered_for(*, case: Case) -> list[tuple[int, str]]:
+def organisations_offered_for(*, case: Case, named_ids=None) -> list[tuple[int, str]]:
     """(id, label) of the organisations the "Organisations du parcours" form offers: active,
-    neither the declaring one nor one already named; one query."""
-    return _labelled(
-        Organisation.objects.filter(is_active=True)
-        .exclude(pk=case.organisation_id)
-        .exclude(case_contributions__case=case)
-        .order_by("name", "pk")
-    )
+    neither the declaring one nor one already named (`named_ids` when the caller has read
+    them already: no query then, the active organisations' labels being cached)."""
+    if named_ids is None:
+        named_ids = set(case.contributions.values_list("organisation_id", flat=True))
+    excluded = {case.organisation_id, *named_ids}
+    return [(pk, label) for pk, label in active_organisation_labels() if pk not in excluded]
+
+
+ACTIVE_LABELS_KEY = "cases:active-organisation-labels"
+
+
+def active_organisation_labels() -> list[tuple[int, str]]:
+    """(id, label) of every active organisation, by name: a menu drawn on every case page of a
+    declaring coordinator. Cached (forgotten as soon as an organisation is saved or deleted,
+    see cases/signals.py), per language since a maternity's label names its level."""
+    key = f"{ACTIVE_LABELS_KEY}:{translation.get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = _labelled(Organisation.objects.filter(is_active=True).order_by("name", "pk"))
+        cache.set(key, found, settings.RMM_CASE_FILTER_CACHE_SECONDS)
+    return [tuple(pair) for pair in found]
+
+
+def forget_active_organisation_labels() -> None:
+    cache.delete_many([f"{ACTIVE_LABELS_KEY}:{code}" for code, _name in settings.LANGUAGES])

@@ -46,7 +46,6 @@ from .permissions import (
     can_read_summary,
     can_view_case,
     can_view_identity,
-    cases_visible_to,
 )
 from .services import anonymisation as anonymisation_services
 from .services import cases as case_services
@@ -57,10 +56,13 @@ from .status import CaseStatus
 
 
 def visible_case(user, pk) -> Case:
-    case = get_object_or_404(
-        cases_visible_to(user).select_related("organisation", "parents_contact"), pk=pk
-    )
-    if not can_view_case(user, case):  # belt and braces: the queryset already said yes
+    """The case, or a 404 for whoever may not see it (as for a case that does not exist).
+
+    Read by its key and asked to the predicate, the rule itself (its queryset twin,
+    `cases_visible_to`, is tested to agree for every role): building that queryset's
+    conditions cost more than the page's own queries."""
+    case = get_object_or_404(Case.objects.select_related("organisation", "parents_contact"), pk=pk)
+    if not can_view_case(user, case):
         raise Http404
     return case
 
@@ -535,7 +537,11 @@ def _contributions_panel(case: Case, user, form=None) -> dict:
     case._rmm_contributing_ids = {c.organisation_id for c in contributions}
     manage = can_manage_contributions(user, case)
     if manage and form is None:
-        form = ContributionForm(offered=selectors.organisations_offered_for(case=case))
+        form = ContributionForm(
+            offered=selectors.organisations_offered_for(
+                case=case, named_ids=case._rmm_contributing_ids
+            )
+        )
     return {"contributions": contributions, "manage": manage, "form": form if manage else None}
 
 

@@ -753,3 +753,31 @@ def test_a_stale_chronology_page_gets_a_french_message(
     response = client.post(reverse("cases:chronology", args=[case.pk]), event_post(), follow=True)
     assert "La chronologie n'est plus modifiable" in messages_of(response)
     assert response.status_code == 200 and not case.care_events.exists()
+
+
+def test_the_pathway_menu_is_cached_and_forgotten_when_an_organisation_changes(
+    settings, coordinator, network, django_assert_num_queries
+):
+    """The case page's menu of organisations comes from a cache (no query per page), and a
+    new, renamed or deactivated organisation shows in it at once."""
+    from django.core.cache import cache
+
+    from cases.selectors import organisations_offered_for
+    from tests.factories import CaseFactory
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.RMM_CASE_FILTER_CACHE_SECONDS = 300
+    cache.clear()
+    declaring = coordinator.memberships.get().organisation
+    case = CaseFactory(organisation=declaring, territory=declaring, declared_by=coordinator)
+    first = dict(organisations_offered_for(case=case, named_ids=set()))
+    assert declaring.pk not in first
+    with django_assert_num_queries(0):
+        assert dict(organisations_offered_for(case=case, named_ids=set())) == first
+    added = MaternityFactory(name="Maternité Nouvelle", parent=network)
+    assert added.pk in dict(organisations_offered_for(case=case, named_ids=set()))
+    assert added.pk not in dict(organisations_offered_for(case=case, named_ids={added.pk}))
+    added.is_active = False
+    added.save()
+    assert added.pk not in dict(organisations_offered_for(case=case, named_ids=set()))
+    cache.clear()
