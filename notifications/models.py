@@ -164,7 +164,11 @@ class Notification(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The badge's count on every page: with the kind in the index, counted within it
+            # (an index-only scan), never from the rows (thousands for a busy coordinator).
+            models.Index(
+                fields=["recipient", "read_at"], include=["kind"], name="notification_unread"
+            ),
             models.Index(fields=["email", "email_retry_at"], name="notification_email_due"),
         ]
 
