@@ -128,6 +128,12 @@ def organisations_where_user_may_declare(user) -> QuerySet[Organisation]:
     )
 
 
+def may_declare_cases(user) -> bool:
+    """Whether `organisations_where_user_may_declare` holds any organisation, from the roles
+    already read for the request (memberships count only in active organisations): no query."""
+    return bool(organisation_ids_with_role(user, Role.CLINICIAN, Role.COORDINATOR))
+
+
 @rules.predicate
 def can_open_administration(user) -> bool:
     """The admin site is for administrators of an organisation and the platform operator."""

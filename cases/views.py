@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from accounts.permissions import organisations_where_user_may_declare
+from accounts.permissions import may_declare_cases, organisations_where_user_may_declare
 from rmm.forms import strict_id
 
 from . import selectors
@@ -110,7 +110,7 @@ class CaseListView(LoginRequiredMixin, View):
                 "filters": form.widgets(),
                 "page": page,
                 "query": query.urlencode(),
-                "may_declare": organisations_where_user_may_declare(request.user).exists(),
+                "may_declare": may_declare_cases(request.user),
             },
         )
 

@@ -45,6 +45,16 @@ def test_declaring_is_for_clinicians_and_coordinators_of_the_organisation(
         expected = role in (Role.CLINICIAN, Role.COORDINATOR)
         assert permissions.can_declare_case_for(user, maternity) is expected, role
         assert permissions.can_declare_case_for(user, other_maternity) is False, role
+        fresh = User.objects.get(pk=user.pk)
+        assert permissions.may_declare_cases(fresh) is expected, role
+        assert permissions.organisations_where_user_may_declare(fresh).exists() is expected, role
+
+
+def test_no_declaring_for_a_clinician_of_a_closed_maternity(clinician, maternity):
+    Organisation.objects.filter(pk=maternity.pk).update(is_active=False)
+    fresh = User.objects.get(pk=clinician.pk)
+    assert not permissions.may_declare_cases(fresh)
+    assert not permissions.organisations_where_user_may_declare(fresh).exists()
 
 
 def test_network_administrator_cannot_manage_a_user_who_also_works_elsewhere(

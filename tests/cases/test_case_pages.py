@@ -90,7 +90,7 @@ def test_case_list_runs_a_constant_number_of_queries(
         status="declared",
     )
     client.force_login(coordinator)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("cases:list"))
     assert len(response.context["page"].cases) == min(rows, 25)
 
