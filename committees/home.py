@@ -161,6 +161,17 @@ def validated_minutes_extracts(case) -> list[MinutesCaseExtract]:
     for extract in (
         MinutesCaseExtract.objects.filter(case=case, minutes__validated_at__isnull=False)
         .select_related("minutes__session__committee")
+        # What the panel shows: never the whole minutes' HTML of each session (tens of
+        # kilobytes each, read on every case page).
+        .only(
+            "body_html",
+            "case_id",
+            "minutes__session_id",
+            "minutes__version",
+            "minutes__validated_at",
+            "minutes__session__starts_at",
+            "minutes__session__committee__name",
+        )
         .order_by("minutes__session__starts_at", "minutes__version")
     ):
         latest[extract.minutes.session_id] = extract
