@@ -68,8 +68,8 @@ class DashboardAccessMixin(LoginRequiredMixin):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def filtered_actions(self):
-        """The filter form (bound to the query string) and the actions it selects."""
+    def filter_form(self) -> ActionFilterForm:
+        """The filter form, bound to the query string; its valid filters in `self.filters`."""
         user = self.request.user
 
         def choices():
@@ -95,7 +95,12 @@ class DashboardAccessMixin(LoginRequiredMixin):
                 % {"filters": ", ".join(rejected)},
             )
         self.filters = filters
-        return form, selectors.dashboard_actions(user=user, filters=filters)
+        return form
+
+    def visible_actions(self):
+        """Every action the user sees that the filters select (built only when read: the
+        figures are cached, and the list reads its page otherwise)."""
+        return selectors.dashboard_actions(user=self.request.user, filters=self.filters)
 
 
 def _page_number(value: str) -> int:
@@ -109,17 +114,28 @@ def _page_number(value: str) -> int:
 @method_decorator(never_cache, name="dispatch")
 class DashboardView(DashboardAccessMixin, View):
     def get(self, request):
-        form, actions = self.filtered_actions()
+        form = self.filter_form()
         page = _page_number(request.GET.get("page", "1"))
         size = selectors.DASHBOARD_PAGE_SIZE
-        rows = selectors.dashboard_rows(actions=actions, offset=(page - 1) * size, limit=size + 1)
-        (counts, months), computed_at = cached(
-            request.user,
-            ["figures", astuple(self.filters)],
-            lambda: (
+
+        def figures():
+            actions = self.visible_actions()
+            return (
                 selectors.dashboard_counts(actions=actions),
                 selectors.dashboard_monthly(actions=actions),
-            ),
+                selectors.dashboard_candidates(filters=self.filters),
+            )
+
+        (counts, months, candidates), computed_at = cached(
+            request.user, ["figures", "candidates", astuple(self.filters)], figures
+        )
+        rows = selectors.dashboard_page(
+            user=request.user,
+            filters=self.filters,
+            offset=(page - 1) * size,
+            limit=size + 1,
+            visible=counts.total,
+            candidates=candidates,
         )
         query = request.GET.copy()
         query.pop("page", None)
@@ -287,9 +303,9 @@ def _export_lines(actions) -> Iterator[str]:
 @method_decorator(never_cache, name="dispatch")
 class DashboardExportView(DashboardAccessMixin, View):
     def get(self, request):
-        _form, actions = self.filtered_actions()
+        self.filter_form()
         response = StreamingHttpResponse(
-            export_lines(actions, translation.get_language()),
+            export_lines(self.visible_actions(), translation.get_language()),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="actions-correctives.csv"'
