@@ -240,7 +240,8 @@ def csv_cell(value) -> str:
 
 
 def _date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    # strftime costs several times this, once or twice a row of a 30,000-row export.
+    return f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
 
 
 class _Echo:
@@ -251,15 +252,23 @@ class _Echo:
 
 
 EXPORT_BATCH = 2000
+LINES_PER_CHUNK = 500  # handed to the server together: one write per line cost a third of it
 
 
 def export_lines(actions, language: str) -> Iterator[str]:
-    """The CSV, line by line, read through one server-side cursor in batches (one query for
-    the rows, one per batch for their cases): a large export never sits whole in memory, and
-    its time grows with its rows. It is iterated after the view has returned, hence the
-    language carried along."""
+    """The CSV, in chunks of lines, read through one server-side cursor in batches (one query,
+    the cases' codes included): a large export never sits whole in memory, and its time grows
+    with its rows. It is iterated after the view has returned, hence the language carried
+    along."""
     with translation.override(language):
-        yield from _export_lines(actions)
+        chunk = []
+        for line in _export_lines(actions):
+            chunk.append(line)
+            if len(chunk) >= LINES_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
 
 
 def _export_lines(actions) -> Iterator[str]:
@@ -282,19 +291,20 @@ def _export_lines(actions) -> Iterator[str]:
     )
     yes, no = _("oui"), _("non")
     for row in selectors.dashboard_rows_streamed(actions=actions, batch=EXPORT_BATCH):
+        # Typed cells (the id, dates, our own labels) cannot start a formula; free texts are
+        # neutralised.
         yield writer.writerow(
-            csv_cell(value)
-            for value in (
+            (
                 row.id,
-                row.what_changes,
-                row.barrier,
-                row.nature,
-                row.organisation,
-                row.function,
+                csv_cell(row.what_changes),
+                csv_cell(row.barrier),
+                csv_cell(row.nature),
+                csv_cell(row.organisation),
+                csv_cell(row.function),
                 _date(row.due_date),
-                row.status_label,
+                csv_cell(row.status_label),
                 yes if row.overdue else no,
-                ", ".join(row.case_codes),
+                csv_cell(", ".join(row.case_codes)),
                 _date(row.session_date),
             )
         )

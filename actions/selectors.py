@@ -720,50 +720,48 @@ def dashboard_page(
 
 def dashboard_rows_streamed(*, actions: QuerySet, batch: int = 2000) -> Iterator[ActionRow]:
     """Every row, in the list's order, read through one server-side cursor as plain values
-    (no model instances), `batch` rows at a time, each batch's case codes in one query: memory
-    bounded, the order fixed once by the database, time proportional to the rows."""
+    (no model instances), `batch` rows at a time: memory bounded, the order fixed once by the
+    database, one query whatever the number of rows.
+
+    Each action comes with its cases' codes in the same query (one line per action and case,
+    in code order, gathered here): a query per batch for the codes cost 75 ms each at 100,000
+    cases (a join with every case), plus the binding of thousands of ids."""
     # Labels translated once, not once a row (a lazy label costs a gettext on every str()).
     barriers = {key: str(label) for key, label in Barrier.choices}
     natures = {key: str(label) for key, label in Nature.choices}
     statuses = {key: str(label) for key, label in ActionStatus.choices}
     today = timezone.localdate()
-    through = CorrectiveAction.cases.through
+    zone = timezone.get_current_timezone()
     values = (
-        actions.order_by("due_date", "pk")
-        .values_list(*DASHBOARD_COLUMNS)
+        actions.order_by("due_date", "pk", "cases__code")
+        .values_list(*DASHBOARD_COLUMNS, "cases__code")
         .iterator(chunk_size=batch)
     )
-    chunk = []
-    for row in values:
-        chunk.append(row)
-        if len(chunk) == batch:
-            yield from _value_rows(chunk, through, barriers, natures, statuses, today)
-            chunk = []
-    if chunk:
-        yield from _value_rows(chunk, through, barriers, natures, statuses, today)
+    current, codes = None, []
+    for *columns, code in values:
+        if current is not None and columns[0] != current[0]:
+            yield _value_row(current, codes, barriers, natures, statuses, today, zone)
+            codes = []
+        current = columns
+        if code is not None:
+            codes.append(code)
+    if current is not None:
+        yield _value_row(current, codes, barriers, natures, statuses, today, zone)
 
 
-def _value_rows(chunk, through, barriers, natures, statuses, today) -> Iterator[ActionRow]:
-    codes: dict[int, list[str]] = {}
-    for action_id, code in (
-        through.objects.filter(correctiveaction_id__in=[row[0] for row in chunk])
-        .order_by("case__code")
-        .values_list("correctiveaction_id", "case__code")
-    ):
-        codes.setdefault(action_id, []).append(code)
-    zone = timezone.get_current_timezone()
-    for pk, what, barrier, nature, organisation, function, due, status, starts_at in chunk:
-        yield ActionRow(
-            id=pk,
-            what_changes=what,
-            barrier=barriers.get(barrier, barrier),
-            nature=natures.get(nature, nature),
-            organisation=organisation,
-            function=function,
-            due_date=due,
-            status=status,
-            status_label=statuses.get(status, status),
-            overdue=status in OPEN_STATUSES and due < today,
-            case_codes=codes.get(pk, []),
-            session_date=starts_at.astimezone(zone).date() if starts_at else None,
-        )
+def _value_row(columns, codes, barriers, natures, statuses, today, zone) -> ActionRow:
+    pk, what, barrier, nature, organisation, function, due, status, starts_at = columns
+    return ActionRow(
+        id=pk,
+        what_changes=what,
+        barrier=barriers.get(barrier, barrier),
+        nature=natures.get(nature, nature),
+        organisation=organisation,
+        function=function,
+        due_date=due,
+        status=status,
+        status_label=statuses.get(status, status),
+        overdue=status in OPEN_STATUSES and due < today,
+        case_codes=codes,
+        session_date=starts_at.astimezone(zone).date() if starts_at else None,
+    )

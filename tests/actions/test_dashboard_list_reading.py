@@ -132,3 +132,27 @@ def test_a_deep_page_is_read_like_the_first(client, quality_manager, session, re
         selectors.CorrectiveAction.objects.order_by("due_date", "pk").values_list("pk", flat=True)
     )
     assert [row.id for row in third] == expected[100:130]
+
+
+def test_the_export_lists_every_case_of_an_action_across_batches(
+    client, quality_manager, session, ready_case, chair, monkeypatch
+):
+    """One query brings the rows and their cases' codes (a line per action and case, gathered
+    back into one row), whatever the batch size."""
+    from actions import dashboard
+    from tests.actions.test_dashboard import EXPORT, read_csv
+
+    monkeypatch.setattr(dashboard, "EXPORT_BATCH", 3)
+    second = CaseFactory(organisation=ready_case.organisation, status="reviewed")
+    first = make_action(session, ready_case, chair, days=1)
+    both = make_action(session, ready_case, chair, days=2)
+    both.cases.add(second)
+    last = make_action(session, second, chair, days=3)
+    client.force_login(quality_manager)
+    rows = read_csv(client.get(EXPORT))[1:]
+    codes = sorted([ready_case.code, second.code])
+    assert [(int(row[0]), row[9]) for row in rows] == [
+        (first.pk, ready_case.code),
+        (both.pk, ", ".join(codes)),
+        (last.pk, second.code),
+    ]
