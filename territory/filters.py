@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from rmm.widgets import CompactSelect
 
 from .models import FIRST_YEAR
 from .selectors import MONTH, YEAR, TerritoryFilters
@@ -51,20 +52,27 @@ class TerritoryFilterForm(forms.Form):
         label=_("Regrouper par"),
         required=False,
         choices=[(YEAR, _("Année")), (MONTH, _("Mois"))],
+        widget=CompactSelect,
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation déclarante"), required=False, queryset=None, empty_label=_("Toutes")
+        label=_("Organisation déclarante"),
+        required=False,
+        queryset=None,
+        empty_label=_("Toutes"),
+        widget=CompactSelect,
     )
     level = forms.ChoiceField(
         label=_("Niveau de maternité"),
         required=False,
         choices=[("", _("Tous")), *Organisation.Level.choices],
+        widget=CompactSelect,
     )
     committee = forms.ModelChoiceField(
         label=_("Comité (cas inscrits à ses séances)"),
         required=False,
         queryset=None,
         empty_label=_("Tous"),
+        widget=CompactSelect,
     )
 
     def __init__(self, *args, organisations, committees, **kwargs):
