@@ -76,17 +76,35 @@ class DashboardAccessMixin(LoginRequiredMixin):
             visible = selectors.CorrectiveAction.objects.filter(
                 pk__in=selectors.dashboard_visible_ids(user=user)
             ).order_by()
+            organisation_ids = set(visible.values_list("owner_organisation_id", flat=True))
+            committee_ids = set(visible.values_list("session__committee_id", flat=True))
             return (
-                sorted(set(visible.values_list("owner_organisation_id", flat=True))),
-                sorted(set(visible.values_list("session__committee_id", flat=True))),
+                list(
+                    Organisation.objects.filter(pk__in=organisation_ids)
+                    .order_by("name")
+                    .values_list("pk", "name")
+                ),
+                list(
+                    Committee.objects.filter(pk__in=committee_ids)
+                    .order_by("name")
+                    .values_list("pk", "name")
+                ),
             )
 
-        (organisation_ids, committee_ids), _at = cached(user, ["choices"], choices)
+        (organisations, committees), _at = cached(user, ["choices", "labels"], choices)
         form = ActionFilterForm(
             self.request.GET or None,
-            organisations=Organisation.objects.filter(pk__in=organisation_ids).order_by("name"),
-            committees=Committee.objects.filter(pk__in=committee_ids).order_by("name"),
+            organisations=Organisation.objects.filter(
+                pk__in=[pk for pk, _name in organisations]
+            ).order_by("name"),
+            committees=Committee.objects.filter(pk__in=[pk for pk, _name in committees]).order_by(
+                "name"
+            ),
         )
+        # The lists are drawn from the names kept with the ids (labels); the querysets only
+        # check a submitted value.
+        form.offer("organisation", organisations)
+        form.offer("committee", committees)
         filters = form.filters()
         if rejected := form.rejected_filters():
             messages.warning(
@@ -120,14 +138,16 @@ class DashboardView(DashboardAccessMixin, View):
 
         def figures():
             actions = self.visible_actions()
+            months = selectors.dashboard_monthly(actions=actions)
             return (
                 selectors.dashboard_counts(actions=actions),
-                selectors.dashboard_monthly(actions=actions),
+                months,
+                str(chart_svg(months)),
                 selectors.dashboard_candidates(filters=self.filters),
             )
 
-        (counts, months, candidates), computed_at = cached(
-            request.user, ["figures", "candidates", astuple(self.filters)], figures
+        (counts, months, chart, candidates), computed_at = cached(
+            request.user, ["figures", "chart", "candidates", astuple(self.filters)], figures
         )
         rows = selectors.dashboard_page(
             user=request.user,
@@ -151,14 +171,36 @@ class DashboardView(DashboardAccessMixin, View):
                     {"label": _month_label(row.month), "opened": row.opened, "closed": row.closed}
                     for row in months
                 ],
-                "chart": chart_svg(months),
+                "chart": mark_safe(chart),  # noqa: S308 - chart_svg escapes every text
                 "rows": rows[:size],
+                "rows_html": rows_html(rows[:size]),
                 "page": page,
                 "has_previous": page > 1,
                 "has_next": len(rows) > size and page < MAX_PAGE,
                 "query": query.urlencode(),
             },
         )
+
+
+def rows_html(rows: list[selectors.ActionRow]) -> SafeString:
+    """The list's rows, every text escaped: written here rather than in the template, where
+    fifty rows of eight cells cost ten milliseconds (a variable lookup and escape per cell)."""
+    late = f' <span class="badge text-bg-danger">{escape(_("En retard"))}</span>'
+    return mark_safe(  # noqa: S308 - every interpolated text is escaped
+        "".join(
+            f"  <tr>\n    <td>A{row.id}</td>\n"
+            f"    <td>{escape(row.what_changes_short)}</td>\n"
+            f"    <td>{escape(row.barrier)} · {escape(row.nature)}</td>\n"
+            f"    <td>{escape(row.function)}<br>"
+            f'<span class="small text-body-secondary">{escape(row.organisation)}</span></td>\n'
+            f"    <td>{row.due_label}{late if row.overdue else ''}</td>\n"
+            f'    <td><span class="badge text-bg-secondary">{escape(row.status_label)}</span>'
+            f"</td>\n"
+            f"    <td>{escape(row.codes_label)}</td>\n"
+            f"    <td>{row.session_label}</td>\n  </tr>\n"
+            for row in rows
+        )
+    )
 
 
 # --- Chart ------------------------------------------------------------------------------------

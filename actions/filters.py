@@ -77,6 +77,12 @@ class ActionFilterForm(forms.Form):
             else:
                 field.widget.attrs["class"] = "form-control"
 
+    def offer(self, name: str, pairs: list[tuple[int, str]]) -> None:
+        """List (id, label) pairs in a model choice's select without reading its queryset
+        (kept to check a submitted value)."""
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label), *pairs]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("due_from"), cleaned.get("due_to")
