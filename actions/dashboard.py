@@ -76,8 +76,12 @@ class DashboardAccessMixin(LoginRequiredMixin):
             visible = selectors.CorrectiveAction.objects.filter(
                 pk__in=selectors.dashboard_visible_ids(user=user)
             ).order_by()
-            organisation_ids = set(visible.values_list("owner_organisation_id", flat=True))
-            committee_ids = set(visible.values_list("session__committee_id", flat=True))
+            # One reading of the visible set for both lists (each reading costs the union).
+            pairs = list(
+                visible.values_list("owner_organisation_id", "session__committee_id").distinct()
+            )
+            organisation_ids = {organisation for organisation, _committee in pairs}
+            committee_ids = {committee for _organisation, committee in pairs}
             return (
                 list(
                     Organisation.objects.filter(pk__in=organisation_ids)
