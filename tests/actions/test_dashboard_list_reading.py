@@ -92,7 +92,7 @@ def test_the_reading_follows_the_share_of_visible_actions(monkeypatch):
     page = {"user": None, "filters": NO_FILTER, "limit": 51}
     selectors.dashboard_page(**page, offset=0)  # no figures yet: walk
     selectors.dashboard_page(**page, offset=0, visible=30_000, candidates=200_000)
-    selectors.dashboard_page(**page, offset=0, visible=500, candidates=200_000)
+    selectors.dashboard_page(**page, offset=0, visible=200, candidates=200_000)
     selectors.dashboard_page(**page, offset=0, visible=0, candidates=200_000)
     selectors.dashboard_page(**page, offset=50_000, visible=30_000, candidates=200_000)
     assert chosen == ["walk", "walk", "set", "set", "set"]
