@@ -83,6 +83,17 @@ class TerritoryFilterForm(forms.Form):
             css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
             form_field.widget.attrs["class"] = css
 
+    def offer(self, name: str, pairs: list[tuple[int, str]]) -> None:
+        """List (id, label) pairs in a model choice's select without reading its queryset
+        (kept to check a submitted value)."""
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label), *pairs]
+
+    def labels(self, name: str) -> list[tuple[int, str]]:
+        """(id, label) of a model choice's options, as its select shows them."""
+        field = self.fields[name]
+        return [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_from"), cleaned.get("period_to")

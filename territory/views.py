@@ -109,6 +109,7 @@ class TerritoryAccessMixin(LoginRequiredMixin):
 class DashboardView(TerritoryAccessMixin, View):
     def get(self, request):
         form = self.filter_form()
+        offer_choice_labels(form, request.user)
         filters = form.filters()
         diagnosis = diagnosis_for_dashboard(user=request.user, filters=filters)
         query = request.GET.urlencode()
@@ -130,6 +131,21 @@ class DashboardView(TerritoryAccessMixin, View):
                 "cache_minutes": max(1, settings.RMM_TERRITORY_CACHE_SECONDS // 60),
             },
         )
+
+
+def offer_choice_labels(form: TerritoryFilterForm, user) -> None:
+    """The organisation and committee lists drawn from their labels kept for the same scope
+    and language as long as the figures (names only), instead of two queries and a model
+    object per option on every request; a submitted value is still checked by the form."""
+    key_parts = [sorted(permissions.aggregated_organisation_ids(user)), translation.get_language()]
+    digest = hashlib.sha256(json.dumps(key_parts).encode()).hexdigest()
+    key = f"territory:choices:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (form.labels("organisation"), form.labels("committee"))
+        cache.set(key, found, settings.RMM_TERRITORY_CACHE_SECONDS)
+    form.offer("organisation", found[0])
+    form.offer("committee", found[1])
 
 
 def figures_html(diagnosis) -> str:

@@ -46,3 +46,29 @@ def test_compact_selects_render_as_django_does(choices, maternity, committee, fo
             assert str(field) == as_django(field), field.name
     html = str(form_class(None, organisations=organisations, committees=committees))
     assert "&quot;Les &lt;Lilas&gt;&quot; &amp; Cie" in html
+
+
+def test_the_dashboard_lists_its_choices_from_kept_labels(
+    client, observer, network, maternity, committee, settings
+):
+    """The organisation and committee lists come from labels kept with the figures: the same
+    options, the submitted one selected, a value outside the scope still refused."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    client.force_login(observer)
+    url = reverse("territory:dashboard")
+    for _ in range(2):  # computed, then read back
+        response = client.get(url, {"organisation": maternity.pk})
+        form = response.context["form"]
+        expected = [("", "Toutes"), *form.labels("organisation")]
+        shown = [(value, str(label)) for value, label in form["organisation"].field.widget.choices]
+        assert shown == expected and len(expected) > 2
+        assert f'<option value="{maternity.pk}" selected>' in response.content.decode()
+        assert committee.name in response.content.decode()
+    outside = MaternityFactory(name="Ailleurs")
+    refused = client.get(url, {"organisation": outside.pk})
+    assert "organisation" in refused.context["form"].errors
+    cache.clear()
