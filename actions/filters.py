@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.fields import NormalisedCharField
 from rmm.validators import validate_plausible_date
+from rmm.widgets import CompactSelect
 
 from .models import ActionStatus, Barrier, Nature
 from .selectors import ActionFilters
@@ -26,7 +27,10 @@ def _date_field(label):
 
 class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous")), *ActionStatus.choices]
+        label=_("Statut"),
+        required=False,
+        choices=[("", _("Tous")), *ActionStatus.choices],
+        widget=CompactSelect,
     )
     owner = NormalisedCharField(
         label=_("Responsable (fonction ou service)"), required=False, max_length=200
@@ -36,18 +40,29 @@ class ActionFilterForm(forms.Form):
         required=False,
         queryset=None,
         empty_label=_("Toutes"),
+        widget=CompactSelect,
     )
     committee = forms.ModelChoiceField(
-        label=_("Comité"), required=False, queryset=None, empty_label=_("Tous")
+        label=_("Comité"),
+        required=False,
+        queryset=None,
+        empty_label=_("Tous"),
+        widget=CompactSelect,
     )
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
     due_from = _date_field(_("Échéance du"))
     due_to = _date_field(_("Échéance au"))
     barrier = forms.ChoiceField(
-        label=_("Type de barrière"), required=False, choices=[("", _("Tous")), *Barrier.choices]
+        label=_("Type de barrière"),
+        required=False,
+        choices=[("", _("Tous")), *Barrier.choices],
+        widget=CompactSelect,
     )
     nature = forms.ChoiceField(
-        label=_("Nature"), required=False, choices=[("", _("Toutes")), *Nature.choices]
+        label=_("Nature"),
+        required=False,
+        choices=[("", _("Toutes")), *Nature.choices],
+        widget=CompactSelect,
     )
 
     def __init__(self, *args, organisations, committees, **kwargs):
@@ -61,6 +76,12 @@ class ActionFilterForm(forms.Form):
                 field.widget.attrs["class"] = "form-select"
             else:
                 field.widget.attrs["class"] = "form-control"
+
+    def offer(self, name: str, pairs: list[tuple[int, str]]) -> None:
+        """List (id, label) pairs in a model choice's select without reading its queryset
+        (kept to check a submitted value)."""
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label), *pairs]
 
     def clean(self):
         cleaned = super().clean()

@@ -174,7 +174,10 @@ class CorrectiveAction(FSMModelMixin, models.Model):
         indexes = [
             models.Index(
                 fields=["status", "due_date"], include=["session", "id"], name="action_due_idx"
-            )
+            ),
+            # The quality dashboard's list walks the actions in its own order and stops after a
+            # page of visible ones (actions.selectors.dashboard_page).
+            models.Index(fields=["due_date", "id"], name="action_list_order_idx"),
         ]
 
     def __str__(self):

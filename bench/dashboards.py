@@ -54,7 +54,7 @@ def main() -> None:
     from rmm.fake_data import PERSONAS
 
     setup_test_environment()
-    emails = dict(PERSONAS, territory="observateur.ars@rmm-fake.test")
+    emails = dict(PERSONAS, territory=PERSONAS["observer"])
     clients = {}
 
     def client_for(persona):

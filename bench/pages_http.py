@@ -52,7 +52,8 @@ PAGES = [
     ("actions dashboard (quality)", "quality_manager", "actions:dashboard", (), {}),
     ("actions CSV export (quality)", "quality_manager", "actions:dashboard_export", (), {}),
     ("territory dashboard", "territory", "territory:dashboard", (), {}),
-    ("territory rows CSV", "territory", "territory:export_rows", (), {}),
+    # Row-level export: coordinators and quality managers only (territory.permissions).
+    ("territory rows CSV", "quality_manager", "territory:export_rows", (), {}),
     ("territory aggregates CSV", "territory", "territory:export_aggregates", (), {}),
     ("minutes PDF, validated (chair)", "chair", "committees:minutes_pdf", ("minutes", 1), {}),
     (
@@ -213,18 +214,15 @@ def bench_context(args) -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from accounts.models import Role, User
+    from accounts.models import User
     from cases.models import Case
     from cases.selectors import case_list_visible_to, encode_cursor
     from committees.models import AgendaItem, MinutesVersion, Session
     from rmm.fake_data import PERSONAS
 
     personas = dict(PERSONAS)
-    personas["territory"] = (
-        "observateur.ars@rmm-fake.test"
-        if hasattr(Role, "OBSERVER")
-        else PERSONAS["quality_manager"]
-    )
+    # The territorial dashboard and aggregates: the region's observer (every organisation).
+    personas["territory"] = PERSONAS["observer"]
     sessions, users = {}, {}
     for persona, email in personas.items():
         user = User.objects.get(email=email)

@@ -38,6 +38,7 @@ class Diagnosis:
     actions: reviews.ActionFollowUp
     rates: Rates
     computed_at: datetime = field(default_factory=timezone.now)
+    cache_key: str = ""  # where the dashboard keeps it (scope, filters, language)
 
     @property
     def total(self) -> int:
@@ -120,5 +121,6 @@ def diagnosis_for_dashboard(*, user, filters: TerritoryFilters) -> Diagnosis:
     found = cache.get(key)
     if found is None:
         found = diagnosis_build(user=user, filters=filters)
+        found.cache_key = key
         cache.set(key, found, settings.RMM_TERRITORY_CACHE_SECONDS)
     return found

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from rmm.widgets import CompactSelect
 
 from .models import FIRST_YEAR
 from .selectors import MONTH, YEAR, TerritoryFilters
@@ -51,20 +52,27 @@ class TerritoryFilterForm(forms.Form):
         label=_("Regrouper par"),
         required=False,
         choices=[(YEAR, _("Année")), (MONTH, _("Mois"))],
+        widget=CompactSelect,
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation déclarante"), required=False, queryset=None, empty_label=_("Toutes")
+        label=_("Organisation déclarante"),
+        required=False,
+        queryset=None,
+        empty_label=_("Toutes"),
+        widget=CompactSelect,
     )
     level = forms.ChoiceField(
         label=_("Niveau de maternité"),
         required=False,
         choices=[("", _("Tous")), *Organisation.Level.choices],
+        widget=CompactSelect,
     )
     committee = forms.ModelChoiceField(
         label=_("Comité (cas inscrits à ses séances)"),
         required=False,
         queryset=None,
         empty_label=_("Tous"),
+        widget=CompactSelect,
     )
 
     def __init__(self, *args, organisations, committees, **kwargs):
@@ -74,6 +82,17 @@ class TerritoryFilterForm(forms.Form):
         for form_field in self.fields.values():
             css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
             form_field.widget.attrs["class"] = css
+
+    def offer(self, name: str, pairs: list[tuple[int, str]]) -> None:
+        """List (id, label) pairs in a model choice's select without reading its queryset
+        (kept to check a submitted value)."""
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label), *pairs]
+
+    def labels(self, name: str) -> list[tuple[int, str]]:
+        """(id, label) of a model choice's options, as its select shows them."""
+        field = self.fields[name]
+        return [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
 
     def clean(self):
         cleaned = super().clean()

@@ -2,16 +2,22 @@
 live-births import. Thin views: scope and figures come from permissions, selectors and
 diagnosis; a page the user may not open is a 404."""
 
+import hashlib
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -103,6 +109,7 @@ class TerritoryAccessMixin(LoginRequiredMixin):
 class DashboardView(TerritoryAccessMixin, View):
     def get(self, request):
         form = self.filter_form()
+        offer_choice_labels(form, request.user)
         filters = form.filters()
         diagnosis = diagnosis_for_dashboard(user=request.user, filters=filters)
         query = request.GET.urlencode()
@@ -115,7 +122,50 @@ class DashboardView(TerritoryAccessMixin, View):
             {
                 "form": form,
                 "d": diagnosis,
+                "figures": figures_html(diagnosis),
                 "query": query,
+                "may_export_rows": permissions.may_export_rows(request.user),
+                "may_import": permissions.may_import_live_births(request.user),
+                "report_years": list(range(last_year, max(FIRST_YEAR - 1, last_year - 15), -1)),
+                "report_year": report_year,
+                "cache_minutes": max(1, settings.RMM_TERRITORY_CACHE_SECONDS // 60),
+            },
+        )
+
+
+def offer_choice_labels(form: TerritoryFilterForm, user) -> None:
+    """The organisation and committee lists drawn from their labels kept for the same scope
+    and language as long as the figures (names only), instead of two queries and a model
+    object per option on every request; a submitted value is still checked by the form."""
+    key_parts = [sorted(permissions.aggregated_organisation_ids(user)), translation.get_language()]
+    digest = hashlib.sha256(json.dumps(key_parts).encode()).hexdigest()
+    key = f"territory:choices:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (form.labels("organisation"), form.labels("committee"))
+        cache.set(key, found, settings.RMM_TERRITORY_CACHE_SECONDS)
+    form.offer("organisation", found[0])
+    form.offer("committee", found[1])
+
+
+def figures_html(diagnosis) -> str:
+    """The dashboard's figures (tables and charts), rendered once per computed diagnosis and
+    kept as long as it: they depend on the diagnosis alone (aggregates, no row, no identity,
+    nothing of the reader), and rendering them cost three times the rest of the page. The key
+    is the diagnosis's own (scope, filters, language) and the time it was computed."""
+    key_parts = [
+        diagnosis.cache_key,
+        diagnosis.computed_at.isoformat(),
+        translation.get_language(),
+    ]
+    digest = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
+    key = f"territory:figures:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "territory/partials/_figures.html",
+            {
+                "d": diagnosis,
                 "charts": {
                     "period": diagnosis.period_chart(),
                     "avoidability": diagnosis.distribution_chart(
@@ -126,14 +176,11 @@ class DashboardView(TerritoryAccessMixin, View):
                     "pathway": diagnosis.pareto_chart(diagnosis.pathway, "chart-pathway"),
                 },
                 "pareto_shown": PARETO_SHOWN,
-                "may_export_rows": permissions.may_export_rows(request.user),
-                "may_import": permissions.may_import_live_births(request.user),
-                "report_years": list(range(last_year, max(FIRST_YEAR - 1, last_year - 15), -1)),
-                "report_year": report_year,
                 "target_days": selectors.REVIEW_TARGET_DAYS,
-                "cache_minutes": max(1, settings.RMM_TERRITORY_CACHE_SECONDS // 60),
             },
         )
+        cache.set(key, html, settings.RMM_TERRITORY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our template, every value escaped there
 
 
 @method_decorator(never_cache, name="dispatch")

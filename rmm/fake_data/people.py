@@ -48,6 +48,7 @@ PERSONAS = {
     "member": f"membre.0.0@{DOMAIN}",
     "administrator": f"admin.reseau.0@{DOMAIN}",
     "operator": f"operateur@{DOMAIN}",
+    "observer": f"observateur.ars@{DOMAIN}",  # the region's epidemiologist: aggregates only
 }
 
 
@@ -168,9 +169,7 @@ def create_world() -> World:
             [(chair, "chair"), (secretary, "secretary")] + [(m, "member") for m in members]
         )
     person(f"admin.ars@{DOMAIN}", "Administrateur ARS", "", world.ars, Role.ADMINISTRATOR)
-    observer = getattr(Role, "OBSERVER", None)  # the territorial observer role, where it exists
-    if observer:
-        person(f"observateur.ars@{DOMAIN}", "Épidémiologiste ARS", "", world.ars, observer)
+    person(PERSONAS["observer"], "Épidémiologiste ARS", "", world.ars, Role.OBSERVER)
     operator = _user(PERSONAS["operator"], "Opérateur de la plateforme")
     operator.is_superuser = True
     users.append(operator)
