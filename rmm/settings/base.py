@@ -197,6 +197,9 @@ RMM_TERRITORY_CACHE_SECONDS = env_int("RMM_TERRITORY_CACHE_SECONDS", 300)
 # The actions dashboard's counts and chart (never its list) are recomputed at most this often per
 # person and filters; 0 turns the cache off.
 RMM_ACTIONS_DASHBOARD_CACHE_SECONDS = env_int("RMM_ACTIONS_DASHBOARD_CACHE_SECONDS", 60)
+# How many actions a committee's follow-up ("Suivi des actions", session page and minutes) holds
+# beyond the rows it lists: a count kept this long; 0 counts on every page.
+RMM_FOLLOW_UP_COUNT_CACHE_SECONDS = env_int("RMM_FOLLOW_UP_COUNT_CACHE_SECONDS", 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
