@@ -4,7 +4,6 @@ recording why none is needed; and what the actions add to the minutes and the se
 (each reviewed case's actions, the "Suivi des actions" section). Registered in apps.py into
 the committees registries: committees never imports actions."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +31,7 @@ from committees.permissions import (
 )
 from rmm import workflow
 from rmm.errors import UserError
+from rmm.querysets import first_rows_of_parts
 from rmm.workflow.engine import state_field
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
@@ -80,11 +80,11 @@ FOLLOW_UP_SHOWN = 25
 NOT_FOLLOWED = (ActionStatus.PROPOSED, ActionStatus.CANCELLED)
 
 
-def _follow_up_parts(*, session) -> list[QuerySet[CorrectiveAction]]:
+def _follow_up_parts(*, session) -> tuple[list[QuerySet[CorrectiveAction]], str]:
     """The follow-up as disjoint parts, each a single range of one status in the (status, due
     date) index that also holds the session and the id: read in due-date order, a part yields
     its longest overdue actions without sorting the others (thousands for a committee with
-    years of history).
+    years of history). With them, what they depend on (a key for their count).
 
     Running actions due before the session (or on its day, once there was a previous session),
     and finished ones that came due since the previous session."""
@@ -109,18 +109,20 @@ def _follow_up_parts(*, session) -> list[QuerySet[CorrectiveAction]]:
             (running, {"due_date__lte": day if since < day else day - timedelta(days=1)}),
             (finished, {"due_date__gt": since, "due_date__lte": day}),
         ]
-    return [
+    parts = [
         earlier.filter(status=status, **bounds)
         for statuses, bounds in ranges
         for status in statuses
     ]
+    since_key = previous.isoformat() if previous else "-"
+    return parts, f"{session.committee_id}:{session.starts_at.isoformat()}:{day}:{since_key}"
 
 
 def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
     """ "Suivi des actions" (derived, never stored): the actions the committee decided in
     earlier sessions that are overdue at this session's date, or came due since the previous
     session (HAS method)."""
-    first, *others = _follow_up_parts(session=session)
+    (first, *others), _key = _follow_up_parts(session=session)
     return first.union(*others, all=True) if others else first
 
 
@@ -137,7 +139,7 @@ class FollowUpRow:
     late: bool
 
 
-def follow_up_count(*, session, parts: list[QuerySet[CorrectiveAction]]) -> int:
+def follow_up_count(*, parts: list[QuerySet[CorrectiveAction]], key: str) -> int:
     """How many actions the follow-up holds: counting them reads every entry of their index
     ranges (tens of thousands for a large committee with years of history), so the figure, an
     aggregate that names nothing, is kept RMM_FOLLOW_UP_COUNT_CACHE_SECONDS."""
@@ -146,11 +148,8 @@ def follow_up_count(*, session, parts: list[QuerySet[CorrectiveAction]]) -> int:
     seconds = settings.RMM_FOLLOW_UP_COUNT_CACHE_SECONDS
     if seconds <= 0:
         return actions.values_list("pk").count()
-    # What the follow-up depends on: the committee, this session's date and the previous one's
-    # (part of the parts' query, hence of its text), today's statuses aside.
-    sql, params = actions.values_list("pk").query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    key = f"actions:follow-up-count:{session.committee_id}:{digest}"
+    # `key`: the committee, this session's date and the previous one's.
+    key = f"actions:follow-up-count:{key}"
     total = cache.get(key)
     if total is None:
         total = actions.values_list("pk").count()
@@ -164,24 +163,25 @@ def follow_up_rows(*, session, limit: int) -> tuple[list[FollowUpRow], int]:
     first `limit` actions in index order and the union keeps the first `limit` of those, with
     the columns shown: only these rows are read from the table."""
     day = session_date(session)
-    parts = _follow_up_parts(session=session)
-    first, *others = [
-        part.values_list(
-            "pk",
-            "due_date",
-            "what_changes",
-            "owner_function",
-            "owner_organisation__name",
-            "status",
-        ).order_by("due_date", "pk")[:limit]
-        for part in parts
-    ]
-    found = list(
-        first.union(*others, all=True).order_by("due_date", "pk")[:limit] if others else first
+    parts, key = _follow_up_parts(session=session)
+    found = first_rows_of_parts(
+        [
+            part.values_list(
+                "pk",
+                "due_date",
+                "what_changes",
+                "owner_function",
+                "owner_organisation__name",
+                "status",
+            )
+            for part in parts
+        ],
+        order=("due_date", "pk"),
+        limit=limit,
     )
     if not found:
         return [], 0
-    total = follow_up_count(session=session, parts=parts)
+    total = follow_up_count(parts=parts, key=key)
     ids = [row[0] for row in found]
     codes: dict[int, list[str]] = {}
     links = (

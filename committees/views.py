@@ -135,8 +135,9 @@ class SessionDetailView(SessionMixin, View):
         planner = can_plan_session(request.user, session)
         attendance, present, quorum_ok = selectors.attendance_with_quorum(session=session)
         members = [(member.user_id, member.user.full_name) for member, _status in attendance]
+        code = request.GET.get("code", "").strip()[: selectors.CANDIDATE_SEARCH_MAX_LENGTH]
         candidates = (
-            selectors.agenda_candidate_choices(session=session, user=request.user)
+            selectors.agenda_candidate_choices(session=session, user=request.user, code=code)
             if planner
             else []
         )
@@ -154,6 +155,9 @@ class SessionDetailView(SessionMixin, View):
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": candidates,
+                "candidate_code": code,
+                # A full select: more candidates than shown, found by their code.
+                "candidates_cut": len(candidates) >= selectors.AGENDA_CANDIDATES_SHOWN,
                 # Hundreds of ready cases on a large network: their options built once.
                 "candidate_options": selectors.options_html(candidates),
                 # The active members, read once with the attendance.
