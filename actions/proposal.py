@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -268,8 +269,10 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             "no_action_form": NoActionForm(),
             "adoption": adoption,
             "today": timezone.localdate(),
+            # Its forms' token, without the request: a template rendered with the request runs
+            # every context processor (navigation, notifications) again for one panel.
+            "csrf_token": get_token(request),
         },
-        request=request,
     )
     return _("Plan d'actions"), html
 

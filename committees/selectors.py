@@ -266,11 +266,24 @@ def agenda_candidate_choices(
 
 def earlier_reviews(*, case, session: Session) -> list[CaseReview]:
     """The case's reviews in other sessions (before a reopening), for the review screen."""
-    return list(
-        CaseReview.objects.filter(case=case)
-        .exclude(session=session)
-        .select_related("session", "icd_pm_group", "maternal_condition")
-    )
+    return reviews_of_case(case=case, session=session)[1]
+
+
+def reviews_of_case(*, case, session: Session) -> tuple[CaseReview | None, list[CaseReview]]:
+    """(the case's review in this session or None, its reviews in other sessions): one query
+    for both, plus the links of this session's review (delays, breaks, factors) when there is
+    one."""
+    existing, earlier = None, []
+    for review in CaseReview.objects.filter(case=case).select_related(
+        "session", "icd_pm_group", "maternal_condition"
+    ):
+        if review.session_id == session.pk:
+            existing = review
+        else:
+            earlier.append(review)
+    if existing is not None:
+        prefetch_related_objects([existing], "delays", "pathway_breaks", "factors")
+    return existing, earlier
 
 
 def attendance_of(*, session: Session) -> list[tuple]:

@@ -403,17 +403,17 @@ class ReviewView(SessionMixin, View):
         if self.guest is not None:
             if not guest_reads_in_session(self.request.user, self.session, item.case):
                 raise Http404
-        elif not can_review_case_in_session(self.request.user, self.session, item.case):
+        elif not can_review_case_in_session(
+            self.request.user, self.session, item.case, on_agenda=True
+        ):
             raise Http404
         return item.case
 
     def existing_review(self, case):
-        return (
-            self.session.reviews.filter(case=case)
-            .select_related("icd_pm_group", "maternal_condition")
-            .prefetch_related("delays", "pathway_breaks", "factors")
-            .first()
-        )
+        """This session's review of the case (None if not recorded yet); the case's reviews in
+        other sessions are read with it, for the page."""
+        existing, self.earlier_reviews = selectors.reviews_of_case(case=case, session=self.session)
+        return existing
 
     def render(self, case, existing, form, status=200):
         planner = can_plan_session(self.request.user, self.session)
@@ -434,7 +434,7 @@ class ReviewView(SessionMixin, View):
                 "events": list(
                     case.care_events.select_related("organisation").order_by("position", "pk")
                 ),
-                "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
+                "earlier_reviews": self.earlier_reviews,
                 "existing": existing,
                 "can_record": planner and may_record,
                 "guest": self.guest,

@@ -200,6 +200,10 @@ RMM_ACTIONS_DASHBOARD_CACHE_SECONDS = env_int("RMM_ACTIONS_DASHBOARD_CACHE_SECON
 # How many actions a committee's follow-up ("Suivi des actions", session page and minutes) holds
 # beyond the rows it lists: a count kept this long; 0 counts on every page.
 RMM_FOLLOW_UP_COUNT_CACHE_SECONDS = env_int("RMM_FOLLOW_UP_COUNT_CACHE_SECONDS", 60)
+# The review form's reference rows (ICD-PM groups, delays, ALARM items...) are read at most this
+# often per process for display (a posted form is always checked against the database); an edit
+# in the admin shows at once in its own process. 0 reads them on every page.
+RMM_REFERENCE_ROWS_CACHE_SECONDS = env_int("RMM_REFERENCE_ROWS_CACHE_SECONDS", 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
