@@ -386,6 +386,7 @@ def test_the_review_form_shows_reference_rows_kept_a_minute_and_checks_posts_afr
     # Deactivated behind the process's back (another process's admin): the display may still
     # offer it for a minute, the posted form never takes it.
     MaternalCondition.objects.filter(code="M2").update(is_active=False)
+
     def offered(page):  # the maternal conditions' options
         return page.split('name="maternal_condition"')[1].split("</select>")[0]
 
