@@ -17,6 +17,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from accounts.scope import covered_for, with_covered_organisations
 from cases.clinical import CaseKind
@@ -74,6 +75,11 @@ class AgendaRow:
     guests_url: str  # invited professionals of this case (chair and secretary)
     presenter_options: str  # the <option>s of the presenter's select, this one selected
     reviewed: bool
+    # The row's accessible labels, translated here rather than by a block tag per row.
+    up_label: str
+    down_label: str
+    presenter_label: str
+    for_case_label: str
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,10 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             guests_url=guests_url(pk),
             presenter_options=presenter_options(presenter_id),
             reviewed=reviewed,
+            up_label=_("Monter %(code)s") % {"code": code},
+            down_label=_("Descendre %(code)s") % {"code": code},
+            presenter_label=_("Présentateur du cas %(code)s") % {"code": code},
+            for_case_label=_("pour le cas %(code)s") % {"code": code},
         )
         for index, (
             pk,
@@ -291,6 +301,49 @@ def attendance_of(*, session: Session) -> list[tuple]:
     recorded = {a.member_id: a.status for a in session.attendance.all()}
     members = session.committee.members.filter(is_active=True).select_related("user")
     return [(member, recorded.get(member.pk, "")) for member in members]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One active member on the session page: labels and the status select built once."""
+
+    member_id: int
+    user_id: int
+    name: str
+    role_label: str
+    status: str
+    status_label: str
+    select_label: str  # "Présence de <name> (<role>)[, specialty]", for the hidden label
+    status_options: str  # the <option>s of the status select, this one selected
+
+
+def attendance_rows(attendance: list[tuple]) -> list[AttendanceRow]:
+    """`attendance_of`'s (member, status) as rows for the session page: each label computed
+    once here (a block tag and two `get_role_display` per member cost the page more than its
+    query)."""
+    roles = {value: str(label) for value, label in CommitteeRole.choices}
+    statuses = [("", "—"), *((value, str(label)) for value, label in Attendance.Status.choices)]
+    options = options_builder(statuses)
+    labels = dict(statuses)
+    rows = []
+    for member, status in attendance:
+        name, role = member.user.full_name, roles.get(member.role, member.role)
+        select_label = _("Présence de %(name)s (%(role)s)") % {"name": name, "role": role}
+        if member.specialty:
+            select_label = f"{select_label}, {member.specialty}"
+        rows.append(
+            AttendanceRow(
+                member_id=member.pk,
+                user_id=member.user_id,
+                name=name,
+                role_label=role,
+                status=status,
+                status_label=labels.get(status, "—") if status else "—",
+                select_label=select_label,
+                status_options=options(status or None),
+            )
+        )
+    return rows
 
 
 def attendance_with_quorum(*, session: Session) -> tuple[list[tuple], int, bool]:

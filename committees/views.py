@@ -149,7 +149,7 @@ class SessionDetailView(SessionMixin, View):
                 "agenda": selectors.agenda_page(
                     session=session, number=_page_number(request.GET.get("page")), members=members
                 ),
-                "attendance": attendance,
+                "attendance": selectors.attendance_rows(attendance),
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
