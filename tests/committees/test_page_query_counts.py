@@ -492,3 +492,26 @@ def test_candidates_are_the_same_where_the_database_cannot_order_a_unions_parts(
     monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
     assert agenda_candidate_choices(session=coming, limit=3) == everywhere
     assert len(everywhere) == 3
+
+
+def test_a_case_awaits_a_re_review_while_a_reopening_has_no_review_since(
+    earlier, maternity, clinician, secretary
+):
+    from committees.conditions import awaits_re_review, cases_awaiting_re_review
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary)  # reviewed, then reopened
+    reopening = CaseTransition.objects.get(case=case, transition="reopen")
+    review = CaseReview.objects.get(case=case)
+    assert awaits_re_review(case)
+    # Reviewed at the very moment of the reopening, or after it: answered.
+    CaseReview.objects.filter(pk=review.pk).update(recorded_at=reopening.at)
+    assert not awaits_re_review(case)
+    # Reopened once more since that review: awaiting again.
+    CaseTransition.objects.create(
+        case=case, transition="reopen", source="closed", target="reviewed", actor=secretary
+    )
+    assert awaits_re_review(case)
+    assert list(cases_awaiting_re_review(Case.objects.all())) == [case]
+    # Only a reviewed case awaits a re-review.
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    assert not awaits_re_review(case)
