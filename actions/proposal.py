@@ -7,10 +7,13 @@ the committees registries: committees never imports actions."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -29,6 +32,7 @@ from committees.permissions import (
 )
 from rmm import workflow
 from rmm.errors import UserError
+from rmm.querysets import first_rows_of_parts
 from rmm.workflow.engine import state_field
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
@@ -77,15 +81,14 @@ FOLLOW_UP_SHOWN = 25
 NOT_FOLLOWED = (ActionStatus.PROPOSED, ActionStatus.CANCELLED)
 
 
-def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
-    """ "Suivi des actions" (derived, never stored): the actions the committee decided in
-    earlier sessions that are overdue at this session's date, or came due since the previous
-    session (HAS method); the longest overdue first.
+def _follow_up_parts(*, session) -> tuple[list[QuerySet[CorrectiveAction]], str]:
+    """The follow-up as disjoint parts, each a single range of one status in the (status, due
+    date) index that also holds the session and the id: read in due-date order, a part yields
+    its longest overdue actions without sorting the others (thousands for a committee with
+    years of history). With them, what they depend on (a key for their count).
 
-    Two disjoint parts, each a single range of the (status, due date) index that also holds
-    the session and the id, so that ids and counts are read from the index alone: running
-    actions due before the session (or on its day, once there was a previous session), and
-    finished ones that came due since the previous session."""
+    Running actions due before the session (or on its day, once there was a previous session),
+    and finished ones that came due since the previous session."""
     day = session_date(session)
     previous = (
         Session.objects.filter(committee_id=session.committee_id, starts_at__lt=session.starts_at)
@@ -100,11 +103,28 @@ def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
     running = [status for status in OPEN_STATUSES if status not in NOT_FOLLOWED]
     finished = [s for s in ActionStatus.values if s not in (*OPEN_STATUSES, *NOT_FOLLOWED)]
     if previous is None:
-        return earlier.filter(status__in=running, due_date__lt=day)
-    since = timezone.localtime(previous).date()
-    return earlier.filter(
-        status__in=running, due_date__lte=day if since < day else day - timedelta(days=1)
-    ).union(earlier.filter(status__in=finished, due_date__gt=since, due_date__lte=day), all=True)
+        ranges = [(running, {"due_date__lt": day})]
+    else:
+        since = timezone.localtime(previous).date()
+        ranges = [
+            (running, {"due_date__lte": day if since < day else day - timedelta(days=1)}),
+            (finished, {"due_date__gt": since, "due_date__lte": day}),
+        ]
+    parts = [
+        earlier.filter(status=status, **bounds)
+        for statuses, bounds in ranges
+        for status in statuses
+    ]
+    since_key = previous.isoformat() if previous else "-"
+    return parts, f"{session.committee_id}:{session.starts_at.isoformat()}:{day}:{since_key}"
+
+
+def follow_up_of(*, session) -> QuerySet[CorrectiveAction]:
+    """ "Suivi des actions" (derived, never stored): the actions the committee decided in
+    earlier sessions that are overdue at this session's date, or came due since the previous
+    session (HAS method)."""
+    (first, *others), _key = _follow_up_parts(session=session)
+    return first.union(*others, all=True) if others else first
 
 
 @dataclass(frozen=True)
@@ -120,29 +140,50 @@ class FollowUpRow:
     late: bool
 
 
+def follow_up_count(*, parts: list[QuerySet[CorrectiveAction]], key: str) -> int:
+    """How many actions the follow-up holds: counting them reads every entry of their index
+    ranges (tens of thousands for a large committee with years of history), so the figure, an
+    aggregate that names nothing, is kept RMM_FOLLOW_UP_COUNT_CACHE_SECONDS."""
+    first, *others = parts
+    actions = first.union(*others, all=True) if others else first
+    seconds = settings.RMM_FOLLOW_UP_COUNT_CACHE_SECONDS
+    if seconds <= 0:
+        return actions.values_list("pk").count()
+    # `key`: the committee, this session's date and the previous one's.
+    key = f"actions:follow-up-count:{key}"
+    total = cache.get(key)
+    if total is None:
+        total = actions.values_list("pk").count()
+        cache.set(key, total, seconds)
+    return total
+
+
 def follow_up_rows(*, session, limit: int) -> tuple[list[FollowUpRow], int]:
     """The `limit` longest overdue actions of the follow-up and how many there are in all, in
-    five queries whatever their number. The ids and the total are read from the follow-up
-    index alone (thousands of entries for a committee with years of history); only the rows
-    shown are read from the table."""
+    four queries whatever their number (three when the count is kept). Each part gives its
+    first `limit` actions in index order and the union keeps the first `limit` of those, with
+    the columns shown: only these rows are read from the table."""
     day = session_date(session)
-    actions = follow_up_of(session=session)
-    ids = list(actions.values_list("pk", "due_date").order_by("due_date", "pk")[:limit])
-    if not ids:
+    parts, key = _follow_up_parts(session=session)
+    found = first_rows_of_parts(
+        [
+            part.values_list(
+                "pk",
+                "due_date",
+                "what_changes",
+                "owner_function",
+                "owner_organisation__name",
+                "status",
+            )
+            for part in parts
+        ],
+        order=("due_date", "pk"),
+        limit=limit,
+    )
+    if not found:
         return [], 0
-    total = actions.values_list("pk").count()
-    ids = [pk for pk, _due_date in ids]
-    found = {
-        row[0]: row
-        for row in CorrectiveAction.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "what_changes",
-            "owner_function",
-            "owner_organisation__name",
-            "due_date",
-            "status",
-        )
-    }
+    total = follow_up_count(parts=parts, key=key)
+    ids = [row[0] for row in found]
     codes: dict[int, list[str]] = {}
     links = (
         CorrectiveAction.cases.through.objects.filter(correctiveaction_id__in=ids)
@@ -152,21 +193,20 @@ def follow_up_rows(*, session, limit: int) -> tuple[list[FollowUpRow], int]:
     for action_id, code in links:
         codes.setdefault(action_id, []).append(code)
     statuses = {value: str(label) for value, label in ActionStatus.choices}
-    rows = []
-    for pk in ids:
-        _pk, what_changes, owner_function, organisation, due_date, status = found[pk]
-        rows.append(
-            FollowUpRow(
-                pk=pk,
-                what_changes=what_changes,
-                case_codes=", ".join(codes.get(pk, [])),
-                owner=f"{owner_function} ({organisation})",
-                due_on=due_date.strftime("%d/%m/%Y"),
-                status_label=statuses.get(status, status),
-                late=status in OPEN_STATUSES and due_date < day,
-            )
+    rows = [
+        FollowUpRow(
+            pk=pk,
+            what_changes=what_changes,
+            case_codes=", ".join(codes.get(pk, [])),
+            owner=f"{owner_function} ({organisation})",
+            due_on=due_date.strftime("%d/%m/%Y"),
+            status_label=statuses.get(status, status),
+            late=status in OPEN_STATUSES and due_date < day,
         )
-    return rows, total
+        for pk, due_date, what_changes, owner_function, organisation, status in found
+    ]
+    # The cache may keep a total a minute old: never fewer than the rows shown.
+    return rows, max(total, len(rows))
 
 
 # --- What the actions add to the committees pages (registered in apps.py) ------------------
@@ -229,8 +269,10 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
             "no_action_form": NoActionForm(),
             "adoption": adoption,
             "today": timezone.localdate(),
+            # Its forms' token, without the request: a template rendered with the request runs
+            # every context processor (navigation, notifications) again for one panel.
+            "csrf_token": get_token(request),
         },
-        request=request,
     )
     return _("Plan d'actions"), html
 

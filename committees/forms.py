@@ -15,18 +15,15 @@ from rmm.validators import validate_plausible_date
 
 from .conditions import may_present, presenter_choices
 from .models import (
-    AlarmItem,
     Attendance,
     CaseReview,
     Committee,
-    Delay,
     IcdPmGroup,
-    MaternalCondition,
-    PathwayStage,
     Session,
     SessionStatus,
 )
 from .models.review import icd_pm_misfit_message, icd_pm_timings_fitting
+from .reference_rows import review_reference_rows
 
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"]
 
@@ -355,8 +352,10 @@ class ReviewForm(MarksInvalidFields, forms.ModelForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        # Displayed, the rows kept a short while; posted, checked against the database's.
+        reference = review_reference_rows(fresh=self.is_bound)
         timings = icd_pm_timings_fitting(case)
-        groups = list(IcdPmGroup.objects.filter(is_active=True, timing__in=timings))
+        groups = [group for group in reference.icd_pm_groups if group.timing in timings]
         icd = self.fields["icd_pm_group"]
         icd.set_rows(groups)
         # A group posted for another kind of death is refused beside the field, in the words
@@ -366,9 +365,9 @@ class ReviewForm(MarksInvalidFields, forms.ModelForm):
             icd.help_text = _(
                 "Seuls les groupes qui correspondent à ce décès (%(outcome)s) sont proposés."
             ) % {"outcome": case.get_outcome_display().lower()}
-        self.fields["maternal_condition"].set_rows(MaternalCondition.objects.filter(is_active=True))
-        self.fields["delays"].set_rows(Delay.objects.filter(is_active=True))
-        self.fields["pathway_breaks"].set_rows(PathwayStage.objects.filter(is_active=True))
+        self.fields["maternal_condition"].set_rows(reference.maternal_conditions)
+        self.fields["delays"].set_rows(reference.delays)
+        self.fields["pathway_breaks"].set_rows(reference.pathway_stages)
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
@@ -394,7 +393,7 @@ class ReviewForm(MarksInvalidFields, forms.ModelForm):
                 self.instance.optimal_care, ""
             )
             recorded = {factor.item_id: factor for factor in self.instance.factors.all()}
-        self.alarm_items = list(AlarmItem.objects.filter(is_active=True).select_related("category"))
+        self.alarm_items = reference.alarm_items
         for item in self.alarm_items:
             if item.pk in recorded:
                 self.initial[f"factor_{item.pk}"] = True

@@ -455,14 +455,17 @@ class CommitteeMembershipScope:
         )
 
 
-def can_review_case_in_session(user, session: Session, case) -> bool:
+def can_review_case_in_session(user, session: Session, case, *, on_agenda: bool = False) -> bool:
     """The review screen of a case: the case is on this session's agenda, in the committee's
     hands (ready for review or later, never back in documentation), and the user reads it as
-    a member of that committee who signed its charter."""
+    a member of that committee who signed its charter. `on_agenda`: the caller has just read
+    the case from this session's agenda (not asked again)."""
     return (
         case.status in COMMITTEE_STAGES
         and session.committee_id in committee_ids(user, charter=True)
-        and AgendaItem.objects.filter(session_id=session.pk, case_id=case.pk).exists()
+        and (
+            on_agenda or AgendaItem.objects.filter(session_id=session.pk, case_id=case.pk).exists()
+        )
         and CommitteeMembershipScope().reads(user, case)
     )
 

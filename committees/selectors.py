@@ -4,15 +4,26 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from accounts.scope import covered_for, with_covered_organisations
 from cases.clinical import CaseKind
-from cases.models import Case, CaseTransition
+from cases.models import Case
 from cases.status import CaseStatus
+from rmm.querysets import first_rows_of_parts
 
 from . import minutes_sections
 from .conditions import agenda_is_open, cases_awaiting_re_review
@@ -64,6 +75,11 @@ class AgendaRow:
     guests_url: str  # invited professionals of this case (chair and secretary)
     presenter_options: str  # the <option>s of the presenter's select, this one selected
     reviewed: bool
+    # The row's accessible labels, translated here rather than by a block tag per row.
+    up_label: str
+    down_label: str
+    presenter_label: str
+    for_case_label: str
 
 
 @dataclass(frozen=True)
@@ -107,13 +123,17 @@ def options_builder(choices) -> Callable[[object], str]:
 
 def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     """One page of the agenda, in agenda order, with whether each case's review is recorded:
-    two queries whatever the agenda's length (the total rides on the rows' query). `members`:
-    (user id, name) of the committee's active members, offered as presenters."""
+    one query whatever the agenda's length (the total and the reviews ride on the rows'
+    query). `members`: (user id, name) of the committee's active members, offered as
+    presenters. The agenda's size is kept on the session for its guards."""
     number = max(number, 1)
     offset = (number - 1) * AGENDA_PAGE_SIZE
     items = list(
         session.agenda.order_by("position", "pk")
-        .annotate(total=Window(Count("pk")))
+        .annotate(
+            total=Window(Count("pk")),
+            reviewed=Exists(CaseReview.objects.filter(session=session, case=OuterRef("case_id"))),
+        )
         .values_list(
             "pk",
             "case_id",
@@ -122,17 +142,15 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             "case__status",
             "presenter_id",
             "presenter__full_name",
+            "reviewed",
             "total",
         )[offset : offset + AGENDA_PAGE_SIZE]
     )
     if not items and number > 1:  # a page past the end (a case was removed): the first one
         return agenda_page(session=session, number=1, members=members)
     total = items[0][-1] if items else 0
-    reviewed = set(
-        session.reviews.filter(case_id__in=[item[1] for item in items])
-        .order_by()  # the reviews' default order joins the cases for nothing
-        .values_list("case_id", flat=True)
-    )
+    if items or number == 1:
+        session.agenda_size = total  # read by the `agenda_not_empty` guard of this request
     kinds = {value: str(label) for value, label in CaseKind.choices}
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     placeholder = 987654321
@@ -162,11 +180,23 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             remove_url=remove_url(pk),
             guests_url=guests_url(pk),
             presenter_options=presenter_options(presenter_id),
-            reviewed=case_id in reviewed,
+            reviewed=reviewed,
+            up_label=_("Monter %(code)s") % {"code": code},
+            down_label=_("Descendre %(code)s") % {"code": code},
+            presenter_label=_("Présentateur du cas %(code)s") % {"code": code},
+            for_case_label=_("pour le cas %(code)s") % {"code": code},
         )
-        for index, (pk, case_id, code, kind, status, presenter_id, presenter_name, _total) in (
-            enumerate(items, start=1)
-        )
+        for index, (
+            pk,
+            case_id,
+            code,
+            kind,
+            status,
+            presenter_id,
+            presenter_name,
+            reviewed,
+            _total,
+        ) in enumerate(items, start=1)
     ]
     return AgendaPage(
         rows=rows,
@@ -178,27 +208,28 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     )
 
 
-def agenda_candidates(*, session: Session, user=None) -> QuerySet[Case]:
-    """Cases this session may take: ready cases the committee covers, and those the chair
-    reopened since their latest review. None once the agenda is closed. With `user`, the
-    committee's territory comes from what the request already descended for their seats."""
-    if not agenda_is_open(session):
-        return Case.objects.none()
+def _candidate_sets(*, session: Session, user=None) -> tuple[set[int], QuerySet[Case]]:
+    """(organisations whose ready cases this session may take, reopened cases it may take)."""
     organisations = {session.committee.organisation_id}
     covered = (
         covered_for(user, organisations)
         if user is not None
         else with_covered_organisations(organisations)
     )
-    # Reopened cases are found from the few `reopen` transitions (a partial index holds
-    # them) rather than by looking at the history of every reviewed case; both sets are read
-    # through indexes, never with an OR over a subquery, which scanned the whole table.
-    ever_reopened = CaseTransition.objects.filter(transition="reopen").values("case_id")
-    reopened = list(
-        cases_awaiting_re_review(
-            Case.objects.filter(organisation_id__in=covered, pk__in=ever_reopened)
-        ).values_list("pk", flat=True)
-    )
+    # Reopened cases: the committee's reviewed cases (an index holds them by organisation and
+    # status) with a `reopen` transition (a partial index holds the few) not answered since.
+    reopened = cases_awaiting_re_review(Case.objects.filter(organisation_id__in=covered))
+    return covered, reopened
+
+
+def agenda_candidates(*, session: Session, user=None) -> QuerySet[Case]:
+    """Cases this session may take: ready cases the committee covers, and those the chair
+    reopened since their latest review. None once the agenda is closed. With `user`, the
+    committee's territory comes from what the request already descended for their seats."""
+    if not agenda_is_open(session):
+        return Case.objects.none()
+    covered, reopened = _candidate_sets(session=session, user=user)
+    reopened = list(reopened.values_list("pk", flat=True))
     return (
         Case.objects.filter(
             Q(organisation_id__in=covered, status=CaseStatus.READY) | Q(pk__in=reopened)
@@ -208,25 +239,61 @@ def agenda_candidates(*, session: Session, user=None) -> QuerySet[Case]:
     )
 
 
-def agenda_candidate_choices(*, session: Session, user=None) -> list[tuple[int, str]]:
-    """(id, "code — kind") of the agenda's candidates, for the session page's select: the
-    two columns it shows, labelled once for the whole list."""
+# The session page offers the cases waiting longest (a network has thousands of ready cases,
+# which no select can show); any other is found by its code.
+AGENDA_CANDIDATES_SHOWN = 50
+CANDIDATE_SEARCH_MAX_LENGTH = 40
+
+
+def agenda_candidate_choices(
+    *, session: Session, user=None, code: str = "", limit: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, "code — kind") of the `limit` candidates waiting longest (`agenda_candidates`, in
+    its order), those whose code contains `code` when given, for the session page's select.
+    Ready and reopened cases are read apart, each in `ready_at` order (the ready ones from a
+    partial index of ready cases), and merged: never all the network's ready cases sorted."""
+    if not agenda_is_open(session):
+        return []
+    limit = AGENDA_CANDIDATES_SHOWN if limit is None else limit
+    covered, reopened = _candidate_sets(session=session, user=user)
+    # Both in one query: the reopened cases (a few, from their transitions' partial index)
+    # as the second part of the union.
+    parts = [Case.objects.filter(organisation_id__in=covered, status=CaseStatus.READY), reopened]
+    code = code.strip()[:CANDIDATE_SEARCH_MAX_LENGTH]
+    rows = first_rows_of_parts(
+        [
+            (part.filter(code__icontains=code) if code else part)
+            .exclude(agenda_items__session=session)
+            .values_list("pk", "code", "kind", "ready_at")
+            for part in parts
+        ],
+        order=("ready_at", "pk"),
+        limit=limit,
+    )
     kinds = {value: str(label) for value, label in CaseKind.choices}
-    return [
-        (pk, f"{code} — {kinds.get(kind, kind)}")
-        for pk, code, kind in agenda_candidates(session=session, user=user).values_list(
-            "pk", "code", "kind"
-        )
-    ]
+    return [(pk, f"{code} — {kinds.get(kind, kind)}") for pk, code, kind, _ready_at in rows]
 
 
 def earlier_reviews(*, case, session: Session) -> list[CaseReview]:
     """The case's reviews in other sessions (before a reopening), for the review screen."""
-    return list(
-        CaseReview.objects.filter(case=case)
-        .exclude(session=session)
-        .select_related("session", "icd_pm_group", "maternal_condition")
-    )
+    return reviews_of_case(case=case, session=session)[1]
+
+
+def reviews_of_case(*, case, session: Session) -> tuple[CaseReview | None, list[CaseReview]]:
+    """(the case's review in this session or None, its reviews in other sessions): one query
+    for both, plus the links of this session's review (delays, breaks, factors) when there is
+    one."""
+    existing, earlier = None, []
+    for review in CaseReview.objects.filter(case=case).select_related(
+        "session", "icd_pm_group", "maternal_condition"
+    ):
+        if review.session_id == session.pk:
+            existing = review
+        else:
+            earlier.append(review)
+    if existing is not None:
+        prefetch_related_objects([existing], "delays", "pathway_breaks", "factors")
+    return existing, earlier
 
 
 def attendance_of(*, session: Session) -> list[tuple]:
@@ -234,6 +301,49 @@ def attendance_of(*, session: Session) -> list[tuple]:
     recorded = {a.member_id: a.status for a in session.attendance.all()}
     members = session.committee.members.filter(is_active=True).select_related("user")
     return [(member, recorded.get(member.pk, "")) for member in members]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One active member on the session page: labels and the status select built once."""
+
+    member_id: int
+    user_id: int
+    name: str
+    role_label: str
+    status: str
+    status_label: str
+    select_label: str  # "Présence de <name> (<role>)[, specialty]", for the hidden label
+    status_options: str  # the <option>s of the status select, this one selected
+
+
+def attendance_rows(attendance: list[tuple]) -> list[AttendanceRow]:
+    """`attendance_of`'s (member, status) as rows for the session page: each label computed
+    once here (a block tag and two `get_role_display` per member cost the page more than its
+    query)."""
+    roles = {value: str(label) for value, label in CommitteeRole.choices}
+    statuses = [("", "—"), *((value, str(label)) for value, label in Attendance.Status.choices)]
+    options = options_builder(statuses)
+    labels = dict(statuses)
+    rows = []
+    for member, status in attendance:
+        name, role = member.user.full_name, roles.get(member.role, member.role)
+        select_label = _("Présence de %(name)s (%(role)s)") % {"name": name, "role": role}
+        if member.specialty:
+            select_label = f"{select_label}, {member.specialty}"
+        rows.append(
+            AttendanceRow(
+                member_id=member.pk,
+                user_id=member.user_id,
+                name=name,
+                role_label=role,
+                status=status,
+                status_label=labels.get(status, "—") if status else "—",
+                select_label=select_label,
+                status_options=options(status or None),
+            )
+        )
+    return rows
 
 
 def attendance_with_quorum(*, session: Session) -> tuple[list[tuple], int, bool]:

@@ -135,8 +135,9 @@ class SessionDetailView(SessionMixin, View):
         planner = can_plan_session(request.user, session)
         attendance, present, quorum_ok = selectors.attendance_with_quorum(session=session)
         members = [(member.user_id, member.user.full_name) for member, _status in attendance]
+        code = request.GET.get("code", "").strip()[: selectors.CANDIDATE_SEARCH_MAX_LENGTH]
         candidates = (
-            selectors.agenda_candidate_choices(session=session, user=request.user)
+            selectors.agenda_candidate_choices(session=session, user=request.user, code=code)
             if planner
             else []
         )
@@ -148,12 +149,15 @@ class SessionDetailView(SessionMixin, View):
                 "agenda": selectors.agenda_page(
                     session=session, number=_page_number(request.GET.get("page")), members=members
                 ),
-                "attendance": attendance,
+                "attendance": selectors.attendance_rows(attendance),
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": candidates,
+                "candidate_code": code,
+                # A full select: more candidates than shown, found by their code.
+                "candidates_cut": len(candidates) >= selectors.AGENDA_CANDIDATES_SHOWN,
                 # Hundreds of ready cases on a large network: their options built once.
                 "candidate_options": selectors.options_html(candidates),
                 # The active members, read once with the attendance.
@@ -399,17 +403,17 @@ class ReviewView(SessionMixin, View):
         if self.guest is not None:
             if not guest_reads_in_session(self.request.user, self.session, item.case):
                 raise Http404
-        elif not can_review_case_in_session(self.request.user, self.session, item.case):
+        elif not can_review_case_in_session(
+            self.request.user, self.session, item.case, on_agenda=True
+        ):
             raise Http404
         return item.case
 
     def existing_review(self, case):
-        return (
-            self.session.reviews.filter(case=case)
-            .select_related("icd_pm_group", "maternal_condition")
-            .prefetch_related("delays", "pathway_breaks", "factors")
-            .first()
-        )
+        """This session's review of the case (None if not recorded yet); the case's reviews in
+        other sessions are read with it, for the page."""
+        existing, self.earlier_reviews = selectors.reviews_of_case(case=case, session=self.session)
+        return existing
 
     def render(self, case, existing, form, status=200):
         planner = can_plan_session(self.request.user, self.session)
@@ -430,7 +434,7 @@ class ReviewView(SessionMixin, View):
                 "events": list(
                     case.care_events.select_related("organisation").order_by("position", "pk")
                 ),
-                "earlier_reviews": selectors.earlier_reviews(case=case, session=self.session),
+                "earlier_reviews": self.earlier_reviews,
                 "existing": existing,
                 "can_record": planner and may_record,
                 "guest": self.guest,

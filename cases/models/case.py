@@ -121,6 +121,14 @@ class Case(FSMModelMixin, ClinicalFacts):
             ),
             models.Index(fields=["declared_at"], name="case_declared_at_idx"),
             models.Index(fields=["death_year", "death_month"], name="case_death_period_idx"),
+            # The ready cases waiting longest, offered to a session's agenda (a few thousand
+            # across a network): read in order from the index alone.
+            models.Index(
+                fields=["ready_at", "id"],
+                include=["organisation", "code", "kind"],
+                condition=models.Q(status="ready"),
+                name="case_ready_queue_idx",
+            ),
         ]
 
     def __str__(self):

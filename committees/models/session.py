@@ -69,6 +69,11 @@ class Session(FSMModelMixin, models.Model):
         verbose_name = _("séance RMM")
         verbose_name_plural = _("séances RMM")
         ordering = ["-starts_at", "-pk"]
+        indexes = [
+            # A committee's sessions by date (the previous session of the action follow-up,
+            # the session lists): thousands over years for a busy committee.
+            models.Index(fields=["committee", "starts_at"], name="session_committee_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.committee} — {self.starts_at:%d/%m/%Y}"

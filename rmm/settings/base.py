@@ -205,6 +205,13 @@ RMM_ACTIONS_DASHBOARD_CACHE_SECONDS = env_int("RMM_ACTIONS_DASHBOARD_CACHE_SECON
 # The organisations offered by the case list's filter (labels only, never cases) are read again
 # at most this often per person and standing; 0 turns the cache off.
 RMM_CASE_FILTER_CACHE_SECONDS = env_int("RMM_CASE_FILTER_CACHE_SECONDS", 300)
+# How many actions a committee's follow-up ("Suivi des actions", session page and minutes) holds
+# beyond the rows it lists: a count kept this long; 0 counts on every page.
+RMM_FOLLOW_UP_COUNT_CACHE_SECONDS = env_int("RMM_FOLLOW_UP_COUNT_CACHE_SECONDS", 60)
+# The review form's reference rows (ICD-PM groups, delays, ALARM items...) are read at most this
+# often per process for display (a posted form is always checked against the database); an edit
+# in the admin shows at once in its own process. 0 reads them on every page.
+RMM_REFERENCE_ROWS_CACHE_SECONDS = env_int("RMM_REFERENCE_ROWS_CACHE_SECONDS", 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

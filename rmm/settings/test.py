@@ -28,3 +28,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # No cache between tests (figures would outlive the data they came from); the dashboard's cache
 # is tested with a cache of its own (tests/territory/test_dashboard_cache.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Tests change reference rows between requests: read them every time.
+RMM_REFERENCE_ROWS_CACHE_SECONDS = 0

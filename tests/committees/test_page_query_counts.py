@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.models import CorrectiveAction
 from actions.proposal import FOLLOW_UP_SHOWN
-from cases.models import CareEvent, CaseTransition
+from cases.models import CareEvent, Case, CaseTransition
 from committees.models import AgendaItem, CaseReview, Session
 from committees.selectors import AGENDA_PAGE_SIZE, agenda_candidate_choices, agenda_candidates
 from tests.committees.conftest import days_from_now, full_review
@@ -162,7 +162,7 @@ def test_review_screen_query_count_is_constant(
 # The review screen's cost, whatever the case and the reference data: its facts come from the
 # case row, each taxonomy is read once (the ALARM grid included), the review once with its
 # links; the form and the actions' adoption guards only for the chair and secretary.
-REVIEW_SCREEN_QUERIES = {"secretary": 23, "committee_member": 16, "chair": 31}
+REVIEW_SCREEN_QUERIES = {"secretary": 18, "committee_member": 13, "chair": 26}
 
 
 def test_review_correction_screen_query_count_is_constant(
@@ -392,3 +392,126 @@ def test_follow_up_keeps_finished_actions_that_came_due_since_the_previous_sessi
     assert f"A{done_since.pk} — " in html and f"A{due_that_day.pk} — " in html
     assert f"A{done_before.pk} — " not in html and f"A{cancelled.pk} — " not in html
     assert "en retard" not in html.split('id="action-follow-up"')[1].split("</table>")[0]
+
+
+def test_the_agenda_offers_the_candidates_waiting_longest_and_finds_the_others_by_code(
+    client, monkeypatch, coming, earlier, maternity, clinician, secretary
+):
+    monkeypatch.setattr("committees.selectors.AGENDA_CANDIDATES_SHOWN", 3)
+    ready = cases(maternity, clinician, 4)
+    (reopened,) = reviewed(earlier, maternity, clinician, 1, secretary)
+    # Waiting since: ready[3], reopened, ready[0], ready[1], ready[2] (ready[2] the latest).
+    now = timezone.now()
+    for case, days in ((ready[3], 50), (reopened, 40), (ready[0], 30), (ready[1], 20)):
+        Case.objects.filter(pk=case.pk).update(ready_at=now - timedelta(days=days))
+    Case.objects.filter(pk=ready[2].pk).update(ready_at=now - timedelta(days=10))
+    AgendaItem.objects.create(session=coming, case=ready[0])  # already on the agenda
+
+    # The select shows the agenda's candidates in their order, the first ones only.
+    everyone = [case.pk for case in agenda_candidates(session=coming)]
+    assert everyone == [ready[3].pk, reopened.pk, ready[1].pk, ready[2].pk]
+    shown = [pk for pk, _label in agenda_candidate_choices(session=coming)]
+    assert shown == everyone[:3]
+    assert [pk for pk, _label in agenda_candidate_choices(session=coming, limit=10)] == everyone
+    # By code: any candidate, never a case on the agenda nor another committee's.
+    assert [pk for pk, _ in agenda_candidate_choices(session=coming, code=ready[2].code)] == [
+        ready[2].pk
+    ]
+    assert agenda_candidate_choices(session=coming, code=ready[0].code) == []
+
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[coming.pk])
+    html = client.get(url).content.decode()
+    assert 'id="candidates-cut"' in html and 'id="candidate-search"' in html
+    assert f'<option value="{ready[2].pk}"' not in html
+    html = client.get(url, {"code": f" {ready[2].code.lower()} "}).content.decode()
+    assert f'<option value="{ready[2].pk}">{ready[2].code} — ' in html
+    assert f'<option value="{ready[3].pk}"' not in html and 'id="candidates-cut"' not in html
+    html = client.get(url, {"code": "pas-un-code"}).content.decode()
+    assert 'id="candidates-none"' in html and 'id="add-case"' not in html
+    # Adding takes any candidate, shown or not.
+    response = client.post(
+        reverse("committees:agenda_add", args=[coming.pk]), {"case": ready[2].pk}
+    )
+    assert response.status_code == 302
+    assert AgendaItem.objects.filter(session=coming, case=ready[2]).exists()
+
+
+def test_a_member_sees_no_candidate_search(
+    client, monkeypatch, coming, maternity, clinician, committee_member
+):
+    monkeypatch.setattr("committees.selectors.AGENDA_CANDIDATES_SHOWN", 1)
+    cases(maternity, clinician, 3)
+    client.force_login(committee_member)
+    url = reverse("committees:session_detail", args=[coming.pk])
+    html = client.get(url, {"code": "RMM"}).content.decode()
+    assert 'id="candidate-search"' not in html and 'id="add-case"' not in html
+
+
+def test_the_agenda_page_query_count_is_constant_with_thousands_of_candidates_or_a_search(
+    client, monkeypatch, coming, maternity, clinician, secretary
+):
+    monkeypatch.setattr("committees.selectors.AGENDA_CANDIDATES_SHOWN", 3)
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[coming.pk])
+    cases(maternity, clinician, 1)
+    few = queries(client, url)
+    searched = queries(client, url, {"code": "RMM"})
+    cases(maternity, clinician, 8)
+    assert queries(client, url) == few
+    assert queries(client, url, {"code": "RMM"}) == searched == few
+
+
+def test_the_follow_up_total_is_kept_a_short_while(
+    client, settings, coming, earlier, maternity, clinician, secretary
+):
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.RMM_FOLLOW_UP_COUNT_CACHE_SECONDS = 60
+    cache.clear()
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    decided_actions(earlier, case, FOLLOW_UP_SHOWN + 2, secretary)
+    client.force_login(secretary)
+    url = reverse("committees:session_detail", args=[coming.pk])
+    first = queries(client, url)  # counted on the first view, kept for the next ones
+    html = client.get(url).content.decode()
+    assert f"{FOLLOW_UP_SHOWN + 2} actions au suivi : 2 ne sont pas" in html
+    settings.RMM_FOLLOW_UP_COUNT_CACHE_SECONDS = 0
+    assert queries(client, url) == first + 1
+
+
+def test_candidates_are_the_same_where_the_database_cannot_order_a_unions_parts(
+    monkeypatch, coming, earlier, maternity, clinician, secretary
+):
+    """SQLite (the demo) refuses ORDER BY and LIMIT inside a union: the parts are then merged
+    and ordered as a whole, with the same rows."""
+    cases(maternity, clinician, 4)
+    reviewed(earlier, maternity, clinician, 2, secretary)
+    everywhere = agenda_candidate_choices(session=coming, limit=3)
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    assert agenda_candidate_choices(session=coming, limit=3) == everywhere
+    assert len(everywhere) == 3
+
+
+def test_a_case_awaits_a_re_review_while_a_reopening_has_no_review_since(
+    earlier, maternity, clinician, secretary
+):
+    from committees.conditions import awaits_re_review, cases_awaiting_re_review
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary)  # reviewed, then reopened
+    reopening = CaseTransition.objects.get(case=case, transition="reopen")
+    review = CaseReview.objects.get(case=case)
+    assert awaits_re_review(case)
+    # Reviewed at the very moment of the reopening, or after it: answered.
+    CaseReview.objects.filter(pk=review.pk).update(recorded_at=reopening.at)
+    assert not awaits_re_review(case)
+    # Reopened once more since that review: awaiting again.
+    CaseTransition.objects.create(
+        case=case, transition="reopen", source="closed", target="reviewed", actor=secretary
+    )
+    assert awaits_re_review(case)
+    assert list(cases_awaiting_re_review(Case.objects.all())) == [case]
+    # Only a reviewed case awaits a re-review.
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    assert not awaits_re_review(case)

@@ -358,3 +358,46 @@ def test_not_begun_a_review_written_in_the_shell_moves_nothing(client, chair, fu
     with pytest.raises(TransitionConflict):
         reviews.review_update(review=CaseReview.objects.get(), by=chair)
     unchanged(ready_case)
+
+
+# --- reference rows kept a short while for display, never for what is posted --------------
+def test_the_review_form_shows_reference_rows_kept_a_minute_and_checks_posts_afresh(
+    client, settings, chair, secretary, session, scheduled
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from committees import reference_rows
+
+    settings.RMM_REFERENCE_ROWS_CACHE_SECONDS = 60
+    reference_rows.forget_reference_rows()
+    all_present(session, secretary)
+    client.force_login(chair)
+    url = review_url(session, scheduled)
+    client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(url)
+    settings.RMM_REFERENCE_ROWS_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as read:
+        client.get(url)
+    assert len(read) == len(kept) + 5  # the five tables, read once each
+    settings.RMM_REFERENCE_ROWS_CACHE_SECONDS = 60
+    client.get(url)  # kept again, M2 still active in them
+    # Deactivated behind the process's back (another process's admin): the display may still
+    # offer it for a minute, the posted form never takes it.
+    MaternalCondition.objects.filter(code="M2").update(is_active=False)
+
+    def offered(page):  # the maternal conditions' options
+        return page.split('name="maternal_condition"')[1].split("</select>")[0]
+
+    m2 = MaternalCondition.objects.get(code="M2")
+    assert f'value="{m2.pk}"' in offered(text(client.get(url)))
+    response = client.post(url, review_data())
+    assert response.status_code == 400
+    assert not CaseReview.objects.exists()
+    # Saved through the model (this process's admin): shown at once.
+    condition = MaternalCondition.objects.get(code="M3")
+    condition.is_active = False
+    condition.save()
+    assert f'value="{condition.pk}"' not in offered(text(client.get(url)))
+    reference_rows.forget_reference_rows()
