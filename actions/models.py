@@ -172,8 +172,12 @@ class CorrectiveAction(FSMModelMixin, models.Model):
         ordering = ["due_date", "pk"]
         # The session's follow-up counts its actions from this index alone (PostgreSQL).
         indexes = [
+            # By status in due-date order, the id as the last key: each status's part of the
+            # committee's follow-up is read in the page's exact order (due date, id), so the
+            # planner never prefers walking every action by due date and filtering the status
+            # (112,000 rows skipped per part at 100,000 cases).
             models.Index(
-                fields=["status", "due_date"], include=["session", "id"], name="action_due_idx"
+                fields=["status", "due_date", "id"], include=["session"], name="action_due_idx"
             ),
             # The quality dashboard's list walks the actions in its own order and stops after a
             # page of visible ones (actions.selectors.dashboard_page).
