@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,12 @@ from .models import (
     Nature,
     ProgressNote,
 )
-from .permissions import actions_visible_to, can_follow_action, can_verify_action
+from .permissions import (
+    actions_visible_condition,
+    actions_visible_to,
+    can_follow_action,
+    can_verify_action,
+)
 
 DUE_SOON_DAYS = 30
 EVIDENCE_STALE_DAYS = 30
@@ -414,41 +419,6 @@ def dashboard_visible_ids(*, user) -> QuerySet:
     return ids
 
 
-def dashboard_visible_condition(*, user) -> Q:
-    """`actions_visible_to(user)` as a condition on one action row (a membership probe): the
-    action is owned by an organisation the user follows, or by the user by name, or answers a
-    case whose outcome the user may read.
-
-    The list walks the actions in its order (due date, id) through an index and keeps the first
-    rows this condition accepts: for a quality manager who sees one action in six, a page reads
-    about three hundred rows instead of building and sorting the ~34,000 visible ones. The case
-    is reached from the action's own rows of the cases table (an outer reference two levels
-    up), so that PostgreSQL probes it for each row read rather than hashing every visible case
-    first. A test compares it with the permission for every role."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return Q(pk__in=[])
-    through = CorrectiveAction.cases.through
-    of_visible_case = Exists(
-        case_outcomes_visible_to(user)
-        .order_by()
-        .filter(
-            pk__in=through.objects.filter(correctiveaction_id=OuterRef(OuterRef("pk"))).values(
-                "case_id"
-            )
-        )
-    )
-    # Cheapest first: PostgreSQL evaluates an OR's terms in order and stops at the first true.
-    return (
-        Q(
-            owner_organisation_id__in=organisation_ids_with_role(
-                user, Role.COORDINATOR, Role.QUALITY_MANAGER
-            )
-        )
-        | Q(owner_person_id=user.pk)
-        | Q(of_visible_case)
-    )
-
-
 def _filtered(actions: QuerySet, filters: ActionFilters) -> QuerySet:
     if filters.status:
         actions = actions.filter(status=filters.status)
@@ -484,10 +454,8 @@ def dashboard_actions(*, user, filters: ActionFilters = ActionFilters()) -> Quer
 
 def dashboard_actions_probed(*, user, filters: ActionFilters = ActionFilters()) -> QuerySet:
     """The same actions as `dashboard_actions`, visibility tested row by row
-    (`dashboard_visible_condition`): the form for reading the first rows in list order."""
-    return _filtered(
-        CorrectiveAction.objects.filter(dashboard_visible_condition(user=user)), filters
-    )
+    (`actions_visible_condition`): the form for reading the first rows in list order."""
+    return _filtered(CorrectiveAction.objects.filter(actions_visible_condition(user)), filters)
 
 
 def dashboard_candidates(*, filters: ActionFilters = ActionFilters()) -> int:
