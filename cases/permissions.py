@@ -15,6 +15,9 @@
 Nothing here looks at Django's global permissions or at `is_superuser`.
 """
 
+import operator
+from functools import reduce
+
 import rules
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -144,17 +147,25 @@ def case_outcomes_visible_to(user) -> QuerySet:
 
 
 def _declaring_side_q(user) -> Q:
-    declarant_orgs = organisation_ids_with_role(user)
-    condition = Q(declared_by_id=user.pk, organisation_id__in=declarant_orgs)
-    condition |= Q(organisation_id__in=organisation_ids_with_role(user, Role.COORDINATOR))
+    coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
+    # A coordinator sees every case of their organisation: there, neither their own
+    # declarations nor the quality team's stages need a test of their own (fewer conditions to
+    # build and to plan on every list).
+    declared_in = organisation_ids_with_role(user) - coordinated
+    quality = organisation_ids_with_role(user, Role.QUALITY_MANAGER) - coordinated
+    conditions = []
+    if declared_in:
+        conditions.append(Q(declared_by_id=user.pk, organisation_id__in=declared_in))
+    if coordinated:
+        conditions.append(Q(organisation_id__in=coordinated))
     # Quality teams see a case once anonymised (ready for review and later), never the raw
     # texts of a case still being documented.
-    condition |= Q(
-        organisation_id__in=organisation_ids_with_role(user, Role.QUALITY_MANAGER),
-        status__in=committee_scope.COMMITTEE_STAGES,
-    )
-    condition |= committee_scope.current().reads_q(user)
-    return condition
+    if quality:
+        conditions.append(
+            Q(organisation_id__in=quality, status__in=committee_scope.COMMITTEE_STAGES)
+        )
+    conditions.append(committee_scope.current().reads_q(user))
+    return reduce(operator.or_, conditions)
 
 
 def can_read_summary(user, case) -> bool:
