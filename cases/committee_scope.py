@@ -32,6 +32,9 @@ class OrganisationRoleScope:
         return case.status in COMMITTEE_STAGES and case.organisation_id in self._readable(user)
 
     def reads_q(self, user) -> Q:
+        """The cases `reads` allows, as a condition: only cases in COMMITTEE_STAGES (every
+        scope's contract: the case list reads this part through an index of those stages).
+        `Q(pk__in=[])` when the user reads none."""
         return Q(status__in=COMMITTEE_STAGES, organisation_id__in=self._readable(user))
 
     def standing(self, user) -> list:

@@ -29,6 +29,8 @@ from . import committee_scope
 from .status import CaseStatus
 
 S = CaseStatus
+# The condition no case meets (Django drops it from an OR, and a list's union drops its part).
+NOTHING = Q(pk__in=[])
 
 
 def _cases():
@@ -84,7 +86,7 @@ def _contributing_q(user, statuses, *roles) -> Q:
     in `statuses`; an empty condition for a user with no such role (no subquery at all)."""
     held = organisation_ids_with_role(user, *(roles or (Role.COORDINATOR,)))
     if not held:
-        return Q(pk__in=[])
+        return NOTHING
     return Q(
         status__in=statuses,
         pk__in=_contributions().filter(organisation_id__in=held).values("case_id"),
@@ -120,9 +122,34 @@ def _sees_as_declaring_side(user, case) -> bool:
 
 
 def cases_visible_to(user) -> QuerySet:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    parts = case_visibility_parts(user)
+    if not parts:
         return _cases().none()
-    return _cases().filter(_declaring_side_q(user) | _contributing_q(user, VISIBLE_TO_CONTRIBUTORS))
+    return _cases().filter(reduce(operator.or_, parts))
+
+
+def case_visibility_parts(user) -> list[Q]:
+    """The condition of `cases_visible_to` in two parts, which a list may read apart and merge:
+    the cases the user sees whatever their status (their own declarations, their organisation's
+    as coordinator, a contributing organisation's), then those they see only in the committee's
+    stages (quality team, committees), that part's status test written first. An index of the
+    committee's stages then holds the second part in the list's order: in one condition, a
+    committee member's page 1 skipped thousands of recent cases still being documented. A part
+    the user has no role for is left out; no part, no case."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    any_status, in_stages = _declaring_side_parts(user)
+    contributing = _contributing_q(user, VISIBLE_TO_CONTRIBUTORS)
+    if contributing != NOTHING:
+        any_status.append(contributing)
+    parts = []
+    if any_status:
+        parts.append(reduce(operator.or_, any_status))
+    if in_stages:
+        parts.append(
+            Q(status__in=committee_scope.COMMITTEE_STAGES) & reduce(operator.or_, in_stages)
+        )
+    return parts
 
 
 @rules.predicate
@@ -147,25 +174,36 @@ def case_outcomes_visible_to(user) -> QuerySet:
 
 
 def _declaring_side_q(user) -> Q:
+    any_status, in_stages = _declaring_side_parts(user)
+    conditions = [*any_status, *in_stages]
+    return reduce(operator.or_, conditions) if conditions else NOTHING
+
+
+def _declaring_side_parts(user) -> tuple[list[Q], list[Q]]:
+    """(conditions on cases in any status, conditions that only hold in the committee's
+    stages): the declarant, the coordinators, the quality team and the committees."""
     coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
     # A coordinator sees every case of their organisation: there, neither their own
     # declarations nor the quality team's stages need a test of their own (fewer conditions to
     # build and to plan on every list).
     declared_in = organisation_ids_with_role(user) - coordinated
     quality = organisation_ids_with_role(user, Role.QUALITY_MANAGER) - coordinated
-    conditions = []
+    any_status, in_stages = [], []
     if declared_in:
-        conditions.append(Q(declared_by_id=user.pk, organisation_id__in=declared_in))
+        any_status.append(Q(declared_by_id=user.pk, organisation_id__in=declared_in))
     if coordinated:
-        conditions.append(Q(organisation_id__in=coordinated))
+        any_status.append(Q(organisation_id__in=coordinated))
     # Quality teams see a case once anonymised (ready for review and later), never the raw
     # texts of a case still being documented.
     if quality:
-        conditions.append(
+        in_stages.append(
             Q(organisation_id__in=quality, status__in=committee_scope.COMMITTEE_STAGES)
         )
-    conditions.append(committee_scope.current().reads_q(user))
-    return reduce(operator.or_, conditions)
+    # Committees read cases in their stages only (the scope's contract, see committee_scope).
+    committee = committee_scope.current().reads_q(user)
+    if committee != NOTHING:
+        in_stages.append(committee)
+    return any_status, in_stages
 
 
 def can_read_summary(user, case) -> bool:

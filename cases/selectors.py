@@ -15,11 +15,16 @@ from django.utils import timezone, translation
 
 from accounts.models import Organisation
 from accounts.scope import roles_by_organisation
+from rmm.querysets import first_rows_of_parts
 
 from . import committee_scope
 from .clinical import CaseKind
 from .models import Case, CaseTransition
-from .permissions import cases_visible_to, organisations_of_visible_cases_q
+from .permissions import (
+    case_visibility_parts,
+    cases_visible_to,
+    organisations_of_visible_cases_q,
+)
 from .status import CaseStatus
 
 PAGE_SIZE = 25
@@ -83,8 +88,20 @@ def _labelled(organisations) -> list[tuple[int, str]]:
 
 
 def case_list_visible_to(*, user, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
+    """Every case of the list, in its order, as one queryset (`case_list_parts` reads them by
+    parts)."""
     # Only the columns the list shows: a case row has ~130 clinical columns.
     cases = cases_visible_to(user).select_related("organisation").only(*LIST_COLUMNS)
+    return _filtered(cases, filters).order_by("-created_at", "-id")
+
+
+def case_list_parts(*, user, filters: CaseFilters = CaseFilters()) -> list[QuerySet[Case]]:
+    """The case list as the parts of the user's visibility (`case_visibility_parts`), each
+    filtered: `case_page` reads each part through its own index and merges them."""
+    return [_filtered(Case.objects.filter(part), filters) for part in case_visibility_parts(user)]
+
+
+def _filtered(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.kind:
@@ -95,7 +112,7 @@ def case_list_visible_to(*, user, filters: CaseFilters = CaseFilters()) -> Query
         cases = cases.filter(created_at__date__gte=filters.period_start)
     if filters.period_end:
         cases = cases.filter(created_at__date__lte=filters.period_end)
-    return cases.order_by("-created_at", "-id")
+    return cases
 
 
 @dataclass(frozen=True)
@@ -140,7 +157,7 @@ def _rows(values) -> list[CaseRow]:
             pk=pk,
             code=code,
             url=url(pk),
-            kind_label=kinds.get(kind, kind),
+            kind_label=kinds.get(kind, kind) or "—",
             status=status,
             status_label=statuses.get(status, status),
             organisation_name=organisation_name,
@@ -166,19 +183,30 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def case_page(*, cases: QuerySet[Case], cursor: str = "") -> CasePage:
+def case_page(*, parts: list[QuerySet[Case]], cursor: str = "") -> CasePage:
     """Keyset pagination on (created_at, id): the same cost at any depth, and no COUNT(*).
 
     The condition is written as a row comparison, which uses the composite index, rather than
-    as an OR of two conditions, which does not (DESIGN §10)."""
+    as an OR of two conditions, which does not (DESIGN §10). Each part of the user's
+    visibility gives its first rows after the cursor and the page keeps the first of all (a
+    case in two parts shown once)."""
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         moment, pk = position
-        cases = cases.extra(
-            where=["(cases_case.created_at, cases_case.id) < (%s, %s)"],
-            params=[connection.ops.adapt_datetimefield_value(moment), pk],
-        )
-    rows = _rows(cases.values_list(*ROW_COLUMNS)[: PAGE_SIZE + 1])
+        parts = [
+            part.extra(
+                where=["(cases_case.created_at, cases_case.id) < (%s, %s)"],
+                params=[connection.ops.adapt_datetimefield_value(moment), pk],
+            )
+            for part in parts
+        ]
+    found = first_rows_of_parts(
+        [part.values_list(*ROW_COLUMNS) for part in parts],
+        order=("-created_at", "-pk"),
+        limit=PAGE_SIZE + 1,
+        distinct=True,
+    )
+    rows = _rows(found)
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return CasePage(

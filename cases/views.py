@@ -98,8 +98,8 @@ class CaseListView(LoginRequiredMixin, View):
                 _("Filtre non appliqué (valeur invalide) : %(filters)s.")
                 % {"filters": ", ".join(rejected)},
             )
-        cases = selectors.case_list_visible_to(user=request.user, filters=filters)
-        page = selectors.case_page(cases=cases, cursor=request.GET.get("apres", ""))
+        parts = selectors.case_list_parts(user=request.user, filters=filters)
+        page = selectors.case_page(parts=parts, cursor=request.GET.get("apres", ""))
         query = request.GET.copy()
         query.pop("apres", None)
         return render(

@@ -4,8 +4,11 @@ from django.db import connection
 from django.db.models import QuerySet
 
 
-def first_rows_of_parts(parts: list[QuerySet], order: tuple[str, ...], limit: int) -> list:
-    """The first `limit` rows, in `order`, of disjoint querysets selecting the same columns.
+def first_rows_of_parts(
+    parts: list[QuerySet], order: tuple[str, ...], limit: int, *, distinct: bool = False
+) -> list:
+    """The first `limit` rows, in `order`, of disjoint querysets selecting the same columns
+    (or of overlapping ones with `distinct`: a row in two parts comes once).
 
     Each part gives its own first `limit` rows and the union keeps the first `limit` of those:
     a part that an index holds in `order` is read for a few rows, never sorted whole (thousands
@@ -20,4 +23,4 @@ def first_rows_of_parts(parts: list[QuerySet], order: tuple[str, ...], limit: in
     else:
         parts = [part.order_by() for part in parts]
     first, *others = parts
-    return list(first.union(*others, all=True).order_by(*order)[:limit])
+    return list(first.union(*others, all=not distinct).order_by(*order)[:limit])

@@ -17,6 +17,7 @@ from rmm.workflow import transition
 from .. import conditions as guards
 from .. import permissions as perms
 from ..clinical import ClinicalFacts, Outcome
+from ..committee_scope import COMMITTEE_STAGES
 from ..fields import ReviewTextField, max_comment_length, max_summary_length, too_long
 from ..status import CaseStatus
 from ..text import normalise_text
@@ -126,6 +127,15 @@ class Case(FSMModelMixin, ClinicalFacts):
                 fields=["status", "-created_at", "-id"],
                 name="case_status_keyset_idx",
                 include=["organisation", "declared_by", "code", "kind"],
+            ),
+            # The cases quality teams and committees see (the committee's stages), in the
+            # list's order: their part of the list reads this index alone, never the recent
+            # cases still being documented that they may not see.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="case_stage_keyset_idx",
+                include=["status", "organisation", "declared_by", "code", "kind"],
+                condition=models.Q(status__in=COMMITTEE_STAGES),
             ),
             models.Index(fields=["declared_at"], name="case_declared_at_idx"),
             models.Index(fields=["death_year", "death_month"], name="case_death_period_idx"),

@@ -146,9 +146,7 @@ def vault(db):
     user = User.objects.create_user(
         email="declarant@hopital.test", password="Correct-horse-9", full_name="Déclarant Test"
     )
-    case = Case.objects.create(
-        code="RMM-F-0001", territory=org, organisation=org, declared_by=user
-    )
+    case = Case.objects.create(code="RMM-F-0001", territory=org, organisation=org, declared_by=user)
     return IdentityVault.objects.create(case=case, born_at=BORN_AT, died_at=DIED_AT, **PLANTED)
 
 

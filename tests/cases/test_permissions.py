@@ -82,3 +82,37 @@ def test_identity_never_reaches_the_logs(
     logged = caplog.text
     for fragment in canary_fragments():
         assert fragment not in logged, fragment
+
+
+def test_the_case_list_read_by_parts_is_exactly_the_visible_cases_in_order(
+    case_factory, every_role, outsider, other_maternity, maternity
+):
+    """The list reads the user's visibility in two parts (any status; the committee's stages),
+    each through its own index, and merges them: every page, followed to the end, gives the
+    cases of `cases_visible_to` in the list's order, a case in both parts once."""
+    from cases.selectors import case_list_parts, case_list_visible_to, case_page
+
+    quality_manager = every_role[Role.QUALITY_MANAGER]
+    birth = MaternityFactory(name="Maternité de naissance", parent=maternity.parent)
+    contributor = member(Role.COORDINATOR, birth)
+    for status in CaseStatus.values:
+        named = case_factory(status=status)
+        CaseContribution.objects.create(
+            case=named, organisation=birth, pathway_role="birth_maternity", added_by=contributor
+        )
+        # Declared by the quality manager: in both of their parts once it reaches the committee.
+        case_factory(status=status, declared_by=quality_manager)
+        case_factory(status=status, organisation=other_maternity, territory=other_maternity.parent)
+    for user in [*every_role.values(), outsider, contributor]:
+        fresh = User.objects.get(pk=user.pk)
+        expected = list(case_list_visible_to(user=fresh).values_list("pk", flat=True))
+        listed, cursor = [], ""
+        while True:
+            page = case_page(parts=case_list_parts(user=fresh), cursor=cursor)
+            listed += [row.pk for row in page.cases]
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        assert listed == expected, user.email
+    both = User.objects.get(pk=quality_manager.pk)
+    assert len(case_list_parts(user=both)) == 2
