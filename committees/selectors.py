@@ -165,6 +165,10 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     remove_url = link("committees:agenda_remove")
     guests_url = link("committees:guests")
     presenter_options = options_builder(members)
+    # The rows' accessible labels, each translated once for the page (a `gettext` per row and
+    # label cost the page more than its query).
+    up, down = _("Monter %(code)s"), _("Descendre %(code)s")
+    presenter_label, for_case = _("Présentateur du cas %(code)s"), _("pour le cas %(code)s")
     rows = [
         AgendaRow(
             pk=pk,
@@ -182,10 +186,10 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             guests_url=guests_url(pk),
             presenter_options=presenter_options(presenter_id),
             reviewed=reviewed,
-            up_label=_("Monter %(code)s") % {"code": code},
-            down_label=_("Descendre %(code)s") % {"code": code},
-            presenter_label=_("Présentateur du cas %(code)s") % {"code": code},
-            for_case_label=_("pour le cas %(code)s") % {"code": code},
+            up_label=up % {"code": code},
+            down_label=down % {"code": code},
+            presenter_label=presenter_label % {"code": code},
+            for_case_label=for_case % {"code": code},
         )
         for index, (
             pk,
@@ -329,6 +333,7 @@ def session_attendance(*, session: Session) -> tuple[list[AttendanceRow], int, b
     statuses = [("", "—"), *((value, str(label)) for value, label in Attendance.Status.choices)]
     options = options_builder(statuses)
     labels = dict(statuses)
+    select_label_of = _("Présence de %(name)s (%(role)s)")
     rows, present, any_recorded = [], 0, False
     for member_id, user_id, name, role, specialty, is_active, status in members:
         any_recorded = any_recorded or status is not None
@@ -337,7 +342,7 @@ def session_attendance(*, session: Session) -> tuple[list[AttendanceRow], int, b
         if not is_active:
             continue
         role = roles.get(role, role)
-        select_label = _("Présence de %(name)s (%(role)s)") % {"name": name, "role": role}
+        select_label = select_label_of % {"name": name, "role": role}
         if specialty:
             select_label = f"{select_label}, {specialty}"
         rows.append(
