@@ -113,7 +113,10 @@ def session_has_begun(session) -> str | None:
 
 
 def attendance_recorded(session) -> str | None:
-    if session.attendance.exists():
+    # The session page reads the attendance with the members (`selectors.session_attendance`)
+    # and keeps whether any is recorded on the session for this request; elsewhere, one query.
+    recorded = getattr(session, "has_attendance", None)
+    if recorded if recorded is not None else session.attendance.exists():
         return None
     return _("Les présences ne sont pas enregistrées.")
 

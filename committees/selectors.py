@@ -11,6 +11,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
     prefetch_related_objects,
 )
@@ -164,6 +165,10 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     remove_url = link("committees:agenda_remove")
     guests_url = link("committees:guests")
     presenter_options = options_builder(members)
+    # The rows' accessible labels, each translated once for the page (a `gettext` per row and
+    # label cost the page more than its query).
+    up, down = _("Monter %(code)s"), _("Descendre %(code)s")
+    presenter_label, for_case = _("Présentateur du cas %(code)s"), _("pour le cas %(code)s")
     rows = [
         AgendaRow(
             pk=pk,
@@ -181,10 +186,10 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
             guests_url=guests_url(pk),
             presenter_options=presenter_options(presenter_id),
             reviewed=reviewed,
-            up_label=_("Monter %(code)s") % {"code": code},
-            down_label=_("Descendre %(code)s") % {"code": code},
-            presenter_label=_("Présentateur du cas %(code)s") % {"code": code},
-            for_case_label=_("pour le cas %(code)s") % {"code": code},
+            up_label=up % {"code": code},
+            down_label=down % {"code": code},
+            presenter_label=presenter_label % {"code": code},
+            for_case_label=for_case % {"code": code},
         )
         for index, (
             pk,
@@ -296,13 +301,6 @@ def reviews_of_case(*, case, session: Session) -> tuple[CaseReview | None, list[
     return existing, earlier
 
 
-def attendance_of(*, session: Session) -> list[tuple]:
-    """(committee member, status or '') for every active member, in a fixed number of queries."""
-    recorded = {a.member_id: a.status for a in session.attendance.all()}
-    members = session.committee.members.filter(is_active=True).select_related("user")
-    return [(member, recorded.get(member.pk, "")) for member in members]
-
-
 @dataclass(frozen=True)
 class AttendanceRow:
     """One active member on the session page: labels and the status select built once."""
@@ -317,42 +315,50 @@ class AttendanceRow:
     status_options: str  # the <option>s of the status select, this one selected
 
 
-def attendance_rows(attendance: list[tuple]) -> list[AttendanceRow]:
-    """`attendance_of`'s (member, status) as rows for the session page: each label computed
-    once here (a block tag and two `get_role_display` per member cost the page more than its
-    query)."""
+def session_attendance(*, session: Session) -> tuple[list[AttendanceRow], int, bool]:
+    """The committee's active members with their presence at the session, as rows for the
+    session page (each label computed once here: a block tag and two `get_role_display` per
+    member cost the page more than its query), how many were present and whether the quorum is
+    reached. One query: the members with their recorded status, and those since deactivated
+    whose presence was recorded (counted, not listed, as before their deactivation). Whether
+    any attendance is recorded is kept on the session: the guards of this request that ask it
+    (`attendance_recorded`) read it there instead of a query each."""
+    recorded = Attendance.objects.filter(session_id=session.pk, member_id=OuterRef("pk"))
+    members = (
+        session.committee.members.annotate(status=Subquery(recorded.values("status")))
+        .filter(Q(is_active=True) | Q(status__isnull=False))
+        .values_list("pk", "user_id", "user__full_name", "role", "specialty", "is_active", "status")
+    )
     roles = {value: str(label) for value, label in CommitteeRole.choices}
     statuses = [("", "—"), *((value, str(label)) for value, label in Attendance.Status.choices)]
     options = options_builder(statuses)
     labels = dict(statuses)
-    rows = []
-    for member, status in attendance:
-        name, role = member.user.full_name, roles.get(member.role, member.role)
-        select_label = _("Présence de %(name)s (%(role)s)") % {"name": name, "role": role}
-        if member.specialty:
-            select_label = f"{select_label}, {member.specialty}"
+    select_label_of = _("Présence de %(name)s (%(role)s)")
+    rows, present, any_recorded = [], 0, False
+    for member_id, user_id, name, role, specialty, is_active, status in members:
+        any_recorded = any_recorded or status is not None
+        if status == PRESENT:
+            present += 1
+        if not is_active:
+            continue
+        role = roles.get(role, role)
+        select_label = select_label_of % {"name": name, "role": role}
+        if specialty:
+            select_label = f"{select_label}, {specialty}"
         rows.append(
             AttendanceRow(
-                member_id=member.pk,
-                user_id=member.user_id,
+                member_id=member_id,
+                user_id=user_id,
                 name=name,
                 role_label=role,
-                status=status,
+                status=status or "",
                 status_label=labels.get(status, "—") if status else "—",
                 select_label=select_label,
                 status_options=options(status or None),
             )
         )
-    return rows
-
-
-def attendance_with_quorum(*, session: Session) -> tuple[list[tuple], int, bool]:
-    """`attendance_of`, the members present and whether the quorum is reached, from one read of
-    the session's attendance, kept on the session: the guards that ask whether attendance is
-    recorded read it there too, instead of a query each."""
-    prefetch_related_objects([session], "attendance")
-    present = sum(1 for row in session.attendance.all() if row.status == Attendance.Status.PRESENT)
-    return attendance_of(session=session), present, present >= session.committee.quorum
+    session.has_attendance = any_recorded
+    return rows, present, present >= session.committee.quorum
 
 
 def reviews_of(*, session: Session) -> QuerySet[CaseReview]:

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -35,7 +36,6 @@ from .forms import (
     AgendaMoveForm,
     AgendaRemoveForm,
     AttendanceForm,
-    CancelForm,
     PostedTextsForm,
     PresenterForm,
     ReviewForm,
@@ -133,8 +133,8 @@ class SessionDetailView(SessionMixin, View):
     def get(self, request, pk):
         session = self.session
         planner = can_plan_session(request.user, session)
-        attendance, present, quorum_ok = selectors.attendance_with_quorum(session=session)
-        members = [(member.user_id, member.user.full_name) for member, _status in attendance]
+        attendance, present, quorum_ok = selectors.session_attendance(session=session)
+        members = [(row.user_id, row.name) for row in attendance]
         code = request.GET.get("code", "").strip()[: selectors.CANDIDATE_SEARCH_MAX_LENGTH]
         candidates = (
             selectors.agenda_candidate_choices(session=session, user=request.user, code=code)
@@ -149,13 +149,15 @@ class SessionDetailView(SessionMixin, View):
                 "agenda": selectors.agenda_page(
                     session=session, number=_page_number(request.GET.get("page")), members=members
                 ),
-                "attendance": selectors.attendance_rows(attendance),
+                "attendance": attendance,
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": candidates,
                 "candidate_code": code,
+                # The token's hidden input, built once for the three forms of every agenda row.
+                "csrf_input": csrf_input(request),
                 # A full select: more candidates than shown, found by their code.
                 "candidates_cut": len(candidates) >= selectors.AGENDA_CANDIDATES_SHOWN,
                 # Hundreds of ready cases on a large network: their options built once.
@@ -163,7 +165,6 @@ class SessionDetailView(SessionMixin, View):
                 # The active members, read once with the attendance.
                 "member_options": selectors.options_html(members),
                 "transitions": _session_transitions(session, request.user),
-                "cancel_form": CancelForm(),
                 "agenda_open": agenda_is_open(session),
                 "attendance_open": attendance_is_open(session),
                 "agenda_notice_is_short": agenda_notice_is_short(session),

@@ -25,9 +25,9 @@ CEILINGS = {
     ("coordinator", "case"): 15,
     # Of which 9 for the transitions' guards and the committee and actions panels.
     ("chair", "case"): 23,
-    ("chair", "agenda"): 15,
-    ("secretary", "agenda"): 15,
-    ("committee_member", "agenda"): 13,
+    ("chair", "agenda"): 14,
+    ("secretary", "agenda"): 14,
+    ("committee_member", "agenda"): 12,
 }
 
 
