@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.scope import organisation_ids_with_role
 from cases.models import Case
 from cases.permissions import case_outcomes_visible_to, cases_visible_to
+from cases.selectors import link_to
 from committees.permissions import PLANNERS, committee_ids
 
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     CorrectiveAction,
     Nature,
     ProgressNote,
+    is_overdue,
 )
 from .permissions import (
     actions_visible_condition,
@@ -158,28 +160,42 @@ class CaseActionRow:
     paqss_reference: str
 
 
+CASE_PANEL_COLUMNS = (
+    "pk",
+    "what_changes",
+    "barrier",
+    "nature",
+    "owner_function",
+    "owner_organisation__name",
+    "due_date",
+    "status",
+    "paqss_reference",
+)
+
+
 def case_actions_panel(case, user):
     """The case page's "Actions correctives" panel: every action answering the case (whoever may
     read the case's review outcome may open them: registered as an outcome panel), by function,
-    never by name; one query."""
+    never by name; one query of the columns shown, links from one `reverse`."""
     barriers, natures = dict(Barrier.choices), dict(Nature.choices)
     statuses = dict(ActionStatus.choices)
     today = timezone.localdate()
+    url = link_to("actions:detail")
     rows = [
         CaseActionRow(
-            pk=action.pk,
-            url=reverse("actions:detail", args=[action.pk]),
-            what_changes=action.what_changes,
-            kind=f"{barriers.get(action.barrier, '')} / {natures.get(action.nature, '')}",
-            owner=f"{action.owner_function} ({action.owner_organisation.name})",
-            due_date=action.due_date,
-            overdue=action.is_overdue_on(today),
-            status=str(statuses.get(action.status, action.status)),
-            paqss_reference=action.paqss_reference,
+            pk=action["pk"],
+            url=url(action["pk"]),
+            what_changes=action["what_changes"],
+            kind=f"{barriers.get(action['barrier'], '')} / {natures.get(action['nature'], '')}",
+            owner=f"{action['owner_function']} ({action['owner_organisation__name']})",
+            due_date=action["due_date"],
+            overdue=is_overdue(action["status"], action["due_date"], today),
+            status=str(statuses.get(action["status"], action["status"])),
+            paqss_reference=action["paqss_reference"],
         )
         for action in CorrectiveAction.objects.filter(cases=case)
-        .select_related("owner_organisation")
         .order_by("due_date", "pk")
+        .values(*CASE_PANEL_COLUMNS)
     ]
     if not rows:
         return None

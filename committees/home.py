@@ -132,12 +132,27 @@ def guest_items(user):
     return items
 
 
+CASE_PAGE_REVIEW_FIELDS = (
+    "case_id",
+    "session__starts_at",
+    "icd_pm_group__code",
+    "maternal_condition__code",
+    "grade_care_to_death",
+    "grade_neonatal_care",
+    "grade_after_death",
+    "avoidability",
+    "answers_to_parents",
+)
+
+
 def case_reviews_panel(case, user):
     """The committee's reviews of the case (an outcome panel: a contributing organisation reads
     it once the case is reviewed)."""
     reviews = list(
         CaseReview.objects.filter(case=case)
         .select_related("session", "icd_pm_group", "maternal_condition")
+        # What the panel and the letter's panel show: the page reads every review on each view.
+        .only(*CASE_PAGE_REVIEW_FIELDS)
         .order_by("recorded_at", "pk")
     )
     if not reviews:
