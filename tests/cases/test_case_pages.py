@@ -359,6 +359,10 @@ def test_history_names_professionals_only_inside_the_declaring_organisation(
     assert clinician.full_name not in committee_view
     assert clinician.job_title in committee_view  # the function, as in the chronology
     assert f"{clinician.job_title} : Brouillon → Déclaré" in committee_view
+    from django.utils import timezone
+
+    at = timezone.localtime(case.transitions.get().at)
+    assert f"<li>{at:%d/%m/%Y %H:%M} — {clinician.job_title} : " in committee_view
     type(clinician).objects.filter(pk=clinician.pk).update(job_title="")
     committee_view = text(client.get(reverse("cases:detail", args=[case.pk])))
     assert "professionnel : Brouillon → Déclaré" in committee_view
