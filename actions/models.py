@@ -35,6 +35,12 @@ OPEN_STATUSES = (S.PROPOSED, S.APPROVED, S.IN_PROGRESS)
 FINISHED_STATUSES = (S.DONE, S.VERIFIED, S.CANCELLED)
 
 
+def is_overdue(status: str, due_date, day) -> bool:
+    """Still open after its due date, on `day` (derived, never stored): for an action, and for
+    the rows read as plain values."""
+    return status in OPEN_STATUSES and due_date < day
+
+
 class Barrier(models.TextChoices):
     PREVENTION = "prevention", _("Prévention")
     RECOVERY = "recovery", _("Récupération")
@@ -192,8 +198,7 @@ class CorrectiveAction(FSMModelMixin, models.Model):
         return self.is_overdue_on(timezone.localdate())
 
     def is_overdue_on(self, day) -> bool:
-        """Still open after its due date, on `day` (derived, never stored)."""
-        return self.status in OPEN_STATUSES and self.due_date < day
+        return is_overdue(self.status, self.due_date, day)
 
     @property
     def may_be_handed_over(self) -> bool:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.scope import roles_by_organisation
@@ -216,8 +217,36 @@ def case_page(*, parts: list[QuerySet[Case]], cursor: str = "") -> CasePage:
     )
 
 
-def case_history(*, case: Case) -> QuerySet[CaseTransition]:
-    return case.transitions.select_related("actor").order_by("at", "pk")
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # local date and time, written once (the template's date filter costs 0.03 ms)
+    actor: str
+    source: str
+    target: str
+    comment: str
+
+
+def case_history(*, case: Case, show_names: bool) -> list[HistoryEntry]:
+    """The case's transitions, oldest first, in one query of the columns shown. The actor by
+    the name they had then for whoever may see the identity (`show_names`), else by function:
+    the name is then not read at all."""
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    actor = "actor_name" if show_names else "actor__job_title"
+    rows = (
+        CaseTransition.objects.filter(case=case)
+        .order_by("at", "pk")
+        .values_list("at", actor, "source", "target", "comment")
+    )
+    return [
+        HistoryEntry(
+            at=timezone.localtime(at).strftime("%d/%m/%Y %H:%M"),
+            actor=who if show_names else who or _("professionnel"),
+            source=statuses.get(source, source),
+            target=statuses.get(target, target),
+            comment=comment,
+        )
+        for at, who, source, target, comment in rows
+    ]
 
 
 def organisations_offered_for(*, case: Case, named_ids=None) -> list[tuple[int, str]]:

@@ -560,7 +560,7 @@ def render_case(request, case: Case, *, contribution_form=None, status=200):
         {
             "case": case,
             "events": _events(case, request.user),
-            "history": list(selectors.case_history(case=case)),
+            "history": selectors.case_history(case=case, show_names=may_view_identity),
             "transitions": transitions_for(case=case, user=request.user),
             "can_edit": can_edit_case(request.user, case),
             "can_document": can_document_case(request.user, case),

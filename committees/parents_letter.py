@@ -130,10 +130,11 @@ def parents_letter_pdf(*, case, review: CaseReview, by, places: dict | None = No
     return pdf.html_to_pdf(html)
 
 
-def letter_panel(case, user, reviews: list[CaseReview]) -> dict | None:
-    """On the case page (with the committee's reviews, read once), for the coordinators of
-    the declaring organisation once the case is reviewed: the committee's latest answers and
-    the letter to download, or why there is none (parents not told, declined...)."""
+def letter_panel(case, user, reviews: list) -> dict | None:
+    """On the case page (with the committee's reviews, read once: `home.CaseReviewRow`), for
+    the coordinators of the declaring organisation once the case is reviewed: the committee's
+    latest answers and the letter to download, or why there is none (parents not told,
+    declined...)."""
     if not reviews or not can_write_to_parents(user, case):
         return None
     return {

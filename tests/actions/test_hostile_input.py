@@ -4,6 +4,7 @@ an action that is over, "no action needed" next to live actions, a plan for a cl
 named owner from elsewhere, a date in year 9999; and what a committee member may not read (a
 colleague's name), the dashboard's owner filter, the case page's actions, the coordinator's home."""
 
+import html
 import io
 import zipfile
 from datetime import timedelta
@@ -320,15 +321,18 @@ def test_the_case_page_lists_its_actions_by_function(
 ):
     session, case = reviewed
     action = propose(session, case, chair, owner_person=clinician)
-    CorrectiveAction.objects.filter(pk=action.pk).update(
-        due_date=timezone.localdate() - timedelta(days=2)
-    )
+    due = timezone.localdate() - timedelta(days=2)
+    long_text = "Protocole <révisé> & affiché. " * 10  # 300 characters, markup to escape
+    CorrectiveAction.objects.filter(pk=action.pk).update(due_date=due, what_changes=long_text)
     client.force_login(quality_manager)
     response = client.get(reverse("cases:detail", args=[case.pk]))
     body = response.content.decode()
     assert 'id="case-actions"' in body
-    assert reverse("actions:detail", args=[action.pk]) in body
+    assert f'<a href="{reverse("actions:detail", args=[action.pk])}">A{action.pk}</a>' in body
     assert "Cadre de la salle de naissance" in body and "en retard" in body
+    assert f"<td>{due:%d/%m/%Y} <span" in body
+    shortened = html.escape(long_text[:159] + "…", quote=True)
+    assert f"A{action.pk}</a> — {shortened}</td>" in body
     panel = body[body.index('id="case-actions"') :]
     assert clinician.full_name not in panel
 

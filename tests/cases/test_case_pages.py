@@ -381,6 +381,15 @@ def test_history_names_professionals_only_inside_the_declaring_organisation(
     committee_view = text(client.get(reverse("cases:detail", args=[case.pk])))
     assert clinician.full_name not in committee_view
     assert clinician.job_title in committee_view  # the function, as in the chronology
+    assert f"{clinician.job_title} : Brouillon → Déclaré" in committee_view
+    from django.utils import timezone
+
+    at = timezone.localtime(case.transitions.get().at)
+    assert f"<li>{at:%d/%m/%Y %H:%M} — {clinician.job_title} : " in committee_view
+    type(clinician).objects.filter(pk=clinician.pk).update(job_title="")
+    committee_view = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "professionnel : Brouillon → Déclaré" in committee_view
+    assert clinician.full_name not in committee_view
 
 
 def test_audit_admin_shows_french_labels(client, case_factory, clinician, administrator):
@@ -442,3 +451,20 @@ def test_an_overlong_transition_comment_is_explained(client, case_factory, coord
     page = text(response)
     assert "Le commentaire ne doit pas dépasser" in page and "Rien n'a été changé." in page
     assert Case.objects.get(pk=case.pk).status == "declared"
+
+
+def test_timeline_labels_are_djangos_in_each_language():
+    """The timeline reads each event's place and function from the choice itself
+    (`place_label`, `actor_function_label`): the same text as get_FOO_display(), a stored value
+    no longer offered shown as stored."""
+    from django.utils import translation
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for place in [*CareEvent.PlaceType.values, "retired"]:
+                for function in [*CareEvent.ActorFunction.values, "", "retired"]:
+                    event = CareEvent(place_type=place, actor_function=function)
+                    assert event.place_label == event.get_place_type_display()
+                    assert event.actor_function_label == event.get_actor_function_display()
+    with translation.override("en"):
+        assert CareEvent(place_type="home").place_label == "Home"

@@ -781,3 +781,28 @@ def test_the_pathway_menu_is_cached_and_forgotten_when_an_organisation_changes(
     added.save()
     assert added.pk not in dict(organisations_offered_for(case=case, named_ids=set()))
     cache.clear()
+
+
+def test_the_pathway_form_renders_its_selects_as_django_does(birth_maternity, maternity):
+    """The case page draws the form's two menus without a template per option
+    (`rmm.widgets.CompactSelect`): Django's markup, with nothing chosen, a choice kept after a
+    refusal, a value that is not a choice, and a label to escape."""
+    from django import forms
+
+    from cases.forms import ContributionForm
+    from rmm.widgets import CompactSelect
+
+    offered = [(birth_maternity.pk, 'Maternité "Les <Lilas>" & Cie'), (maternity.pk, "Autre")]
+    for data in (
+        None,
+        {"organisation": str(birth_maternity.pk), "pathway_role": "transport"},
+        {"organisation": "n'importe quoi", "pathway_role": "<script>"},
+    ):
+        form = ContributionForm(data, offered=offered)
+        for name in ("organisation", "pathway_role"):
+            field = form[name]
+            assert isinstance(field.field.widget, CompactSelect)
+            django_select = forms.Select(attrs=field.field.widget.attrs)
+            django_select.choices = field.field.widget.choices
+            assert str(field) == field.as_widget(widget=django_select), name
+    assert "&quot;Les &lt;Lilas&gt;&quot; &amp; Cie" in str(ContributionForm(offered=offered))

@@ -51,6 +51,25 @@ def test_case_page_shows_the_committee_reviews_to_the_coordinator(
     client.force_login(coordinator)
     body = client.get(reverse("cases:detail", args=[ready_case.pk])).content.decode()
     assert "Revues du comité" in body and "N7 / M5" in body and "Non évitable" in body
+    row = f"<tr><td>{session.starts_at:%d/%m/%Y}</td><td>N7 / M5</td><td>B / A / A</td>"
+    assert row in body
+    # A review not classified (codes, grades, avoidability left empty) shows empty cells.
+    from committees.models import CaseReview
+
+    CaseReview.objects.filter(case=ready_case).update(
+        icd_pm_group=None,
+        maternal_condition=None,
+        grade_care_to_death="",
+        grade_neonatal_care="",
+        grade_after_death="",
+        avoidability="",
+    )
+    body = client.get(reverse("cases:detail", args=[ready_case.pk])).content.decode()
+    assert (
+        f"<tr><td>{session.starts_at:%d/%m/%Y}</td><td> / </td><td> /  / </td><td></td></tr>"
+        in (body)
+    )
+    assert "None" not in body
 
 
 @pytest.mark.parametrize("who", ["coordinator", "secretary", "chair", "clinician"])
