@@ -147,6 +147,15 @@ class Case(FSMModelMixin, ClinicalFacts):
                 condition=models.Q(status="ready"),
                 name="case_ready_queue_idx",
             ),
+            # The reviewed cases of a committee's organisations, among which the session page
+            # looks for those reopened since their review: read from the index alone (the
+            # case rows themselves cost a thousand page reads on every agenda page).
+            models.Index(
+                fields=["organisation"],
+                include=["id", "code", "kind", "ready_at"],
+                condition=models.Q(status="reviewed"),
+                name="case_reviewed_idx",
+            ),
         ]
 
     def __str__(self):
