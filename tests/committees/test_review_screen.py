@@ -151,6 +151,26 @@ def test_every_group_of_facts_is_shown_as_in_the_declaration(
     assert "Intubation, surfactant." in text(response)
 
 
+def test_the_facts_are_read_in_the_reader_s_language_whichever_came_first(
+    client, chair, session, scheduled
+):
+    """The facts' labels and choices are translated once per language and kept: an English
+    reader after a French one gets English, and the French reader French again."""
+    from django.conf import settings
+
+    client.force_login(chair)
+    french = facts_block(text(client.get(review_url(session, scheduled))))
+    assert re.search(r">Transfert in utero</dt>\s*<dd[^>]*>Non</dd>", french)
+    assert re.search(r">Corticothérapie anténatale</dt>\s*<dd[^>]*>Cure incomplète</dd>", french)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = facts_block(text(client.get(review_url(session, scheduled))))
+    assert re.search(r">In utero transfer</dt>\s*<dd[^>]*>No</dd>", english)
+    assert re.search(r"<dd[^>]*>Incomplete course</dd>", english)
+    assert ">Mother</h3>" in english and "Cure incomplète" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert facts_block(text(client.get(review_url(session, scheduled)))) == french
+
+
 def test_a_fact_the_committee_always_asks_about_says_when_it_was_not_given(
     client, chair, session, scheduled
 ):
@@ -315,6 +335,8 @@ def test_not_begun_the_review_screen_offers_no_form(client, chair, future, ready
     response = client.get(review_url(future, ready_case))
     assert response.status_code == 200
     assert 'id="review-form"' not in text(response) and 'id="review-not-begun"' in text(response)
+    # Nor is the form built (its reference rows and fields cost the chair's page a third).
+    assert response.context["form"] is None
 
 
 def test_not_begun_the_review_page_refuses_a_posted_review(client, chair, future, ready_case):
