@@ -5,10 +5,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rmm.choices import ChoiceLabelsMixin
+
 from ..fields import EVENT_MAX_LENGTH, MaxTextLength, ReviewTextField
 
 
-class CareEvent(models.Model):
+class CareEvent(ChoiceLabelsMixin, models.Model):
     class Period(models.TextChoices):
         ANTENATAL = "antenatal", _("Avant la naissance (SA + j)")
         POSTNATAL = "postnatal", _("Après la naissance (J / H)")
