@@ -57,6 +57,7 @@ from .permissions import (
     must_accept_charter,
     sessions_visible_to,
 )
+from .review_facts import facts_html
 from .services import reviews as review_services
 from .services import sessions as session_services
 
@@ -456,7 +457,7 @@ class ReviewView(SessionMixin, View):
                 "session": self.session,
                 "case": case,
                 "form": form,
-                "facts": clinical_summary(case),
+                "facts_html": facts_html(clinical_summary(case)),
                 "parents": parents_contact_of(case),
                 "events": self.events(case),
                 "earlier_reviews": self.earlier_reviews,

@@ -171,13 +171,32 @@ def test_the_facts_are_read_in_the_reader_s_language_whichever_came_first(
     assert facts_block(text(client.get(review_url(session, scheduled)))) == french
 
 
+def test_a_typed_fact_is_escaped_its_placeholders_set_apart_and_its_lines_kept(
+    client, chair, session, scheduled
+):
+    Case.objects.filter(pk=scheduled.pk).update(
+        placental_histology_findings="<b>Villite</b> & [NOM]\nDeuxième ligne."
+    )
+    client.force_login(chair)
+    facts = facts_block(client.get(review_url(session, scheduled)).content.decode())
+    assert (
+        '<dd class="col-sm-6 mb-1">&lt;b&gt;Villite&lt;/b&gt; &amp; '
+        '<span class="placeholder">[NOM]</span><br>Deuxième ligne.</dd>'
+    ) in facts
+    assert '<dt class="col-sm-6 fw-normal text-body-secondary" data-fact="autopsy_done">' in facts
+
+
 def test_a_fact_the_committee_always_asks_about_says_when_it_was_not_given(
     client, chair, session, scheduled
 ):
     Case.objects.filter(pk=scheduled.pk).update(autopsy_done=None, antenatal_corticosteroids="")
     client.force_login(chair)
     facts = facts_block(text(client.get(review_url(session, scheduled))))
-    assert re.search(r">Autopsie réalisée</dt>\s*<dd[^>]*>Non renseigné</dd>", facts)
+    assert re.search(
+        r">Autopsie réalisée</dt>\s*<dd class=\"col-sm-6 mb-1 fst-italic text-body-secondary\">"
+        r"Non renseigné</dd>",
+        facts,
+    )
     assert re.search(r">Corticothérapie anténatale</dt>\s*<dd[^>]*>Non renseigné</dd>", facts)
     # A fact nobody asks for by default is left out when not given.
     assert "Rang de naissance" not in facts
