@@ -383,8 +383,7 @@ class ReviewView(SessionMixin, View):
     charter for the invitation, and never records anything."""
 
     guest = None
-    # The case's row on this session's agenda, read with the session when the user is one of
-    # its committee's members (None for a guest).
+    # The case's row on this session's agenda, read with the session (None if not on it).
     item = None
 
     def dispatch(self, request, *args, **kwargs):
@@ -408,17 +407,17 @@ class ReviewView(SessionMixin, View):
         other session pages read). Otherwise the session pages' own reading, whose 404 (or
         the guest's way in) and charter redirect are then the same as theirs."""
         try:
-            item = AgendaItem.objects.select_related(
+            self.item = AgendaItem.objects.select_related(
                 "session__committee", "case__organisation", "case__parents_contact"
             ).get(session_id=pk, case_id=self.kwargs["case_pk"])
         except AgendaItem.DoesNotExist:
-            item = None
-        if item is not None and can_view_session(user, item.session):
-            self.item = item
-            return item.session
+            return super().visible_session(user, pk)
+        if can_view_session(user, self.item.session):
+            return self.item.session
         return super().visible_session(user, pk)
 
     def get_case(self, case_pk) -> Case:
+        # Read with the session (a guest's too: their invitation is for this very session).
         item = self.item or get_object_or_404(
             self.session.agenda.select_related("case__organisation", "case__parents_contact"),
             case_id=case_pk,
