@@ -5,7 +5,9 @@ import pytest
 from django.db import models
 from django.utils import translation
 
-from cases.models import CareEvent
+from actions.models import CorrectiveAction
+from cases.models import CareEvent, ParentsContact
+from committees.models import CaseReview
 from rmm.choices import ChoiceLabelsMixin
 
 
@@ -13,15 +15,23 @@ def djangos_display(instance, name):
     return models.Model._get_FIELD_display(instance, instance._meta.get_field(name))
 
 
+# The models whose displays the review screen shows (timeline, parents, earlier reviews,
+# actions panel).
+MODELS = [CareEvent, ParentsContact, CaseReview, CorrectiveAction]
+
+
 @pytest.mark.parametrize("language", ["fr", "en", "fr"])
-def test_labels_are_django_s_in_the_active_language(language):
-    assert issubclass(CareEvent, ChoiceLabelsMixin)
-    field = CareEvent._meta.get_field("place_type")
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_labels_are_django_s_in_the_active_language(model, language):
+    assert issubclass(model, ChoiceLabelsMixin)
+    fields = [field for field in model._meta.concrete_fields if field.choices]
+    assert fields
     with translation.override(language):
-        for value, _label in field.flatchoices:
-            event = CareEvent(place_type=value, actor_function="", period="postnatal")
-            for name in ("place_type", "actor_function", "period"):
-                assert getattr(event, f"get_{name}_display")() == djangos_display(event, name)
+        for field in fields:
+            for value, _label in field.flatchoices:
+                instance = model(**{field.attname: value})
+                shown = getattr(instance, f"get_{field.name}_display")()
+                assert shown == djangos_display(instance, field.name), (field.name, value)
 
 
 def test_a_value_outside_the_choices_is_shown_as_itself():
