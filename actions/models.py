@@ -16,6 +16,7 @@ from cases.fields import (
     ReviewTextField,
 )
 from cases.models.audit import TransitionRecord
+from rmm.choices import ChoiceLabelsMixin
 from rmm.workflow import transition
 
 from . import conditions
@@ -91,7 +92,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
 
 
-class CorrectiveAction(FSMModelMixin, models.Model):
+class CorrectiveAction(ChoiceLabelsMixin, FSMModelMixin, models.Model):
     """A change to the system of care that answers contributing factors of one or more cases."""
 
     what_changes = ReviewTextField(

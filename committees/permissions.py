@@ -460,14 +460,18 @@ def can_review_case_in_session(user, session: Session, case, *, on_agenda: bool 
     hands (ready for review or later, never back in documentation), and the user reads it as
     a member of that committee who signed its charter. `on_agenda`: the caller has just read
     the case from this session's agenda (not asked again)."""
-    return (
+    if not (
         case.status in COMMITTEE_STAGES
         and session.committee_id in committee_ids(user, charter=True)
         and (
             on_agenda or AgendaItem.objects.filter(session_id=session.pk, case_id=case.pk).exists()
         )
-        and CommitteeMembershipScope().reads(user, case)
-    )
+    ):
+        return False
+    # On the agenda of a live session of a committee whose charter the user signed: exactly
+    # what `reads` looks for among the agendas, so neither its territory descent nor its
+    # agenda query is needed. A cancelled session's agenda grants nothing by itself.
+    return session.status != SessionStatus.CANCELLED or CommitteeMembershipScope().reads(user, case)
 
 
 def is_in_a_committee(user) -> bool:

@@ -49,6 +49,7 @@ from .permissions import (
     can_chair_session,
     can_plan_session,
     can_review_case_in_session,
+    can_view_session,
     committees_planned_by,
     committees_visible_to,
     guest_invitation_in,
@@ -56,6 +57,7 @@ from .permissions import (
     must_accept_charter,
     sessions_visible_to,
 )
+from .review_facts import facts_html
 from .services import reviews as review_services
 from .services import sessions as session_services
 
@@ -75,11 +77,14 @@ class SessionMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.session = visible_session(request.user, kwargs["pk"])
+        self.session = self.visible_session(request.user, kwargs["pk"])
         if must_accept_charter(request.user, self.session.committee):
             url = reverse("committees:charter", args=[self.session.committee_id])
             return redirect(f"{url}?next={request.get_full_path()}")
         return super().dispatch(request, *args, **kwargs)
+
+    def visible_session(self, user, pk) -> Session:
+        return visible_session(user, pk)
 
 
 class SessionListView(LoginRequiredMixin, View):
@@ -379,6 +384,8 @@ class ReviewView(SessionMixin, View):
     charter for the invitation, and never records anything."""
 
     guest = None
+    # The case's row on this session's agenda, read with the session (None if not on it).
+    item = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -395,8 +402,24 @@ class ReviewView(SessionMixin, View):
         self.session, self.guest = guest.session, guest
         return View.dispatch(self, request, *args, **kwargs)
 
+    def visible_session(self, user, pk) -> Session:
+        """The session and the case's agenda row in one query when both are there and the
+        session is one of the user's committees' (its predicate, twin of the queryset the
+        other session pages read). Otherwise the session pages' own reading, whose 404 (or
+        the guest's way in) and charter redirect are then the same as theirs."""
+        try:
+            self.item = AgendaItem.objects.select_related(
+                "session__committee", "case__organisation", "case__parents_contact"
+            ).get(session_id=pk, case_id=self.kwargs["case_pk"])
+        except AgendaItem.DoesNotExist:
+            return super().visible_session(user, pk)
+        if can_view_session(user, self.item.session):
+            return self.item.session
+        return super().visible_session(user, pk)
+
     def get_case(self, case_pk) -> Case:
-        item = get_object_or_404(
+        # Read with the session (a guest's too: their invitation is for this very session).
+        item = self.item or get_object_or_404(
             self.session.agenda.select_related("case__organisation", "case__parents_contact"),
             case_id=case_pk,
         )
@@ -416,13 +439,17 @@ class ReviewView(SessionMixin, View):
         existing, self.earlier_reviews = selectors.reviews_of_case(case=case, session=self.session)
         return existing
 
+    def can_record(self, existing) -> bool:
+        """The chair and secretary record the review once the session has begun, and correct
+        it until the minutes are validated (later through a new version of them)."""
+        if not can_plan_session(self.request.user, self.session):
+            return False
+        if existing is None:
+            return reviews_can_be_recorded_in(self.session)
+        return reviews_can_be_corrected_in(self.session)
+
     def render(self, case, existing, form, status=200):
         planner = can_plan_session(self.request.user, self.session)
-        may_record = (
-            reviews_can_be_recorded_in(self.session)
-            if existing is None
-            else reviews_can_be_corrected_in(self.session)
-        )
         return render(
             self.request,
             "committees/review.html",
@@ -430,14 +457,12 @@ class ReviewView(SessionMixin, View):
                 "session": self.session,
                 "case": case,
                 "form": form,
-                "facts": clinical_summary(case),
+                "facts_html": facts_html(clinical_summary(case)),
                 "parents": parents_contact_of(case),
-                "events": list(
-                    case.care_events.select_related("organisation").order_by("position", "pk")
-                ),
+                "events": self.events(case),
                 "earlier_reviews": self.earlier_reviews,
                 "existing": existing,
-                "can_record": planner and may_record,
+                "can_record": self.can_record(existing),
                 "guest": self.guest,
                 "not_begun": planner and not has_begun(self.session),
                 "panels": review_panels.review_panels(
@@ -447,15 +472,25 @@ class ReviewView(SessionMixin, View):
             status=status,
         )
 
+    def events(self, case) -> list:
+        events = list(case.care_events.select_related("organisation").order_by("position", "pk"))
+        for event in events:
+            # The timeline names who added an event: here its own organisation, when recorded
+            # (given, not looked up and missed by the template on every event).
+            event.author = event.organisation
+        return events
+
     def form(self, case, existing, data=None) -> ReviewForm:
         return ReviewForm(data, instance=existing, case=case)
 
     def get(self, request, pk, case_pk):
         case = self.get_case(case_pk)
         existing = self.existing_review(case)
-        planner = can_plan_session(request.user, self.session)
-        # Members read the facts; only the chair and secretary get (and pay for) the form.
-        return self.render(case, existing, self.form(case, existing) if planner else None)
+        # Members read the facts; only the chair and secretary get (and pay for) the form, and
+        # only when the session allows recording (before it begins, a note says when).
+        return self.render(
+            case, existing, self.form(case, existing) if self.can_record(existing) else None
+        )
 
     def post(self, request, pk, case_pk):
         case = self.get_case(case_pk)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import models
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .derivation import body_mass_index, format_gestational_age
 from .layout import FIELD_GROUPS
@@ -79,41 +80,60 @@ class FactGroup:
     index: int = 0
 
 
-def _yes_no(value: bool | None) -> str:
-    return {True: _("Oui"), False: _("Non")}.get(value, str(NOT_GIVEN))
+@dataclass(frozen=True)
+class _Words:
+    """ "Oui", "Non" and "Non renseigné" translated once per summary, not once per field."""
+
+    yes: str
+    no: str
+    not_given: str
+
+    def yes_no(self, value: bool | None) -> str:
+        return {True: self.yes, False: self.no}.get(value, self.not_given)
 
 
-def _display(case, model_field: models.Field) -> tuple[str, bool, bool]:
+@dataclass(frozen=True)
+class _Shape:
+    """What `_display` needs of one model field, in the active language: labels and choices
+    translated once per process and language rather than for each of the hundred fields of
+    every case shown (they are the model's constants)."""
+
+    name: str
+    label: str
+    choices: dict | None
+    boolean: bool
+    free_text: bool
+    unit: str | None
+
+
+def _display(
+    case, shape: _Shape, steps: tuple[tuple[str, str], ...], words: _Words
+) -> tuple[str, bool, bool]:
     """(display value, given, free text) of one field of the case."""
-    name = model_field.name
+    name = shape.name
     value = getattr(case, name)
     if name == "gestational_age_weeks":
         return format_gestational_age(value, case.gestational_age_days), value is not None, False
     if name == "resuscitation_at_birth":
-        steps = [
-            str(case._meta.get_field(step).verbose_name)
-            for step in RESUSCITATION_STEPS
-            if getattr(case, step)
-        ]
-        shown = _yes_no(value)
-        if steps:
-            shown = f"{shown} : {', '.join(steps)}" if value is not None else ", ".join(steps)
-        return shown, value is not None or bool(steps), False
+        done = [label for step, label in steps if getattr(case, step)]
+        shown = words.yes_no(value)
+        if done:
+            shown = f"{shown} : {', '.join(done)}" if value is not None else ", ".join(done)
+        return shown, value is not None or bool(done), False
     if value is None or value == "":
-        return str(NOT_GIVEN), False, False
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value)), True, False
-    if isinstance(model_field, models.BooleanField):
-        return _yes_no(value), True, False
+        return words.not_given, False, False
+    if shape.choices is not None:
+        return shape.choices.get(value, str(value)), True, False
+    if shape.boolean:
+        return words.yes_no(value), True, False
     if name in HOURS_AFTER_BIRTH:
         return f"H+{value}", True, False
     if name in DAYS_BEFORE_BIRTH:
         return _("J-%(days)s (avant la naissance)") % {"days": value}, True, False
-    if isinstance(model_field, models.CharField | models.TextField):
+    if shape.free_text:
         return str(value), True, True
-    unit = UNITS.get(name)
     text = str(value).replace(".", ",")
-    return (f"{text} {unit}" if unit else text), True, False
+    return (f"{text} {shape.unit}" if shape.unit else text), True, False
 
 
 def _label(model_field: models.Field) -> str:
@@ -126,6 +146,41 @@ def _label(model_field: models.Field) -> str:
         # names it short or in full ("(minutes)").
         label = re.sub(r"\s*\([^()]*\)$", "", label)
     return label
+
+
+def _shape(model_field: models.Field) -> _Shape:
+    unit = UNITS.get(model_field.name)
+    return _Shape(
+        name=model_field.name,
+        label=_label(model_field),
+        choices=(
+            {value: str(label) for value, label in model_field.flatchoices}
+            if model_field.choices
+            else None
+        ),
+        boolean=isinstance(model_field, models.BooleanField),
+        free_text=isinstance(model_field, models.CharField | models.TextField),
+        unit=None if unit is None else str(unit),
+    )
+
+
+@lru_cache(maxsize=8)
+def _layout(model, language: str | None):
+    """The declaration's groups as (title, field names, shapes of the facts shown), and the
+    resuscitation steps' labels, for `model` in `language` (the cache key: nothing else
+    changes them while the process runs)."""
+    groups = tuple(
+        (
+            str(title),
+            frozenset(names),
+            tuple(_shape(model._meta.get_field(name)) for name in names if name not in FOLDED),
+        )
+        for title, names in FIELD_GROUPS
+    )
+    steps = tuple(
+        (step, str(model._meta.get_field(step).verbose_name)) for step in RESUSCITATION_STEPS
+    )
+    return groups, steps
 
 
 def _derived(case, names) -> list[Fact]:
@@ -155,15 +210,14 @@ def _derived(case, names) -> list[Fact]:
 def clinical_summary(case) -> list[FactGroup]:
     """The case's clinical facts for the committee, in the declaration's groups and order."""
     groups = []
-    for index, (title, names) in enumerate(FIELD_GROUPS):
-        group = FactGroup(str(title), _derived(case, names), index)
-        for name in names:
-            if name in FOLDED:
-                continue
-            model_field = case._meta.get_field(name)
-            value, given, free_text = _display(case, model_field)
-            if given or name in ALWAYS_SHOWN:
-                group.facts.append(Fact(name, _label(model_field), value, given, free_text))
+    layout, steps = _layout(type(case), get_language())
+    words = _Words(_("Oui"), _("Non"), str(NOT_GIVEN))
+    for index, (title, names, shapes) in enumerate(layout):
+        group = FactGroup(title, _derived(case, names), index)
+        for shape in shapes:
+            value, given, free_text = _display(case, shape, steps, words)
+            if given or shape.name in ALWAYS_SHOWN:
+                group.facts.append(Fact(shape.name, shape.label, value, given, free_text))
         if group.facts:
             groups.append(group)
     return groups

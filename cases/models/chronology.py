@@ -5,17 +5,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rmm.choices import ChoiceLabelsMixin
+
 from ..fields import EVENT_MAX_LENGTH, MaxTextLength, ReviewTextField
 
 
-def _choice_label(choices: type[models.TextChoices], value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:  # a value no longer offered: shown as stored, as get_FOO_display() does
-        return value
-
-
-class CareEvent(models.Model):
+class CareEvent(ChoiceLabelsMixin, models.Model):
     class Period(models.TextChoices):
         ANTENATAL = "antenatal", _("Avant la naissance (SA + j)")
         POSTNATAL = "postnatal", _("Après la naissance (J / H)")
@@ -111,16 +106,6 @@ class CareEvent(models.Model):
             return f"{self.gestational_weeks} SA + {self.gestational_days or 0} j"
         hour = f" H{self.hour_of_day}" if self.hour_of_day is not None else ""
         return f"J{self.day_of_life}{hour}"
-
-    # The timeline shows both labels on every event: Django's get_FOO_display() builds and
-    # translates every choice on each call (35 microseconds here), the choice itself once.
-    @property
-    def place_label(self) -> str:
-        return _choice_label(self.PlaceType, self.place_type)
-
-    @property
-    def actor_function_label(self) -> str:
-        return _choice_label(self.ActorFunction, self.actor_function)
 
     @property
     def time_key(self) -> tuple[int, int]:

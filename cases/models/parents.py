@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rmm.choices import ChoiceLabelsMixin
+
 from ..fields import REVIEW_TEXT_MAX_LENGTH, MaxTextLength, ReviewTextField
 
 
@@ -40,7 +42,7 @@ max_parents_questions_length = MaxTextLength(
 )
 
 
-class ParentsContact(models.Model):
+class ParentsContact(ChoiceLabelsMixin, models.Model):
     """Whether the parents were told of the review, by whom (a function, never a name), and
     the questions they asked for the committee. Written by the coordinator of the declaring
     organisation only (cases.services.parents)."""

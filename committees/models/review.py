@@ -12,6 +12,7 @@ from cases.fields import (
     ReviewTextField,
     max_comment_length,
 )
+from rmm.choices import ChoiceLabelsMixin
 
 from .reference import AlarmItem, Delay, IcdPmGroup, MaternalCondition, PathwayStage
 from .session import Session
@@ -76,7 +77,7 @@ class Avoidability(models.TextChoices):
     NOT_ASSESSABLE = "not_assessable", _("Non évaluable")
 
 
-class CaseReview(models.Model):
+class CaseReview(ChoiceLabelsMixin, models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("cas")
     )

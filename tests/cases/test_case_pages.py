@@ -451,20 +451,3 @@ def test_an_overlong_transition_comment_is_explained(client, case_factory, coord
     page = text(response)
     assert "Le commentaire ne doit pas dépasser" in page and "Rien n'a été changé." in page
     assert Case.objects.get(pk=case.pk).status == "declared"
-
-
-def test_timeline_labels_are_djangos_in_each_language():
-    """The timeline reads each event's place and function from the choice itself
-    (`place_label`, `actor_function_label`): the same text as get_FOO_display(), a stored value
-    no longer offered shown as stored."""
-    from django.utils import translation
-
-    for language in ("fr", "en"):
-        with translation.override(language):
-            for place in [*CareEvent.PlaceType.values, "retired"]:
-                for function in [*CareEvent.ActorFunction.values, "", "retired"]:
-                    event = CareEvent(place_type=place, actor_function=function)
-                    assert event.place_label == event.get_place_type_display()
-                    assert event.actor_function_label == event.get_actor_function_display()
-    with translation.override("en"):
-        assert CareEvent(place_type="home").place_label == "Home"

@@ -161,8 +161,9 @@ def test_review_screen_query_count_is_constant(
 
 # The review screen's cost, whatever the case and the reference data: its facts come from the
 # case row, each taxonomy is read once (the ALARM grid included), the review once with its
-# links; the form and the actions' adoption guards only for the chair and secretary.
-REVIEW_SCREEN_QUERIES = {"secretary": 18, "committee_member": 13, "chair": 26}
+# links, the session with the case's agenda row; the form only when the chair or secretary can
+# record (here the session has not begun), the actions' adoption guards only for them.
+REVIEW_SCREEN_QUERIES = {"secretary": 12, "committee_member": 11, "chair": 25}
 
 
 def test_review_correction_screen_query_count_is_constant(

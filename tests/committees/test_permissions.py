@@ -109,6 +109,34 @@ def test_a_cancelled_session_no_longer_opens_its_cases(
     assert not can_view_case(User.objects.get(pk=committee_member.pk), ready_case)
 
 
+def test_a_cancelled_session_s_review_screen_is_left_to_the_case_s_planners(
+    client, committee, committee_member, chair, session, ready_case, secretary
+):
+    """On a live agenda, the review screen does not ask the case's wider rules again. A
+    cancelled session's agenda grants nothing (cancelling empties it; here a row is written
+    back in the shell): the member gets no screen, the chair keeps it through the territory
+    their committee plans for, as the case's own rules say."""
+    from committees.permissions import can_review_case_in_session
+
+    session_services.agenda_add(session=session, case=ready_case, by=secretary)
+    url = reverse("committees:review", args=[session.pk, ready_case.pk])
+    for user in (committee_member, chair):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    session_services.session_transition(
+        session=session, name="cancel", by=secretary, expected_status="planned", reason="Grève."
+    )
+    session.refresh_from_db()
+    case = Case.objects.get(pk=ready_case.pk)
+    AgendaItem.objects.create(session=session, case=case)
+    for user, allowed in ((committee_member, False), (chair, True)):
+        fresh = User.objects.get(pk=user.pk)
+        for on_agenda in (True, False):
+            assert can_review_case_in_session(fresh, session, case, on_agenda=on_agenda) is allowed
+        client.force_login(user)
+        assert client.get(url).status_code == (200 if allowed else 404)
+
+
 def test_charter_gate_before_any_case_content(client, committee, session, ready_case, secretary):
     newcomer = committee_person(
         committee, Role.COMMITTEE_MEMBER, "member", charter=False, email="nouveau@nord.test"

@@ -151,13 +151,52 @@ def test_every_group_of_facts_is_shown_as_in_the_declaration(
     assert "Intubation, surfactant." in text(response)
 
 
+def test_the_facts_are_read_in_the_reader_s_language_whichever_came_first(
+    client, chair, session, scheduled
+):
+    """The facts' labels and choices are translated once per language and kept: an English
+    reader after a French one gets English, and the French reader French again."""
+    from django.conf import settings
+
+    client.force_login(chair)
+    french = facts_block(text(client.get(review_url(session, scheduled))))
+    assert re.search(r">Transfert in utero</dt>\s*<dd[^>]*>Non</dd>", french)
+    assert re.search(r">Corticothérapie anténatale</dt>\s*<dd[^>]*>Cure incomplète</dd>", french)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = facts_block(text(client.get(review_url(session, scheduled))))
+    assert re.search(r">In utero transfer</dt>\s*<dd[^>]*>No</dd>", english)
+    assert re.search(r"<dd[^>]*>Incomplete course</dd>", english)
+    assert ">Mother</h3>" in english and "Cure incomplète" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert facts_block(text(client.get(review_url(session, scheduled)))) == french
+
+
+def test_a_typed_fact_is_escaped_its_placeholders_set_apart_and_its_lines_kept(
+    client, chair, session, scheduled
+):
+    Case.objects.filter(pk=scheduled.pk).update(
+        placental_histology_findings="<b>Villite</b> & [NOM]\nDeuxième ligne."
+    )
+    client.force_login(chair)
+    facts = facts_block(client.get(review_url(session, scheduled)).content.decode())
+    assert (
+        '<dd class="col-sm-6 mb-1">&lt;b&gt;Villite&lt;/b&gt; &amp; '
+        '<span class="placeholder">[NOM]</span><br>Deuxième ligne.</dd>'
+    ) in facts
+    assert '<dt class="col-sm-6 fw-normal text-body-secondary" data-fact="autopsy_done">' in facts
+
+
 def test_a_fact_the_committee_always_asks_about_says_when_it_was_not_given(
     client, chair, session, scheduled
 ):
     Case.objects.filter(pk=scheduled.pk).update(autopsy_done=None, antenatal_corticosteroids="")
     client.force_login(chair)
     facts = facts_block(text(client.get(review_url(session, scheduled))))
-    assert re.search(r">Autopsie réalisée</dt>\s*<dd[^>]*>Non renseigné</dd>", facts)
+    assert re.search(
+        r">Autopsie réalisée</dt>\s*<dd class=\"col-sm-6 mb-1 fst-italic text-body-secondary\">"
+        r"Non renseigné</dd>",
+        facts,
+    )
     assert re.search(r">Corticothérapie anténatale</dt>\s*<dd[^>]*>Non renseigné</dd>", facts)
     # A fact nobody asks for by default is left out when not given.
     assert "Rang de naissance" not in facts
@@ -315,6 +354,8 @@ def test_not_begun_the_review_screen_offers_no_form(client, chair, future, ready
     response = client.get(review_url(future, ready_case))
     assert response.status_code == 200
     assert 'id="review-form"' not in text(response) and 'id="review-not-begun"' in text(response)
+    # Nor is the form built (its reference rows and fields cost the chair's page a third).
+    assert response.context["form"] is None
 
 
 def test_not_begun_the_review_page_refuses_a_posted_review(client, chair, future, ready_case):
