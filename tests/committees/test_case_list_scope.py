@@ -102,16 +102,12 @@ def test_members_part_of_the_list_is_read_from_the_committee_stages_index(
     index of those stages (at 100,000 cases page 1 skipped 8,900 recent cases still being
     documented through the list's general index: 4 ms; 1,200 in this one)."""
     from cases.selectors import case_list_parts
+    from tests.plans import plan_of
 
     member = User.objects.get(pk=committee_member.pk)
     *_any_status, in_stages = case_list_parts(user=member)
     rows = in_stages.values_list(*ROW_COLUMNS).order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_of(rows)
     assert "case_stage_keyset_idx" in plan, plan
     assert "hashed SubPlan" not in plan, plan
     assert [row[0] for row in rows] == [far_case.pk]
