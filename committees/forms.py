@@ -105,12 +105,6 @@ def refusal_message(form: forms.Form) -> str:
     return _("Saisie refusée : %(errors)s Rien n'a été changé.") % {"errors": errors}
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif d'annulation"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 # --- One form per action of the session page (validation only; the services decide) ---------
 NOT_A_PRESENTER = _("Le présentateur doit être membre du comité ou le déclarant du cas.")
 
