@@ -1,0 +1,87 @@
+"""Where one page of `make bench` spends its time, in process (not part of the test suite).
+
+Usage, on the database `make bench BENCH_ARGS="--keep"` leaves behind:
+    .venv/bin/python bench/profile_page.py "case page"              # CPU per request
+    .venv/bin/python bench/profile_page.py "case page" --cprofile   # and the top functions
+    .venv/bin/python bench/profile_page.py "case page" --sql        # and each query's time
+
+The page is requested through Django's test client with the bench's signed-in session of its
+persona (the same URL and query string as bench/pages_http.py); the figure is the process's
+CPU time per request (median), which a virtual machine's drifting speed disturbs less than
+the wall clock. The floor page is measured beside it for the ratio.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pages_http  # noqa: E402 (after the path)
+
+
+def cpu_per_request(client, url, params, repeat: int) -> float:
+    samples = []
+    for _n in range(repeat):
+        started = time.process_time()
+        response = client.get(url, params)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        samples.append((time.process_time() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("label", help="a part of the page's label in bench/pages_http.py")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--sql", action="store_true")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
+    args = parser.parse_args()
+    os.environ.update(pages_http.environment(args))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    context = pages_http.bench_context(args)
+    chosen = [page for page in pages_http.PAGES if args.label in page[0]]
+    for label, persona, name, keys, query in [pages_http.PAGES[0], *chosen]:
+        url = pages_http.page_url(name, keys, context)
+        params = context[query] if isinstance(query, str) else query
+        client = Client()
+        client.cookies[context["cookie"]] = context["sessions"][persona]
+        for _warm_up in range(3):
+            response = client.get(url, params)
+        assert response.status_code == 200, (label, response.status_code)
+        cpu = cpu_per_request(client, url, params, args.repeat)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        print(f"{label:40s} {cpu:6.2f} ms CPU  {len(queries.captured_queries):3d} queries")
+        if args.sql:
+            for captured in queries.captured_queries:
+                print(f"   {float(captured['time']) * 1000:7.2f} ms  {captured['sql'][:160]}")
+        if args.cprofile and label != pages_http.PAGES[0][0]:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _n in range(args.repeat):
+                client.get(url, params)
+            profile.disable()
+            stats = pstats.Stats(profile).sort_stats("cumulative")
+            stats.print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
