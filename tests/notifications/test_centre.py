@@ -96,6 +96,22 @@ def test_the_badge_counts_the_unread_notifications_and_disappears_when_all_are_r
     assert unread_ids(clinician)  # marking all read is one's own only
 
 
+def test_the_badge_stops_counting_at_99(client, coordinator):
+    """Someone back from leave: the badge says 99+ and the count reads at most 100 rows."""
+    from notifications.context_processors import BADGE_CAP
+
+    client.force_login(coordinator)
+    for number in range(BADGE_CAP):
+        notify(coordinator, number)
+    assert badge(client.get(reverse("home"))) == f"{BADGE_CAP} notifications non lues"
+    notify(coordinator, BADGE_CAP)
+    assert badge(client.get(reverse("home"))) == "99+ notifications non lues"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    (count,) = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    assert f"LIMIT {BADGE_CAP + 1}" in count
+
+
 def test_the_badge_is_counted_once_per_request_however_many_templates_render(rf, coordinator):
     from notifications.context_processors import unread
 
@@ -104,7 +120,7 @@ def test_the_badge_is_counted_once_per_request_however_many_templates_render(rf,
     request.user = coordinator
     with CaptureQueriesContext(connection) as queries:
         first, second = unread(request), unread(request)
-    assert first == second == {"unread_notifications": 1}
+    assert first == second == {"unread_notifications": 1, "unread_over_cap": False}
     assert len(queries) == 1
 
 
@@ -157,7 +173,8 @@ def test_the_list_costs_the_same_queries_at_5_and_200_notifications(client, coor
         with CaptureQueriesContext(connection) as context:
             response = client.get(LIST)
         assert response.status_code == 200
-        assert badge(response) == f"{count} notifications non lues"
+        shown = count if count < 100 else "99+"
+        assert badge(response) == f"{shown} notifications non lues"
         return len(context.captured_queries)
 
     assert queries_for(5) == queries_for(200)
