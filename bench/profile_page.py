@@ -38,6 +38,20 @@ def cpu_per_request(client, url, params, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _timing(timings: list):
+    """A database execute wrapper that notes each query's wall time (ms, to the microsecond:
+    Django's own log rounds it to the millisecond) and its SQL."""
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append(((time.perf_counter() - started) * 1000, sql))
+
+    return wrapper
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("label", help="a part of the page's label in bench/pages_http.py")
@@ -53,7 +67,6 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     context = pages_http.bench_context(args)
     chosen = [page for page in pages_http.PAGES if args.label in page[0]]
@@ -66,12 +79,17 @@ def main() -> None:
             response = client.get(url, params)
         assert response.status_code == 200, (label, response.status_code)
         cpu = cpu_per_request(client, url, params, args.repeat)
-        with CaptureQueriesContext(connection) as queries:
+        timings = []
+        with connection.execute_wrapper(_timing(timings)):
             client.get(url, params)
-        print(f"{label:40s} {cpu:6.2f} ms CPU  {len(queries.captured_queries):3d} queries")
+        waited = sum(elapsed for elapsed, _sql in timings)
+        print(
+            f"{label:40s} {cpu:6.2f} ms CPU  {len(timings):3d} queries "
+            f"({waited:.2f} ms in them, wall)"
+        )
         if args.sql:
-            for captured in queries.captured_queries:
-                print(f"   {float(captured['time']) * 1000:7.2f} ms  {captured['sql'][:160]}")
+            for elapsed, sql in timings:
+                print(f"   {elapsed:7.2f} ms  {sql[:160]}")
         if args.cprofile and label != pages_http.PAGES[0][0]:
             profile = cProfile.Profile()
             profile.enable()

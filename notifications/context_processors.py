@@ -14,6 +14,7 @@ def unread(request):
         return {}
     count = getattr(request, "_rmm_unread_notifications", None)
     if count is None:
-        count = Notification.objects.unread().filter(recipient=user)[: BADGE_CAP + 1].count()
+        unread = Notification.objects.unread().filter(recipient=user).order_by()  # no sort
+        count = unread[: BADGE_CAP + 1].count()
         request._rmm_unread_notifications = count
     return {"unread_notifications": count, "unread_over_cap": count > BADGE_CAP}
