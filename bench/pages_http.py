@@ -9,8 +9,9 @@ Usage (PostgreSQL; it creates and then drops its own database rmm_bench):
    templates cached, no debug toolbar, plain HTTP on 127.0.0.1 only).
 3. Signs in one person per role (a session created as a login creates it, sent as a cookie).
 4. Times each page over HTTP with `requests` (median and 95th percentile of --repeat
-   requests after a warm-up, each just after a request of the floor page: the page's ratio is
-   to the median of those floor requests) and counts its SQL queries by running the same
+   requests after a warm-up, each just after a request of the floor page by the same person,
+   whose navigation the base template draws: the page's ratio is to the median of those floor
+   requests) and counts its SQL queries by running the same
    request once through Django's test client inside CaptureQueriesContext.
 5. Times the reminder sweep as its task runs it (bench/notifications_sweep.py's approach).
 6. Prints the table and writes docs/BENCHMARKS.md.
@@ -288,7 +289,7 @@ def measure_pages(args, context) -> list[dict]:
 
     base = f"http://127.0.0.1:{args.port}"
     results = []
-    floor_url = floor_http = None
+    floor_url = None
     pages = [page for page in PAGES if not args.only or args.only in page[0]]
     for label, persona, name, keys, query in PAGES[:1] + [p for p in pages if p != PAGES[0]]:
         url = page_url(name, keys, context)
@@ -321,8 +322,10 @@ def measure_pages(args, context) -> list[dict]:
             # Each sample of the page beside one of the floor, taken just before it: the ratio
             # compares the two under the same machine conditions (a virtual machine's speed
             # drifts over a run; a floor timed once at the start made every ratio drift too).
+            # The same person's floor: the base template draws their navigation (a chair's
+            # menu reads their committees and territory, a coordinator's does not).
             if floor_url is not None and url != floor_url:
-                floor_samples.append(timed(floor_http, base + floor_url, {}))
+                floor_samples.append(timed(http, base + floor_url, {}))
             samples.append(timed(http, base + url, params))
         samples.sort()
         results.append(
@@ -339,8 +342,9 @@ def measure_pages(args, context) -> list[dict]:
         )
         if floor_url is None:  # the first row is the floor itself
             floor_url = url
-            floor_http = http
-        print(f"{label:40s} {results[-1]['median']:8.1f} ms  {results[-1]['queries']:3d} queries")
+        measured = results[-1]
+        beside = f"  {measured['median'] / measured['floor']:5.2f} x floor" if floor_samples else ""
+        print(f"{label:40s} {measured['median']:8.1f} ms  {measured['queries']:3d} queries{beside}")
     return results
 
 
@@ -395,7 +399,8 @@ def render_report(args, context, results, sweep, generation) -> str:
         f"per role; median and 95th percentile of {args.repeat} requests after 3 warm-up "
         "requests (the first one, with cold caches, reported apart: for the minutes PDF it is "
         "the rendering that stores the file); each request of a page follows one of the floor "
-        "page, and its ratio is to the median of those floor requests (the machine's speed "
+        "page by the same person (the base template draws their navigation), and its ratio is "
+        "to the median of those floor requests (the machine's speed "
         "drifts over a run); queries counted by running the same request "
         "once through Django's test client. Machine: "
         f"{os.cpu_count()} CPU cores, Python {platform.python_version()}.",
