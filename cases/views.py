@@ -524,7 +524,6 @@ def _events(case: Case, user) -> list[CareEvent]:
     query; the contributing organisations are read once for the whole list)."""
     events = list(case.care_events.select_related("organisation").order_by("position", "pk"))
     for event in events:
-        event.author = event.organisation or case.organisation
         event.may_change = can_change_care_event(user, event, case)
     return events
 

@@ -101,6 +101,13 @@ class CareEvent(ChoiceLabelsMixin, models.Model):
         return f"{self.relative_time} — {self.get_place_type_display()}"
 
     @property
+    def author(self):
+        """The organisation that wrote the event: its own when recorded, else the declaring
+        organisation (read through the case the chronology was loaded from: no query when that
+        case came with its organisation)."""
+        return self.organisation if self.organisation_id else self.case.organisation
+
+    @property
     def relative_time(self) -> str:
         if self.period == self.Period.ANTENATAL:
             return f"{self.gestational_weeks} SA + {self.gestational_days or 0} j"

@@ -485,6 +485,34 @@ def test_identifier_in_a_contributors_event_blocks_submission(
     assert Case.objects.get(pk=case.pk).status == "documenting"
 
 
+def test_the_review_screen_names_each_event_s_author_as_the_case_page_does(
+    client, case_factory, coordinator, birth_maternity, session, chair
+):
+    """An event written before contributions existed (no organisation) was the declaring
+    organisation's: both screens say so, and both name a contributor's own event."""
+    from committees.models import AgendaItem
+
+    case = contributed(case_factory, birth_maternity, coordinator, status="scheduled")
+    declaring_event(case)
+    CareEvent.objects.create(
+        case=case,
+        period="postnatal",
+        day_of_life=0,
+        hour_of_day=1,
+        place_type="smur",
+        description=BIRTH_EVENT,
+        organisation=birth_maternity,
+    )
+    AgendaItem.objects.create(session=session, case=case)
+    client.force_login(chair)
+    review = text(client.get(reverse("committees:review", args=[session.pk, case.pk])))
+    client.force_login(coordinator)
+    detail = text(client.get(reverse("cases:detail", args=[case.pk])))
+    for page in (review, detail):
+        assert f"Ajouté par {case.organisation.name}" in page
+        assert f"Ajouté par {birth_maternity.name}" in page
+
+
 # --- Review outcome and actions ------------------------------------------------------------------
 def test_outcome_and_actions_once_reviewed_read_only(
     client, case_factory, roles, birth_maternity, session, chair
