@@ -21,4 +21,7 @@ class NotificationsConfig(AppConfig):
         workflow.add_effect("cases.case", "submit_for_review", events.case_ready)
         workflow.add_effect("actions.correctiveaction", "approve", events.action_assigned)
         workflow.add_effect("committees.session", "send_agenda", events.agenda_sent)
+        # Before the committees app's own effect gives the agenda's cases back: the notice
+        # reads who was to present them.
+        workflow.add_effect("committees.session", "cancel", events.session_cancelled, first=True)
         on_guest_invited(events.guest_invited)

@@ -105,6 +105,57 @@ def agenda_sent(*, instance, **_context) -> None:
 GUEST_SUBJECT = "committees.sessionguest"
 
 
+def session_cancelled(*, instance, **_context) -> None:
+    """A cancelled session, for whoever expected to be there: its committee's members, the
+    presenters of its cases and the professionals invited for one of them (each for their
+    case, by its code only). Never the reason (the committee reads it on the session page)."""
+    from committees.models import SessionGuest
+
+    session = instance
+    starts = timezone.localtime(session.starts_at)
+    params = {
+        "session_date": starts.date().isoformat(),
+        "session_time": starts.strftime("%H:%M"),
+        "committee": session.committee.name,
+    }
+    people = set(recipients.by_committee({session.committee_id}).get(session.committee_id, []))
+    people |= set(
+        session.agenda.filter(presenter__isnull=False, presenter__is_active=True).values_list(
+            "presenter_id", flat=True
+        )
+    )
+    link = reverse("committees:session_detail", args=[session.pk])
+    dues = [
+        Due(
+            Kind.SESSION_CANCELLED,
+            "committees.session",
+            session.pk,
+            user,
+            "cancelled",
+            params,
+            link,
+        )
+        for user in sorted(people)
+    ]
+    guests = SessionGuest.objects.filter(
+        session=session, revoked_at__isnull=True, user__is_active=True
+    ).values_list("pk", "user_id", "case__code")
+    # The invitation page closes with the session: a guest's notice links nowhere.
+    dues += [
+        Due(
+            Kind.SESSION_CANCELLED,
+            GUEST_SUBJECT,
+            guest_pk,
+            user_id,
+            "cancelled",
+            {**params, "code": code, "guest": True},
+        )
+        for guest_pk, user_id, code in guests
+        if user_id not in people
+    ]
+    announce(dues)
+
+
 def guest_invited(guest) -> None:
     """A professional invited for one case of a session (issue 15): the case code, the
     session's date, time and place (or that it is held by video: the link itself stays on the

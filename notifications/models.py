@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     CASE_READY = "case_ready", _("Cas prêt pour le comité")
     ACTION_ASSIGNED = "action_assigned", _("Action corrective confiée")
     AGENDA = "agenda", _("Ordre du jour d'une séance")
+    SESSION_CANCELLED = "session_cancelled", _("Séance annulée")
     # Reminders, derived from the database by the periodic sweep.
     CASE_NOT_ACCEPTED = "case_not_accepted", _("Cas déclaré non pris en charge")
     CASE_DOCUMENTING_LONG = "case_documenting_long", _("Cas en documentation depuis longtemps")
@@ -34,8 +35,15 @@ class Kind(models.TextChoices):
 
 # Always e-mailed at once: the HAS method expects the agenda, the minutes and the follow-up of
 # actions to reach their people; a preference cannot silence them.
+# A cancellation reaches whoever was told of the session, the same way.
 MANDATORY_KINDS = frozenset(
-    {Kind.AGENDA, Kind.AGENDA_NOT_SENT, Kind.MINUTES_DUE, Kind.ACTION_OVERDUE}
+    {
+        Kind.AGENDA,
+        Kind.SESSION_CANCELLED,
+        Kind.AGENDA_NOT_SENT,
+        Kind.MINUTES_DUE,
+        Kind.ACTION_OVERDUE,
+    }
 )
 REMINDER_KINDS = (
     Kind.CASE_NOT_ACCEPTED,

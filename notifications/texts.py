@@ -70,6 +70,24 @@ def text_of(notification: Notification) -> Text:
             )
             % {"code": code, "date": when or session_day, "where": where},
         )
+    if kind == Kind.SESSION_CANCELLED and p.get("guest"):
+        return Text(
+            _("Revue du cas %(code)s du %(date)s annulée") % {"code": code, "date": session_day},
+            _(
+                "La séance du %(date)s où le cas %(code)s devait être revu est annulée. Si le "
+                "cas est inscrit à une autre séance, vous y serez invité(e) de nouveau."
+            )
+            % {"code": code, "date": session_day},
+        )
+    if kind == Kind.SESSION_CANCELLED:
+        return Text(
+            _("Séance du %(date)s annulée") % {"date": session_day},
+            _(
+                "La séance du %(date)s (%(committee)s) est annulée : ses cas attendent une "
+                "autre séance."
+            )
+            % {"date": session_day, "committee": committee},
+        )
     if kind == Kind.AGENDA:
         return Text(
             _("Ordre du jour de la séance du %(date)s") % {"date": session_day},

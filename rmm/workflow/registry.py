@@ -24,12 +24,17 @@ def add_guard(model: str, transition: str, guard: Guard) -> None:
         _guards[key].append(guard)
 
 
-def add_effect(model: str, transition: str, effect: Effect) -> None:
+def add_effect(model: str, transition: str, effect: Effect, *, first: bool = False) -> None:
     """`effect(instance=..., transition=..., source=..., by=...)` runs after the move is
-    saved and before the transaction commits: if it raises, nothing is applied."""
+    saved and before the transaction commits: if it raises, nothing is applied. Effects run in
+    the order registered; `first` puts this one before those registered earlier (a notice that
+    must read who was on an agenda before another effect releases it)."""
     key = (model.lower(), transition)
     if effect not in _effects[key]:
-        _effects[key].append(effect)
+        if first:
+            _effects[key].insert(0, effect)
+        else:
+            _effects[key].append(effect)
 
 
 def registered_guards(instance, transition: str) -> list[Guard]:

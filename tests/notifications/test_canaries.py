@@ -187,6 +187,23 @@ def everything_told(
     )
     # Three days after the sweep, agenda still not sent (J-7 for the chair and secretary).
     sessions.session_plan(committee=committee, by=secretary, starts_at=at(now, 3), place="Salle 3")
+    # Cancelled, its case had a presenter.
+    cancelled = sessions.session_plan(
+        committee=committee, by=secretary, starts_at=at(now, 20), place="Salle 4"
+    )
+    sessions.agenda_add(
+        session=cancelled,
+        case=case_through(maternity, clinician, coordinator, 3),
+        by=secretary,
+        presenter=clinician,  # the declarant
+    )
+    sessions.session_transition(
+        session=cancelled,
+        name="cancel",
+        by=secretary,
+        expected_status="planned",
+        reason="Salle indisponible.",
+    )
     return now
 
 

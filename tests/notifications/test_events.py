@@ -164,3 +164,64 @@ def test_an_approved_action_tells_its_owner(
     bodies = " ".join(m.body for m in mail.outbox)
     assert f"A{named.pk}" in bodies and "Protocole de transfert" not in bodies
     assert clinician.full_name not in bodies
+
+
+def test_a_cancelled_session_tells_its_members_presenters_and_guests(
+    maternity, other_maternity, clinician, committee, chair, secretary, committee_member,
+    queued, django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Whoever expected to be there hears of it, once, by e-mail whatever their preferences;
+    a guest by their case's code; nobody by the reason or anything identifying."""
+    from accounts.models import Role
+    from committees.models import AgendaItem, Session
+    from committees.services.guests import guest_invite
+    from tests.committees.conftest import days_from_now
+    from tests.factories import member
+
+    session = Session.objects.create(
+        committee=committee, starts_at=days_from_now(5), place="Salle", created_by=secretary
+    )
+    case = CaseFactory(
+        organisation=maternity, territory=maternity.parent, declared_by=clinician,
+        status="scheduled",
+    )  # fmt: skip
+    AgendaItem.objects.create(session=session, case=case, presenter=clinician)  # its declarant
+    doctor = member(Role.CLINICIAN, other_maternity, email="dr.smur@sud.test", full_name="Sam")
+    guest_invite(session=session, case=case, user=doctor, function="Médecin SMUR", by=secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_transition(
+            session=session, name="cancel", by=secretary, expected_status="planned",
+            reason="Salle indisponible ce jour-là.",
+        )  # fmt: skip
+    told = rows(Kind.SESSION_CANCELLED)
+    assert sorted(n.recipient_id for n in told) == sorted(
+        user.pk for user in (chair, secretary, committee_member, clinician, doctor)
+    )
+    deliver_all()
+    cancelled = [m for m in mail.outbox if "annulée" in m.subject]
+    assert sorted(m.to[0] for m in cancelled) == sorted(
+        user.email for user in (chair, secretary, committee_member, clinician, doctor)
+    )
+    day = timezone.localtime(session.starts_at).strftime("%d/%m/%Y")
+    for message in cancelled:
+        assert "Salle indisponible" not in message.body  # the reason stays on the session page
+        for fragment in canary_fragments():
+            assert fragment not in message.body, fragment
+        if message.to == [doctor.email]:
+            assert message.subject == f"RMM — Revue du cas {case.code} du {day} annulée"
+            assert f"{case.code} devait être revu est annulée" in message.body
+        else:
+            assert message.subject == f"RMM — Séance du {day} annulée"
+            assert committee.name in message.body and case.code not in message.body
+            assert f"/seances/{session.pk}/" in message.body
+    # Told once: nothing more to send, and a cancelled session cannot be cancelled again.
+    assert deliver_all() == {}
+
+
+def test_a_refused_cancellation_tells_no_one(session, committee_member, queued):
+    with pytest.raises(Exception, match="rôle"):
+        sessions.session_transition(
+            session=session, name="cancel", by=committee_member, expected_status="planned",
+            reason="Motif sans identifiant.",
+        )  # fmt: skip
+    assert rows(Kind.SESSION_CANCELLED) == []
