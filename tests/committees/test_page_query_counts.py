@@ -516,3 +516,81 @@ def test_a_case_awaits_a_re_review_while_a_reopening_has_no_review_since(
     # Only a reviewed case awaits a re-review.
     Case.objects.filter(pk=case.pk).update(status="closed")
     assert not awaits_re_review(case)
+
+
+def test_follow_up_rows_read_in_one_statement_are_those_of_the_orm(
+    coming, earlier, committee, maternity, clinician, secretary
+):
+    """PostgreSQL reads the follow-up's first rows and their cases' codes in one statement
+    written by hand: the same rows, in the same order, as the parts read through the ORM, with
+    and without a previous session, for every status, several cases per action and none."""
+    from actions import proposal
+    from tests.committees.conftest import days_from_now
+
+    first, second = reviewed(earlier, maternity, clinician, 2, secretary, reopened=False)
+    actions = decided_actions(earlier, first, 12, secretary, due_from_days=-40)
+    today = timezone.localdate()
+    for number, (action, status) in enumerate(
+        zip(
+            actions,
+            ["approved", "in_progress", "done", "verified", "proposed", "cancelled"] * 2,
+            strict=True,
+        )
+    ):
+        CorrectiveAction.objects.filter(pk=action.pk).update(
+            status=status, due_date=today - timedelta(days=30 - 3 * number)
+        )
+    actions[1].cases.add(second)
+    actions[0].cases.clear()
+    between = Session.objects.create(
+        committee=committee, starts_at=days_from_now(-15), place="Salle", created_by=secretary
+    )
+    assert connection.vendor == "postgresql"
+    for session in (coming, between):
+        ranges, _key = proposal._follow_up_ranges(session=session)
+        for limit in (3, 25):
+            by_hand = proposal._follow_up_first_rows_sql(
+                session=session, ranges=ranges, limit=limit
+            )
+            by_orm = proposal._follow_up_first_rows_orm(session=session, ranges=ranges, limit=limit)
+            assert by_hand == by_orm
+            assert len(by_hand) == min(limit, len(proposal.follow_up_of(session=session)))
+    ranges = proposal._follow_up_ranges(session=coming)[0]
+    codes = {
+        row[0]: row[-1]
+        for row in proposal._follow_up_first_rows_sql(session=coming, ranges=ranges, limit=25)
+    }
+    assert codes[actions[1].pk] == ", ".join(sorted([first.code, second.code]))
+    assert codes[actions[0].pk] is None
+
+
+def test_follow_up_rows_written_in_python_are_the_former_template_loop(
+    settings, coming, earlier, maternity, clinician, secretary
+):
+    """The follow-up's rows, written in Python, are byte for byte what the template's loop
+    wrote, every text escaped, "en retard" in the reader's language."""
+    from django.template import engines
+    from django.utils import translation
+
+    from actions.proposal import follow_up_rows, follow_up_rows_html
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    actions = decided_actions(earlier, case, 3, secretary)
+    CorrectiveAction.objects.filter(pk=actions[0].pk).update(
+        what_changes="<script>\"x\" & 'y'</script>", owner_function="Cadre <b>"
+    )
+    CorrectiveAction.objects.filter(pk=actions[1].pk).update(status="done")
+    former = engines["django"].from_string(
+        '{% load i18n %}{% translate "en retard" as late_label %}{% for action in actions %}\n'
+        "    <tr><td>A{{ action.pk }} — {{ action.what_changes }}</td><td>{{ action.case_codes }}"
+        "</td><td>{{ action.owner }}</td><td>{{ action.due_on }}</td><td>{{ action.status_label }}"
+        "{% if action.late %} — <strong>{{ late_label }}</strong>{% endif %}</td></tr>\n"
+        "  {% endfor %}"
+    )
+    for language in ("fr", "en"):
+        with translation.override(language):
+            rows, _total = follow_up_rows(session=coming, limit=25)
+            html = follow_up_rows_html(rows)
+            assert html == former.render({"actions": rows})
+    assert "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/script&gt;" in html
+    assert "<strong>overdue</strong>" in html
