@@ -489,33 +489,88 @@ def test_candidates_are_the_same_where_the_database_cannot_order_a_unions_parts(
     and ordered as a whole, with the same rows."""
     cases(maternity, clinician, 4)
     reviewed(earlier, maternity, clinician, 2, secretary)
+    from committees.selectors import _candidate_rows_orm
+
     everywhere = agenda_candidate_choices(session=coming, limit=3)
+    # The ORM's reading (any database; PostgreSQL's own statement is compared with it below).
+    by_orm = _candidate_rows_orm(session=coming, user=None, code="", limit=3)
+    assert [row[0] for row in by_orm] == [pk for pk, _label in everywhere]
     monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
-    assert agenda_candidate_choices(session=coming, limit=3) == everywhere
+    assert _candidate_rows_orm(session=coming, user=None, code="", limit=3) == by_orm
     assert len(everywhere) == 3
+
+
+def test_candidates_read_in_one_statement_are_those_of_the_orm(
+    coming, earlier, maternity, other_maternity, clinician, secretary
+):
+    """PostgreSQL reads the candidates with a statement written by hand: the same rows in the
+    same order as the ORM's union (ready and reopened cases, a case on the agenda, another
+    committee's, a re-review answered), whatever the search (LIKE's own characters
+    included) and the limit."""
+    from committees.selectors import _candidate_rows_orm, _candidate_rows_sql
+
+    ready = cases(maternity, clinician, 3)
+    CaseFactory(
+        organisation=other_maternity,
+        territory=other_maternity.parent,
+        declared_by=clinician,
+        status="ready",
+    )
+    reviewed(earlier, maternity, clinician, 2, secretary)
+    reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    (answered,) = reviewed(earlier, maternity, clinician, 1, secretary)
+    CaseReview.objects.filter(case=answered).update(
+        recorded_at=CaseTransition.objects.get(case=answered, transition="reopen").at
+    )
+    AgendaItem.objects.create(session=coming, case=ready[1])
+    now = timezone.now()
+    for days, case in enumerate(Case.objects.order_by("pk")):
+        Case.objects.filter(pk=case.pk).update(ready_at=now - timedelta(days=days % 3))
+    assert connection.vendor == "postgresql"
+    for code in ("", ready[0].code.lower(), ready[1].code, "RMM", "%", "_", "zzz"):
+        for limit in (1, 3, 50):
+            by_hand = _candidate_rows_sql(session=coming, user=None, code=code, limit=limit)
+            by_orm = _candidate_rows_orm(session=coming, user=None, code=code, limit=limit)
+            assert by_hand == by_orm, (code, limit)
+    assert len(_candidate_rows_sql(session=coming, user=None, code="", limit=50)) == 4
 
 
 def test_a_case_awaits_a_re_review_while_a_reopening_has_no_review_since(
     earlier, maternity, clinician, secretary
 ):
-    from committees.conditions import awaits_re_review, cases_awaiting_re_review
+    from committees.conditions import (
+        awaiting_re_review_sql,
+        awaits_re_review,
+        cases_awaiting_re_review,
+    )
+
+    def by_hand():  # the rule's SQL twin, for statements written by hand
+        condition, params = awaiting_re_review_sql("c")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT c.id FROM cases_case c WHERE {condition}", params)
+            return [row[0] for row in cursor.fetchall()]
 
     (case,) = reviewed(earlier, maternity, clinician, 1, secretary)  # reviewed, then reopened
+    (other,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
     reopening = CaseTransition.objects.get(case=case, transition="reopen")
     review = CaseReview.objects.get(case=case)
-    assert awaits_re_review(case)
+    assert awaits_re_review(case) and not awaits_re_review(other)
+    assert by_hand() == [case.pk]
     # Reviewed at the very moment of the reopening, or after it: answered.
     CaseReview.objects.filter(pk=review.pk).update(recorded_at=reopening.at)
     assert not awaits_re_review(case)
+    assert by_hand() == []
     # Reopened once more since that review: awaiting again.
     CaseTransition.objects.create(
         case=case, transition="reopen", source="closed", target="reviewed", actor=secretary
     )
     assert awaits_re_review(case)
     assert list(cases_awaiting_re_review(Case.objects.all())) == [case]
+    assert by_hand() == [case.pk]
     # Only a reviewed case awaits a re-review.
     Case.objects.filter(pk=case.pk).update(status="closed")
     assert not awaits_re_review(case)
+    assert by_hand() == []
 
 
 def test_follow_up_rows_read_in_one_statement_are_those_of_the_orm(
