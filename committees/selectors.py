@@ -17,7 +17,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -214,6 +214,76 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
     )
 
 
+def agenda_rows_html(
+    rows: list[AgendaRow], *, planner: bool, agenda_open: bool, csrf_input: str
+) -> str:
+    """The agenda's rows on the session page, written once here with every text escaped: two
+    dozen lookups, conditions and translations per row in the template were a fifth of the
+    page. The same markup as the template's former loop (tested); `csrf_input` is the token's
+    hidden input built once for the three forms of every row."""
+    reviewed_badge = (
+        f'<span class="badge text-bg-success">{escape(_("Conclusions enregistrées"))}</span>'
+    )
+    presenter_heading = escape(_("Présentateur :"))
+    invite = escape(_("Inviter un professionnel"))
+    designate = escape(_("Désigner"))
+    remove_confirm = escape(_("Retirer ce cas de l’ordre du jour ?"))
+    remove_label = escape(_("Retirer (reporter)"))
+    html = []
+    for row in rows:
+        guests = (
+            f'<div class="small"><a href="{escape(row.guests_url)}">{invite}'
+            f'<span class="visually-hidden"> {escape(row.for_case_label)}</span></a></div>'
+            if planner
+            else ""
+        )
+        forms = (
+            '\n        <div class="d-flex gap-1 align-items-center flex-wrap">\n'
+            f'          <form method="post" action="{escape(row.move_url)}"'
+            f' class="d-flex gap-1">{csrf_input}\n'
+            '            <button class="btn btn-sm btn-outline-secondary" name="direction"'
+            f' value="up" aria-label="{escape(row.up_label)}">↑</button>\n'
+            '            <button class="btn btn-sm btn-outline-secondary" name="direction"'
+            f' value="down" aria-label="{escape(row.down_label)}">↓</button>\n'
+            "          </form>\n"
+            f'          <form method="post" action="{escape(row.presenter_url)}"'
+            f' class="d-flex gap-1 align-items-center">{csrf_input}\n'
+            f'            <label class="visually-hidden" for="presenter-{row.pk}">'
+            f"{escape(row.presenter_label)}</label>\n"
+            '            <select class="form-select form-select-sm w-auto" name="presenter"'
+            f' id="presenter-{row.pk}">\n'
+            f'              <option value="">—</option>{row.presenter_options}\n'
+            "            </select>\n"
+            f'            <button class="btn btn-sm btn-outline-primary">{designate}</button>\n'
+            "          </form>\n"
+            f'          <form method="post" action="{escape(row.remove_url)}">{csrf_input}\n'
+            '            <button class="btn btn-sm btn-outline-danger"'
+            f' data-confirm="{remove_confirm}">{remove_label}</button>\n'
+            "          </form>\n"
+            "        </div>\n        "
+            if planner and agenda_open and not row.reviewed
+            else ""
+        )
+        html.append(
+            '\n    <li class="list-group-item">\n'
+            '      <div class="d-flex justify-content-between flex-wrap gap-2">\n'
+            "        <div>\n"
+            f'          <span class="text-body-secondary">{row.number}.</span>'
+            f' <a href="{escape(row.review_url)}" class="fw-semibold">{escape(row.code)}</a>\n'
+            f'          <span class="small">{escape(row.kind_label)} ·'
+            f" {escape(row.status_label)}</span>\n"
+            f"          {reviewed_badge if row.reviewed else ''}\n"
+            f'          <div class="small text-body-secondary">{presenter_heading}'
+            f" {escape(row.presenter_name or '—')}</div>\n"
+            f"          {guests}\n"
+            "        </div>\n"
+            f"        {forms}\n"
+            "      </div>\n"
+            "    </li>\n    "
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every text escaped above)
+
+
 def _covered_organisations(*, session: Session, user=None) -> set[int] | frozenset[int]:
     """The organisations whose cases this session's committee takes (its territory)."""
     organisations = {session.committee.organisation_id}
@@ -407,6 +477,29 @@ def session_attendance(*, session: Session) -> tuple[list[AttendanceRow], int, b
         )
     session.has_attendance = any_recorded
     return rows, present, present >= session.committee.quorum
+
+
+def attendance_rows_html(rows: list[AttendanceRow], *, editable: bool) -> str:
+    """The attendance table's rows on the session page, written once here (each text
+    escaped); `editable`: the chair or secretary while the attendance is open. The same markup
+    as the template's former loop (tested)."""
+    html = []
+    for row in rows:
+        if editable:
+            cell = (
+                f'<label class="visually-hidden" for="att-{row.member_id}">'
+                f"{escape(row.select_label)}</label>\n"
+                f'          <select class="form-select form-select-sm"'
+                f' name="member_{row.member_id}" id="att-{row.member_id}">'
+                f"{row.status_options}</select>"
+            )
+        else:
+            cell = escape(row.status_label)
+        html.append(
+            f"\n      <tr><td>{escape(row.name)}</td><td>{escape(row.role_label)}</td>\n"
+            f"        <td>{cell}</td></tr>\n      "
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every text escaped above)
 
 
 def reviews_of(*, session: Session) -> QuerySet[CaseReview]:

@@ -146,23 +146,31 @@ class SessionDetailView(SessionMixin, View):
             if planner
             else []
         )
+        agenda = selectors.agenda_page(
+            session=session, number=_page_number(request.GET.get("page")), members=members
+        )
+        agenda_open, attendance_open = agenda_is_open(session), attendance_is_open(session)
+        # The token's hidden input, built once for the three forms of every agenda row.
+        token_input = csrf_input(request)
         return render(
             request,
             "committees/session_detail.html",
             {
                 "session": session,
-                "agenda": selectors.agenda_page(
-                    session=session, number=_page_number(request.GET.get("page")), members=members
+                "agenda": agenda,
+                "agenda_rows_html": selectors.agenda_rows_html(
+                    agenda.rows, planner=planner, agenda_open=agenda_open, csrf_input=token_input
                 ),
                 "attendance": attendance,
+                "attendance_rows_html": selectors.attendance_rows_html(
+                    attendance, editable=planner and attendance_open
+                ),
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": candidates,
                 "candidate_code": code,
-                # The token's hidden input, built once for the three forms of every agenda row.
-                "csrf_input": csrf_input(request),
                 # A full select: more candidates than shown, found by their code.
                 "candidates_cut": len(candidates) >= selectors.AGENDA_CANDIDATES_SHOWN,
                 # Hundreds of ready cases on a large network: their options built once.
@@ -170,8 +178,8 @@ class SessionDetailView(SessionMixin, View):
                 # The active members, read once with the attendance.
                 "member_options": selectors.options_html(members),
                 "transitions": _session_transitions(session, request.user),
-                "agenda_open": agenda_is_open(session),
-                "attendance_open": attendance_is_open(session),
+                "agenda_open": agenda_open,
+                "attendance_open": attendance_open,
                 "agenda_notice_is_short": agenda_notice_is_short(session),
                 "history": list(session.transitions.all()),
                 "sections": minutes_sections.session_sections(session=session),

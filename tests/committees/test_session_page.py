@@ -95,3 +95,107 @@ def test_every_form_of_the_agenda_rows_carries_the_token_and_its_words(
     assert rows.count(
         'data-confirm="Retirer ce cas de l’ordre du jour ?">Retirer (reporter)</button>'
     ) == (2 if planner else 0)
+
+
+# The session page's former loops, as the template wrote them before the rows were written in
+# Python (committees.selectors.agenda_rows_html and attendance_rows_html).
+FORMER_AGENDA_LOOP = """{% load i18n %}{% translate "Conclusions enregistrées" as reviewed_label %}\
+{% translate "Présentateur :" as presenter_heading %}\
+{% translate "Inviter un professionnel" as invite_label %}{% translate "Désigner" as designate_label %}\
+{% translate "Retirer ce cas de l’ordre du jour ?" as remove_confirm %}\
+{% translate "Retirer (reporter)" as remove_label %}{% for item in agenda.rows %}
+    <li class="list-group-item">
+      <div class="d-flex justify-content-between flex-wrap gap-2">
+        <div>
+          <span class="text-body-secondary">{{ item.number }}.</span> <a href="{{ item.review_url }}" class="fw-semibold">{{ item.code }}</a>
+          <span class="small">{{ item.kind_label }} · {{ item.status_label }}</span>
+          {% if item.reviewed %}<span class="badge text-bg-success">{{ reviewed_label }}</span>{% endif %}
+          <div class="small text-body-secondary">{{ presenter_heading }} {{ item.presenter_name|default:"—" }}</div>
+          {% if is_planner %}<div class="small"><a href="{{ item.guests_url }}">{{ invite_label }}<span class="visually-hidden"> {{ item.for_case_label }}</span></a></div>{% endif %}
+        </div>
+        {% if is_planner and agenda_open and not item.reviewed %}
+        <div class="d-flex gap-1 align-items-center flex-wrap">
+          <form method="post" action="{{ item.move_url }}" class="d-flex gap-1">{{ csrf_input }}
+            <button class="btn btn-sm btn-outline-secondary" name="direction" value="up" aria-label="{{ item.up_label }}">↑</button>
+            <button class="btn btn-sm btn-outline-secondary" name="direction" value="down" aria-label="{{ item.down_label }}">↓</button>
+          </form>
+          <form method="post" action="{{ item.presenter_url }}" class="d-flex gap-1 align-items-center">{{ csrf_input }}
+            <label class="visually-hidden" for="presenter-{{ item.pk }}">{{ item.presenter_label }}</label>
+            <select class="form-select form-select-sm w-auto" name="presenter" id="presenter-{{ item.pk }}">
+              <option value="">—</option>{{ item.presenter_options }}
+            </select>
+            <button class="btn btn-sm btn-outline-primary">{{ designate_label }}</button>
+          </form>
+          <form method="post" action="{{ item.remove_url }}">{{ csrf_input }}
+            <button class="btn btn-sm btn-outline-danger" data-confirm="{{ remove_confirm }}">{{ remove_label }}</button>
+          </form>
+        </div>
+        {% endif %}
+      </div>
+    </li>
+    {% endfor %}"""  # noqa: E501
+
+FORMER_ATTENDANCE_LOOP = """{% for row in attendance %}
+      <tr><td>{{ row.name }}</td><td>{{ row.role_label }}</td>
+        <td>{% if is_planner and attendance_open %}<label class="visually-hidden" for="att-{{ row.member_id }}">{{ row.select_label }}</label>
+          <select class="form-select form-select-sm" name="member_{{ row.member_id }}" id="att-{{ row.member_id }}">{{ row.status_options }}</select>{% else %}{{ row.status_label }}{% endif %}</td></tr>
+      {% endfor %}"""  # noqa: E501
+
+
+def test_agenda_and_attendance_rows_written_in_python_are_the_former_template_loops(
+    rf, session, secretary, chair, committee_member
+):
+    """Byte for byte the template's former loops, for the chair and secretary (forms while
+    the agenda or the attendance is open) and the others, reviewed cases, a case without
+    presenter, every text escaped, in French and English."""
+    from django.template import engines
+    from django.template.backends.utils import csrf_input
+    from django.utils import translation
+
+    from cases.models import Case
+    from committees.models import AgendaItem
+    from committees.selectors import agenda_page, agenda_rows_html, attendance_rows_html
+    from tests.factories import CaseFactory
+
+    maternity = session.committee.organisation
+    made = [
+        CaseFactory(organisation=maternity, declared_by=secretary, status="scheduled")
+        for _ in range(3)
+    ]
+    Case.objects.filter(pk=made[0].pk).update(code='RMM-<b>"x"</b>')
+    for position, case in enumerate(made):
+        AgendaItem.objects.create(
+            session=session, case=case, position=position, presenter=chair if position else None
+        )
+    record(session, chair, "present")
+    CommitteeMember.objects.filter(user=committee_member).update(specialty="Sage-femme & <i>")
+    request = rf.get("/")
+    token = csrf_input(request)
+    engine = engines["django"]
+    former_agenda = engine.from_string(FORMER_AGENDA_LOOP)
+    former_attendance = engine.from_string(FORMER_ATTENDANCE_LOOP)
+    for language in ("fr", "en"):
+        with translation.override(language):
+            attendance = session_attendance(session=session)[0]
+            members = [(row.user_id, row.name) for row in attendance]
+            agenda = agenda_page(session=session, members=members)
+            object.__setattr__(agenda.rows[2], "reviewed", True)
+            for planner in (True, False):
+                for is_open in (True, False):
+                    context = {
+                        "agenda": agenda,
+                        "attendance": attendance,
+                        "is_planner": planner,
+                        "agenda_open": is_open,
+                        "attendance_open": is_open,
+                        "csrf_input": token,
+                    }
+                    assert agenda_rows_html(
+                        agenda.rows, planner=planner, agenda_open=is_open, csrf_input=token
+                    ) == former_agenda.render(context)
+                    assert attendance_rows_html(
+                        attendance, editable=planner and is_open
+                    ) == former_attendance.render(context)
+    html = agenda_rows_html(agenda.rows, planner=True, agenda_open=True, csrf_input=token)
+    assert "RMM-&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in html and "Retirer (reporter)" in html
+    assert "Sage-femme &amp; &lt;i&gt;" in attendance_rows_html(attendance, editable=True)
