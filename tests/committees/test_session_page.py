@@ -199,3 +199,70 @@ def test_agenda_and_attendance_rows_written_in_python_are_the_former_template_lo
     html = agenda_rows_html(agenda.rows, planner=True, agenda_open=True, csrf_input=token)
     assert "RMM-&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in html and "Retirer (reporter)" in html
     assert "Sage-femme &amp; &lt;i&gt;" in attendance_rows_html(attendance, editable=True)
+
+
+def test_agenda_and_attendance_read_in_one_statement_are_those_of_the_orm(
+    session, secretary, chair, committee_member
+):
+    """The agenda's page and the attendance are read with statements written once: the same
+    rows, in the same order, as their former ORM readings (a page in the middle of the agenda,
+    a reviewed case, a case without presenter; a deactivated member with a recorded presence,
+    one without)."""
+    from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+
+    from committees.models import AgendaItem, CaseReview
+    from committees.selectors import _agenda_page_rows, _attendance_members
+    from tests.committees.conftest import full_review
+    from tests.factories import CaseFactory
+
+    maternity = session.committee.organisation
+    made = [
+        CaseFactory(organisation=maternity, declared_by=secretary, status="scheduled")
+        for _ in range(5)
+    ]
+    for position, case in enumerate(made):
+        AgendaItem.objects.create(
+            session=session,
+            case=case,
+            position=5 - position if position % 2 else position,
+            presenter=chair if position % 3 else None,
+        )
+    review = full_review()
+    review.case, review.session, review.recorded_by = made[1], session, chair
+    review.save()
+    for offset, limit in ((0, 20), (1, 2), (4, 20), (9, 20)):
+        former = list(
+            session.agenda.order_by("position", "pk")
+            .annotate(
+                total=Window(Count("pk")),
+                reviewed=Exists(
+                    CaseReview.objects.filter(session=session, case=OuterRef("case_id"))
+                ),
+            )
+            .values_list(
+                "pk",
+                "case_id",
+                "case__code",
+                "case__kind",
+                "case__status",
+                "presenter_id",
+                "presenter__full_name",
+                "reviewed",
+                "total",
+            )[offset : offset + limit]
+        )
+        assert _agenda_page_rows(session=session, offset=offset, limit=limit) == former
+    assert any(row[7] for row in _agenda_page_rows(session=session, offset=0, limit=20))
+
+    record(session, chair, "present")
+    record(session, committee_member, "excused")
+    CommitteeMember.objects.filter(user=committee_member).update(is_active=False)
+    CommitteeMember.objects.filter(user=secretary).update(specialty="Pédiatre")
+    recorded = Attendance.objects.filter(session_id=session.pk, member_id=OuterRef("pk"))
+    former = list(
+        session.committee.members.annotate(status=Subquery(recorded.values("status")))
+        .filter(Q(is_active=True) | Q(status__isnull=False))
+        .values_list("pk", "user_id", "user__full_name", "role", "specialty", "is_active", "status")
+    )
+    assert _attendance_members(session=session) == former
+    assert len(former) == 3
