@@ -6,7 +6,7 @@ the committees registries: committees never imports actions."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -89,6 +89,29 @@ NOT_FOLLOWED = (ActionStatus.PROPOSED, ActionStatus.CANCELLED)
 _DUE_DATE_BOUNDS = {"due_date__lt": "<", "due_date__lte": "<=", "due_date__gt": ">"}
 
 
+def previous_session_start(*, session) -> datetime | None:
+    """When the committee's previous session (not cancelled) began, or None. Written once in
+    SQL that PostgreSQL and SQLite both read: the ORM spent more building this one-row query
+    than the database spent answering it (tested equal to the ORM's reading)."""
+    sql = (
+        f"SELECT s.starts_at FROM {Session._meta.db_table} s"  # noqa: S608 (table from the model)
+        " WHERE s.committee_id = %s AND s.starts_at < %s AND NOT s.status = %s"
+        " ORDER BY s.starts_at DESC LIMIT 1"
+    )
+    params = [
+        session.committee_id,
+        connection.ops.adapt_datetimefield_value(session.starts_at),
+        SessionStatus.CANCELLED,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # PostgreSQL gives the moment with its zone; SQLite the UTC moment without one.
+    return row[0] if timezone.is_aware(row[0]) else timezone.make_aware(row[0], UTC)
+
+
 def _follow_up_ranges(*, session) -> tuple[list[tuple[str, dict]], str]:
     """The follow-up as disjoint parts, each a single range of one status in the (status, due
     date) index that also holds the session and the id: read in due-date order, a part yields
@@ -99,13 +122,7 @@ def _follow_up_ranges(*, session) -> tuple[list[tuple[str, dict]], str]:
     Running actions due before the session (or on its day, once there was a previous session),
     and finished ones that came due since the previous session."""
     day = session_date(session)
-    previous = (
-        Session.objects.filter(committee_id=session.committee_id, starts_at__lt=session.starts_at)
-        .exclude(status=SessionStatus.CANCELLED)
-        .order_by("-starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
+    previous = previous_session_start(session=session)
     running = [status for status in OPEN_STATUSES if status not in NOT_FOLLOWED]
     finished = [s for s in ActionStatus.values if s not in (*OPEN_STATUSES, *NOT_FOLLOWED)]
     if previous is None:

@@ -649,3 +649,36 @@ def test_follow_up_rows_written_in_python_are_the_former_template_loop(
             assert html == former.render({"actions": rows})
     assert "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/script&gt;" in html
     assert "<strong>overdue</strong>" in html
+
+
+def test_the_previous_session_read_in_sql_is_the_orms(coming, earlier, committee, secretary):
+    """The follow-up's previous session (not cancelled), read with a statement written once:
+    the ORM's answer, with its time zone, for a first session, after a cancelled one and
+    after held ones."""
+    from actions.proposal import previous_session_start
+    from committees.models import SessionStatus
+    from tests.committees.conftest import days_from_now
+
+    def by_orm(session):
+        return (
+            Session.objects.filter(
+                committee_id=session.committee_id, starts_at__lt=session.starts_at
+            )
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("-starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+
+    cancelled = Session.objects.create(
+        committee=committee,
+        starts_at=days_from_now(-10),
+        place="Salle",
+        created_by=secretary,
+        status="cancelled",
+    )
+    for session in (earlier, cancelled, coming):
+        assert previous_session_start(session=session) == by_orm(session)
+    assert previous_session_start(session=earlier) is None
+    assert previous_session_start(session=coming) == earlier.starts_at
+    assert previous_session_start(session=coming).utcoffset() is not None
