@@ -6,7 +6,7 @@ the committees registries: committees never imports actions."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +36,7 @@ from committees.permissions import (
 )
 from rmm import workflow
 from rmm.errors import UserError
-from rmm.querysets import first_rows_of_parts
+from rmm.querysets import first_rows_of_parts, moment_read_by_hand
 from rmm.workflow.engine import state_field
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
@@ -106,10 +106,7 @@ def previous_session_start(*, session) -> datetime | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    # PostgreSQL gives the moment with its zone; SQLite the UTC moment without one.
-    return row[0] if timezone.is_aware(row[0]) else timezone.make_aware(row[0], UTC)
+    return None if row is None else moment_read_by_hand(row[0])
 
 
 def _follow_up_ranges(*, session) -> tuple[list[tuple[str, dict]], str]:

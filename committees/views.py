@@ -181,7 +181,7 @@ class SessionDetailView(SessionMixin, View):
                 "agenda_open": agenda_open,
                 "attendance_open": attendance_open,
                 "agenda_notice_is_short": agenda_notice_is_short(session),
-                "history": list(session.transitions.all()),
+                "history": selectors.session_history(session=session),
                 "sections": minutes_sections.session_sections(session=session),
             },
         )

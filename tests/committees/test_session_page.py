@@ -266,3 +266,44 @@ def test_agenda_and_attendance_read_in_one_statement_are_those_of_the_orm(
     )
     assert _attendance_members(session=session) == former
     assert len(former) == 3
+
+
+def test_the_session_history_read_in_sql_is_the_orms(session, secretary, chair):
+    """The session page's history, read with a statement written once: the model's rows, in
+    their order, dates with their time zone, labels and comments as read through the ORM."""
+
+    from committees.models import SessionTransition
+    from committees.selectors import session_history
+
+    assert session_history(session=session) == list(session.transitions.all())
+    for number, (name, source, target) in enumerate(
+        [("send_agenda", "planned", "agenda_sent"), ("hold", "agenda_sent", "held")] * 2
+    ):
+        SessionTransition.objects.create(
+            session=session,
+            transition=name,
+            source=source,
+            target=target,
+            actor=chair if number % 2 else secretary,
+            actor_name="Pia Pres",
+            comment="Report <demandé>" if number == 1 else "",
+        )
+    read = session_history(session=session)
+    former = list(session.transitions.all())
+    assert read == former and len(read) == 4
+
+    def shown(record):
+        return (
+            record.pk,
+            record.at,
+            record.transition_label,
+            record.source_label,
+            record.target_label,
+            record.comment,
+            record.actor_id,
+            record.actor_name,
+            record.session_id,
+        )
+
+    assert [shown(record) for record in read] == [shown(record) for record in former]
+    assert read[0].at.utcoffset() is not None
