@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from cases.forms import TransitionForm
@@ -319,21 +320,61 @@ def minutes_case_actions(session, case_ids) -> dict[int, str]:
     }
 
 
+def follow_up_html(*, rows: list[FollowUpRow], total: int, reference_date, dashboard_url) -> str:
+    """The follow-up section's HTML, written here once (a template rendered apart cost the
+    session page its own context and a dozen translation tags): the same markup as the former
+    `_follow_up.html` (tested), every value escaped, our own translated texts as the template
+    wrote them."""
+    intro = _(
+        "Actions décidées lors de séances précédentes, en retard au %(date)s ou arrivées à "
+        "échéance depuis la séance précédente."
+    ) % {"date": reference_date.strftime("%d/%m/%Y")}
+    html = f'<p class="small">{intro}</p>\n'
+    if not rows:
+        none = _("Aucune action en retard ni arrivée à échéance depuis la séance précédente.")
+        return mark_safe(f"{html}<p>{none}</p>\n")  # noqa: S308 (our own text)
+    headings = "".join(
+        f'<th scope="col">{heading}</th>'
+        for heading in (
+            _("Action"),
+            _("Cas"),
+            _("Responsable (fonction)"),
+            _("Échéance"),
+            _("Statut"),
+        )
+    )
+    html += (
+        '\n<table class="table table-sm" id="action-follow-up">\n'
+        f"  <thead><tr>{headings}</tr></thead>\n"
+        f"  <tbody>{follow_up_rows_html(rows)}</tbody>\n</table>\n"
+    )
+    if more := total - len(rows):
+        count = ngettext(
+            "%(total)s actions au suivi : une n'est pas affichée ci-dessus (les plus anciennes "
+            "d'abord).",
+            "%(total)s actions au suivi : %(more)s ne sont pas affichées ci-dessus (les plus "
+            "anciennes d'abord).",
+            more,
+        ) % {"total": total, "more": more}
+        link = _("Actions en retard du comité dans le tableau de bord des actions")
+        note = _("(référents RMM et responsables qualité).")
+        html += (
+            f'<p class="small" id="action-follow-up-more">{count}'
+            f' <a href="{escape(dashboard_url)}">{link}</a> {note}</p>'
+        )
+    return mark_safe(f"{html}\n\n")  # noqa: S308 (values escaped, our own text)
+
+
 def follow_up_section(session) -> tuple[str, str]:
     """The "Suivi des actions" section of the session page and the minutes: the longest overdue
     actions, and how many more the actions dashboard lists."""
     rows, total = follow_up_rows(session=session, limit=FOLLOW_UP_SHOWN)
     dashboard = reverse("actions:dashboard")
-    html = render_to_string(
-        "actions/proposal/_follow_up.html",
-        {
-            "actions": rows,
-            "rows_html": follow_up_rows_html(rows),
-            "total": total,
-            "more": total - len(rows),
-            "reference_date": session_date(session),
-            "dashboard_url": f"{dashboard}?committee={session.committee_id}&overdue=on",
-        },
+    html = follow_up_html(
+        rows=rows,
+        total=total,
+        reference_date=session_date(session),
+        dashboard_url=f"{dashboard}?committee={session.committee_id}&overdue=on",
     )
     return _("Suivi des actions"), html
 

@@ -682,3 +682,51 @@ def test_the_previous_session_read_in_sql_is_the_orms(coming, earlier, committee
     assert previous_session_start(session=earlier) is None
     assert previous_session_start(session=coming) == earlier.starts_at
     assert previous_session_start(session=coming).utcoffset() is not None
+
+
+FORMER_FOLLOW_UP_TEMPLATE = """{% load i18n %}<p class="small">{% blocktranslate with date=reference_date|date:"d/m/Y" %}Actions décidées lors de séances précédentes, en retard au {{ date }} ou arrivées à échéance depuis la séance précédente.{% endblocktranslate %}</p>
+{% if actions %}
+<table class="table table-sm" id="action-follow-up">
+  <thead><tr><th scope="col">{% translate "Action" %}</th><th scope="col">{% translate "Cas" %}</th><th scope="col">{% translate "Responsable (fonction)" %}</th><th scope="col">{% translate "Échéance" %}</th><th scope="col">{% translate "Statut" %}</th></tr></thead>
+  <tbody>{{ rows_html }}</tbody>
+</table>
+{% if more %}<p class="small" id="action-follow-up-more">{% blocktranslate count more=more with total=total %}{{ total }} actions au suivi : une n'est pas affichée ci-dessus (les plus anciennes d'abord).{% plural %}{{ total }} actions au suivi : {{ more }} ne sont pas affichées ci-dessus (les plus anciennes d'abord).{% endblocktranslate %} <a href="{{ dashboard_url }}">{% translate "Actions en retard du comité dans le tableau de bord des actions" %}</a> {% translate "(référents RMM et responsables qualité)." %}</p>{% endif %}
+{% else %}<p>{% translate "Aucune action en retard ni arrivée à échéance depuis la séance précédente." %}</p>{% endif %}
+"""  # noqa: E501
+
+
+def test_follow_up_section_written_in_python_is_the_former_template(
+    coming, earlier, maternity, clinician, secretary
+):
+    """The follow-up section, written in Python, is byte for byte what its former template
+    wrote: no action, every action shown, one more, several more; French and English."""
+    from django.template import engines
+    from django.utils import translation
+
+    from actions.proposal import follow_up_html, follow_up_rows, follow_up_rows_html
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    former = engines["django"].from_string(FORMER_FOLLOW_UP_TEMPLATE)
+    day = timezone.localtime(coming.starts_at).date()
+    url = "/actions/tableau-de-bord/?committee=1&overdue=on"
+    for count in (0, 3):
+        if count:
+            decided_actions(earlier, case, count, secretary)
+        for language in ("fr", "en"):
+            with translation.override(language):
+                rows, _total = follow_up_rows(session=coming, limit=25)
+                for total in {len(rows), len(rows) + 1, len(rows) + 2}:
+                    html = follow_up_html(
+                        rows=rows, total=total, reference_date=day, dashboard_url=url
+                    )
+                    assert html == former.render(
+                        {
+                            "actions": rows,
+                            "rows_html": follow_up_rows_html(rows),
+                            "total": total,
+                            "more": total - len(rows),
+                            "reference_date": day,
+                            "dashboard_url": url,
+                        }
+                    ), (count, language, total)
+    assert "committee=1&amp;overdue=on" in html and "5 actions to follow up: 2 are not" in html
