@@ -55,7 +55,6 @@ from .permissions import (
     guest_invitation_in,
     guest_reads_in_session,
     must_accept_charter,
-    sessions_visible_to,
 )
 from .review_facts import facts_html
 from .services import reviews as review_services
@@ -67,7 +66,12 @@ SESSION_TRANSITIONS = ("send_agenda", "hold", "cancel")
 
 
 def visible_session(user, pk) -> Session:
-    return get_object_or_404(sessions_visible_to(user).select_related("committee"), pk=pk)
+    """The session with its committee, read by its key; a 404 unless one of the user's
+    committees' (`can_view_session`, the predicate twin of `sessions_visible_to`)."""
+    session = selectors.session_with_committee(pk=pk)
+    if session is None or not can_view_session(user, session):
+        raise Http404
+    return session
 
 
 class SessionMixin(LoginRequiredMixin):

@@ -307,3 +307,54 @@ def test_the_session_history_read_in_sql_is_the_orms(session, secretary, chair):
 
     assert [shown(record) for record in read] == [shown(record) for record in former]
     assert read[0].at.utcoffset() is not None
+
+
+def test_the_session_read_by_its_key_is_the_orms_and_only_its_committees_see_it(
+    client, session, secretary, chair, committee_member, coordinator, outsider, other_network
+):
+    """The session pages read the session and its committee with a statement written once and
+    ask the predicate: the ORM's rows (dates with their zone), and a 404 for exactly those
+    whom the queryset twin `sessions_visible_to` does not show it (a deactivated seat, an
+    inactive committee, another committee's member, an outsider, a missing session)."""
+    from django.http import Http404
+
+    from committees.models import Committee
+    from committees.permissions import forget, sessions_visible_to
+    from committees.selectors import session_with_committee
+    from committees.views import visible_session
+    from tests.conftest import committee_person
+
+    read = session_with_committee(pk=session.pk)
+    former = Session.objects.select_related("committee").get(pk=session.pk)
+    fields = [field.attname for field in Session._meta.concrete_fields]
+    assert [getattr(read, name) for name in fields] == [getattr(former, name) for name in fields]
+    assert read.committee == former.committee and read.committee.name == former.committee.name
+    assert read.committee.quorum == former.committee.quorum and read.committee.is_active is True
+    assert read.starts_at.utcoffset() is not None and not read._state.adding
+    assert session_with_committee(pk=session.pk + 1000) is None
+
+    elsewhere = Committee.objects.create(name="Comité Sud", organisation=other_network)
+    stranger = committee_person(elsewhere, "committee_member", "member", email="sud@sud.test")
+    CommitteeMember.objects.filter(user=committee_member).update(is_active=False)
+    people = [secretary, chair, committee_member, coordinator, outsider, stranger]
+    for committee_active in (True, False):
+        Committee.objects.filter(pk=session.committee_id).update(is_active=committee_active)
+        for user in people:
+            forget(user)
+            shown = sessions_visible_to(user).filter(pk=session.pk).exists()
+            forget(user)
+            try:
+                visible_session(user, session.pk)
+            except Http404:
+                seen = False
+            else:
+                seen = True
+            assert seen == shown, (user.email, committee_active)
+    forget(secretary)
+    assert not sessions_visible_to(secretary).filter(pk=session.pk).exists()
+    Committee.objects.filter(pk=session.committee_id).update(is_active=True)
+    forget(secretary)
+    assert visible_session(secretary, session.pk).pk == session.pk
+    client.force_login(stranger)
+    url = reverse("committees:session_detail", args=[session.pk])
+    assert client.get(url).status_code == 404
