@@ -154,7 +154,7 @@ class SessionDetailView(SessionMixin, View):
             session=session, number=_page_number(request.GET.get("page")), members=members
         )
         agenda_open, attendance_open = agenda_is_open(session), attendance_is_open(session)
-        # The token's hidden input, built once for the three forms of every agenda row.
+        # The token's hidden input, built once for the page's forms (three on every agenda row).
         token_input = csrf_input(request)
         return render(
             request,
@@ -165,6 +165,8 @@ class SessionDetailView(SessionMixin, View):
                 "agenda_rows_html": selectors.agenda_rows_html(
                     agenda.rows, planner=planner, agenda_open=agenda_open, csrf_input=token_input
                 ),
+                # The token's hidden input, built once for the page's forms.
+                "csrf_input": token_input,
                 "attendance": attendance,
                 "attendance_rows_html": selectors.attendance_rows_html(
                     attendance, editable=planner and attendance_open
