@@ -190,6 +190,22 @@ def cases_awaiting_re_review(cases: QuerySet) -> QuerySet:
     )
 
 
+def awaiting_re_review_sql(case: str) -> tuple[str, list]:
+    """`cases_awaiting_re_review` as an SQL condition on the case table aliased `case`, with
+    its parameters, for a statement written by hand (the session page's candidates): the same
+    EXISTS, tested to select the same cases as the queryset."""
+    transitions = apps.get_model("cases", "CaseTransition")._meta.db_table
+    reviews = _model("CaseReview")._meta.db_table
+    return (
+        f"{case}.status = %s AND {case}.id IN"  # noqa: S608 (tables from the models)
+        f" (SELECT t.case_id FROM {transitions} t WHERE t.transition = %s)"
+        f" AND EXISTS (SELECT 1 FROM {transitions} r WHERE r.transition = %s"
+        f" AND r.case_id = {case}.id AND NOT EXISTS (SELECT 1 FROM {reviews} v"
+        " WHERE v.case_id = r.case_id AND v.recorded_at >= r.at))",
+        [C.REVIEWED, "reopen", "reopen"],
+    )
+
+
 def awaits_re_review(case) -> bool:
     Case = apps.get_model("cases", "Case")
     return cases_awaiting_re_review(Case.objects.filter(pk=case.pk)).exists()

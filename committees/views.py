@@ -55,7 +55,6 @@ from .permissions import (
     guest_invitation_in,
     guest_reads_in_session,
     must_accept_charter,
-    sessions_visible_to,
 )
 from .review_facts import facts_html
 from .services import reviews as review_services
@@ -67,7 +66,12 @@ SESSION_TRANSITIONS = ("send_agenda", "hold", "cancel")
 
 
 def visible_session(user, pk) -> Session:
-    return get_object_or_404(sessions_visible_to(user).select_related("committee"), pk=pk)
+    """The session with its committee, read by its key; a 404 unless one of the user's
+    committees' (`can_view_session`, the predicate twin of `sessions_visible_to`)."""
+    session = selectors.session_with_committee(pk=pk)
+    if session is None or not can_view_session(user, session):
+        raise Http404
+    return session
 
 
 class SessionMixin(LoginRequiredMixin):
@@ -146,23 +150,33 @@ class SessionDetailView(SessionMixin, View):
             if planner
             else []
         )
+        agenda = selectors.agenda_page(
+            session=session, number=_page_number(request.GET.get("page")), members=members
+        )
+        agenda_open, attendance_open = agenda_is_open(session), attendance_is_open(session)
+        # The token's hidden input, built once for the page's forms (three on every agenda row).
+        token_input = csrf_input(request)
         return render(
             request,
             "committees/session_detail.html",
             {
                 "session": session,
-                "agenda": selectors.agenda_page(
-                    session=session, number=_page_number(request.GET.get("page")), members=members
+                "agenda": agenda,
+                "agenda_rows_html": selectors.agenda_rows_html(
+                    agenda.rows, planner=planner, agenda_open=agenda_open, csrf_input=token_input
                 ),
+                # The token's hidden input, built once for the page's forms.
+                "csrf_input": token_input,
                 "attendance": attendance,
+                "attendance_rows_html": selectors.attendance_rows_html(
+                    attendance, editable=planner and attendance_open
+                ),
                 "present_count": present,
                 "quorum_ok": quorum_ok,
                 "is_planner": planner,
                 "is_chair": can_chair_session(request.user, session),
                 "candidates": candidates,
                 "candidate_code": code,
-                # The token's hidden input, built once for the three forms of every agenda row.
-                "csrf_input": csrf_input(request),
                 # A full select: more candidates than shown, found by their code.
                 "candidates_cut": len(candidates) >= selectors.AGENDA_CANDIDATES_SHOWN,
                 # Hundreds of ready cases on a large network: their options built once.
@@ -170,10 +184,10 @@ class SessionDetailView(SessionMixin, View):
                 # The active members, read once with the attendance.
                 "member_options": selectors.options_html(members),
                 "transitions": _session_transitions(session, request.user),
-                "agenda_open": agenda_is_open(session),
-                "attendance_open": attendance_is_open(session),
+                "agenda_open": agenda_open,
+                "attendance_open": attendance_open,
                 "agenda_notice_is_short": agenda_notice_is_short(session),
-                "history": list(session.transitions.all()),
+                "history": selectors.session_history(session=session),
                 "sections": minutes_sections.session_sections(session=session),
             },
         )

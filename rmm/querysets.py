@@ -1,7 +1,10 @@
 """Query helpers shared by the apps' selectors."""
 
+from datetime import UTC, datetime
+
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 
 def first_rows_of_parts(
@@ -24,3 +27,11 @@ def first_rows_of_parts(
         parts = [part.order_by() for part in parts]
     first, *others = parts
     return list(first.union(*others, all=not distinct).order_by(*order)[:limit])
+
+
+def moment_read_by_hand(value: datetime | None) -> datetime | None:
+    """A date and time read with a statement written by hand (not through the ORM, which
+    converts it): PostgreSQL gives it with its zone, SQLite as the UTC moment without one."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, UTC)

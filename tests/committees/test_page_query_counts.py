@@ -489,30 +489,244 @@ def test_candidates_are_the_same_where_the_database_cannot_order_a_unions_parts(
     and ordered as a whole, with the same rows."""
     cases(maternity, clinician, 4)
     reviewed(earlier, maternity, clinician, 2, secretary)
+    from committees.selectors import _candidate_rows_orm
+
     everywhere = agenda_candidate_choices(session=coming, limit=3)
+    # The ORM's reading (any database; PostgreSQL's own statement is compared with it below).
+    by_orm = _candidate_rows_orm(session=coming, user=None, code="", limit=3)
+    assert [row[0] for row in by_orm] == [pk for pk, _label in everywhere]
     monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
-    assert agenda_candidate_choices(session=coming, limit=3) == everywhere
+    assert _candidate_rows_orm(session=coming, user=None, code="", limit=3) == by_orm
     assert len(everywhere) == 3
+
+
+def test_candidates_read_in_one_statement_are_those_of_the_orm(
+    coming, earlier, maternity, other_maternity, clinician, secretary
+):
+    """PostgreSQL reads the candidates with a statement written by hand: the same rows in the
+    same order as the ORM's union (ready and reopened cases, a case on the agenda, another
+    committee's, a re-review answered), whatever the search (LIKE's own characters
+    included) and the limit."""
+    from committees.selectors import _candidate_rows_orm, _candidate_rows_sql
+
+    ready = cases(maternity, clinician, 3)
+    CaseFactory(
+        organisation=other_maternity,
+        territory=other_maternity.parent,
+        declared_by=clinician,
+        status="ready",
+    )
+    reviewed(earlier, maternity, clinician, 2, secretary)
+    reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    (answered,) = reviewed(earlier, maternity, clinician, 1, secretary)
+    CaseReview.objects.filter(case=answered).update(
+        recorded_at=CaseTransition.objects.get(case=answered, transition="reopen").at
+    )
+    AgendaItem.objects.create(session=coming, case=ready[1])
+    now = timezone.now()
+    for days, case in enumerate(Case.objects.order_by("pk")):
+        Case.objects.filter(pk=case.pk).update(ready_at=now - timedelta(days=days % 3))
+    assert connection.vendor == "postgresql"
+    for code in ("", ready[0].code.lower(), ready[1].code, "RMM", "%", "_", "zzz"):
+        for limit in (1, 3, 50):
+            by_hand = _candidate_rows_sql(session=coming, user=None, code=code, limit=limit)
+            by_orm = _candidate_rows_orm(session=coming, user=None, code=code, limit=limit)
+            assert by_hand == by_orm, (code, limit)
+    assert len(_candidate_rows_sql(session=coming, user=None, code="", limit=50)) == 4
 
 
 def test_a_case_awaits_a_re_review_while_a_reopening_has_no_review_since(
     earlier, maternity, clinician, secretary
 ):
-    from committees.conditions import awaits_re_review, cases_awaiting_re_review
+    from committees.conditions import (
+        awaiting_re_review_sql,
+        awaits_re_review,
+        cases_awaiting_re_review,
+    )
+
+    def by_hand():  # the rule's SQL twin, for statements written by hand
+        condition, params = awaiting_re_review_sql("c")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT c.id FROM cases_case c WHERE {condition}", params)
+            return [row[0] for row in cursor.fetchall()]
 
     (case,) = reviewed(earlier, maternity, clinician, 1, secretary)  # reviewed, then reopened
+    (other,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
     reopening = CaseTransition.objects.get(case=case, transition="reopen")
     review = CaseReview.objects.get(case=case)
-    assert awaits_re_review(case)
+    assert awaits_re_review(case) and not awaits_re_review(other)
+    assert by_hand() == [case.pk]
     # Reviewed at the very moment of the reopening, or after it: answered.
     CaseReview.objects.filter(pk=review.pk).update(recorded_at=reopening.at)
     assert not awaits_re_review(case)
+    assert by_hand() == []
     # Reopened once more since that review: awaiting again.
     CaseTransition.objects.create(
         case=case, transition="reopen", source="closed", target="reviewed", actor=secretary
     )
     assert awaits_re_review(case)
     assert list(cases_awaiting_re_review(Case.objects.all())) == [case]
+    assert by_hand() == [case.pk]
     # Only a reviewed case awaits a re-review.
     Case.objects.filter(pk=case.pk).update(status="closed")
     assert not awaits_re_review(case)
+    assert by_hand() == []
+
+
+def test_follow_up_rows_read_in_one_statement_are_those_of_the_orm(
+    coming, earlier, committee, maternity, clinician, secretary
+):
+    """PostgreSQL reads the follow-up's first rows and their cases' codes in one statement
+    written by hand: the same rows, in the same order, as the parts read through the ORM, with
+    and without a previous session, for every status, several cases per action and none."""
+    from actions import proposal
+    from tests.committees.conftest import days_from_now
+
+    first, second = reviewed(earlier, maternity, clinician, 2, secretary, reopened=False)
+    actions = decided_actions(earlier, first, 12, secretary, due_from_days=-40)
+    today = timezone.localdate()
+    for number, (action, status) in enumerate(
+        zip(
+            actions,
+            ["approved", "in_progress", "done", "verified", "proposed", "cancelled"] * 2,
+            strict=True,
+        )
+    ):
+        CorrectiveAction.objects.filter(pk=action.pk).update(
+            status=status, due_date=today - timedelta(days=30 - 3 * number)
+        )
+    actions[1].cases.add(second)
+    actions[0].cases.clear()
+    between = Session.objects.create(
+        committee=committee, starts_at=days_from_now(-15), place="Salle", created_by=secretary
+    )
+    assert connection.vendor == "postgresql"
+    for session in (coming, between):
+        ranges, _key = proposal._follow_up_ranges(session=session)
+        for limit in (3, 25):
+            by_hand = proposal._follow_up_first_rows_sql(
+                session=session, ranges=ranges, limit=limit
+            )
+            by_orm = proposal._follow_up_first_rows_orm(session=session, ranges=ranges, limit=limit)
+            assert by_hand == by_orm
+            assert len(by_hand) == min(limit, len(proposal.follow_up_of(session=session)))
+    ranges = proposal._follow_up_ranges(session=coming)[0]
+    codes = {
+        row[0]: row[-1]
+        for row in proposal._follow_up_first_rows_sql(session=coming, ranges=ranges, limit=25)
+    }
+    assert codes[actions[1].pk] == ", ".join(sorted([first.code, second.code]))
+    assert codes[actions[0].pk] is None
+
+
+def test_follow_up_rows_written_in_python_are_the_former_template_loop(
+    settings, coming, earlier, maternity, clinician, secretary
+):
+    """The follow-up's rows, written in Python, are byte for byte what the template's loop
+    wrote, every text escaped, "en retard" in the reader's language."""
+    from django.template import engines
+    from django.utils import translation
+
+    from actions.proposal import follow_up_rows, follow_up_rows_html
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    actions = decided_actions(earlier, case, 3, secretary)
+    CorrectiveAction.objects.filter(pk=actions[0].pk).update(
+        what_changes="<script>\"x\" & 'y'</script>", owner_function="Cadre <b>"
+    )
+    CorrectiveAction.objects.filter(pk=actions[1].pk).update(status="done")
+    former = engines["django"].from_string(
+        '{% load i18n %}{% translate "en retard" as late_label %}{% for action in actions %}\n'
+        "    <tr><td>A{{ action.pk }} — {{ action.what_changes }}</td><td>{{ action.case_codes }}"
+        "</td><td>{{ action.owner }}</td><td>{{ action.due_on }}</td><td>{{ action.status_label }}"
+        "{% if action.late %} — <strong>{{ late_label }}</strong>{% endif %}</td></tr>\n"
+        "  {% endfor %}"
+    )
+    for language in ("fr", "en"):
+        with translation.override(language):
+            rows, _total = follow_up_rows(session=coming, limit=25)
+            html = follow_up_rows_html(rows)
+            assert html == former.render({"actions": rows})
+    assert "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/script&gt;" in html
+    assert "<strong>overdue</strong>" in html
+
+
+def test_the_previous_session_read_in_sql_is_the_orms(coming, earlier, committee, secretary):
+    """The follow-up's previous session (not cancelled), read with a statement written once:
+    the ORM's answer, with its time zone, for a first session, after a cancelled one and
+    after held ones."""
+    from actions.proposal import previous_session_start
+    from committees.models import SessionStatus
+    from tests.committees.conftest import days_from_now
+
+    def by_orm(session):
+        return (
+            Session.objects.filter(
+                committee_id=session.committee_id, starts_at__lt=session.starts_at
+            )
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("-starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+
+    cancelled = Session.objects.create(
+        committee=committee,
+        starts_at=days_from_now(-10),
+        place="Salle",
+        created_by=secretary,
+        status="cancelled",
+    )
+    for session in (earlier, cancelled, coming):
+        assert previous_session_start(session=session) == by_orm(session)
+    assert previous_session_start(session=earlier) is None
+    assert previous_session_start(session=coming) == earlier.starts_at
+    assert previous_session_start(session=coming).utcoffset() is not None
+
+
+FORMER_FOLLOW_UP_TEMPLATE = """{% load i18n %}<p class="small">{% blocktranslate with date=reference_date|date:"d/m/Y" %}Actions décidées lors de séances précédentes, en retard au {{ date }} ou arrivées à échéance depuis la séance précédente.{% endblocktranslate %}</p>
+{% if actions %}
+<table class="table table-sm" id="action-follow-up">
+  <thead><tr><th scope="col">{% translate "Action" %}</th><th scope="col">{% translate "Cas" %}</th><th scope="col">{% translate "Responsable (fonction)" %}</th><th scope="col">{% translate "Échéance" %}</th><th scope="col">{% translate "Statut" %}</th></tr></thead>
+  <tbody>{{ rows_html }}</tbody>
+</table>
+{% if more %}<p class="small" id="action-follow-up-more">{% blocktranslate count more=more with total=total %}{{ total }} actions au suivi : une n'est pas affichée ci-dessus (les plus anciennes d'abord).{% plural %}{{ total }} actions au suivi : {{ more }} ne sont pas affichées ci-dessus (les plus anciennes d'abord).{% endblocktranslate %} <a href="{{ dashboard_url }}">{% translate "Actions en retard du comité dans le tableau de bord des actions" %}</a> {% translate "(référents RMM et responsables qualité)." %}</p>{% endif %}
+{% else %}<p>{% translate "Aucune action en retard ni arrivée à échéance depuis la séance précédente." %}</p>{% endif %}
+"""  # noqa: E501
+
+
+def test_follow_up_section_written_in_python_is_the_former_template(
+    coming, earlier, maternity, clinician, secretary
+):
+    """The follow-up section, written in Python, is byte for byte what its former template
+    wrote: no action, every action shown, one more, several more; French and English."""
+    from django.template import engines
+    from django.utils import translation
+
+    from actions.proposal import follow_up_html, follow_up_rows, follow_up_rows_html
+
+    (case,) = reviewed(earlier, maternity, clinician, 1, secretary, reopened=False)
+    former = engines["django"].from_string(FORMER_FOLLOW_UP_TEMPLATE)
+    day = timezone.localtime(coming.starts_at).date()
+    url = "/actions/tableau-de-bord/?committee=1&overdue=on"
+    for count in (0, 3):
+        if count:
+            decided_actions(earlier, case, count, secretary)
+        for language in ("fr", "en"):
+            with translation.override(language):
+                rows, _total = follow_up_rows(session=coming, limit=25)
+                for total in {len(rows), len(rows) + 1, len(rows) + 2}:
+                    html = follow_up_html(
+                        rows=rows, total=total, reference_date=day, dashboard_url=url
+                    )
+                    assert html == former.render(
+                        {
+                            "actions": rows,
+                            "rows_html": follow_up_rows_html(rows),
+                            "total": total,
+                            "more": total - len(rows),
+                            "reference_date": day,
+                            "dashboard_url": url,
+                        }
+                    ), (count, language, total)
+    assert "committee=1&amp;overdue=on" in html and "5 actions to follow up: 2 are not" in html
