@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.permissions import may_declare_cases, organisations_where_user_may_declare
 from rmm.forms import strict_id
+from rmm.querysets import ReadByKey
 
 from . import selectors
 from .anonymisation import finding_key
@@ -54,6 +55,9 @@ from .services import parents as parents_services
 from .services.transitions import case_transition, transitions_for
 from .status import CaseStatus
 
+# The case row with its organisation and parents' contact, compiled once per process.
+CASE_BY_KEY = ReadByKey(Case, "organisation", "parents_contact")
+
 
 def visible_case(user, pk) -> Case:
     """The case, or a 404 for whoever may not see it (as for a case that does not exist).
@@ -61,8 +65,8 @@ def visible_case(user, pk) -> Case:
     Read by its key and asked to the predicate, the rule itself (its queryset twin,
     `cases_visible_to`, is tested to agree for every role): building that queryset's
     conditions cost more than the page's own queries."""
-    case = get_object_or_404(Case.objects.select_related("organisation", "parents_contact"), pk=pk)
-    if not can_view_case(user, case):
+    case = CASE_BY_KEY.get(pk)
+    if case is None or not can_view_case(user, case):
         raise Http404
     return case
 
