@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
@@ -39,19 +40,46 @@ def cache_seconds() -> int:
     return settings.RMM_ACTIONS_DASHBOARD_CACHE_SECONDS
 
 
-def cached(user, parts: list, compute: Callable):
+def cache_minutes() -> int:
+    """Said beside the figures: at most how old they may be (0 when they are not kept)."""
+    return max(1, cache_seconds() // 60) if cache_seconds() > 0 else 0
+
+
+def _cache_key(user, parts: list) -> str:
+    key_parts = [user.pk, parts, translation.get_language(), timezone.localdate()]
+    digest = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
+    return f"actions:dashboard:{digest}"
+
+
+CHOICES = ["choices", "labels", "blank form"]
+
+
+def figures_parts(filters: selectors.ActionFilters) -> list:
+    return ["figures", "rendered", "candidates", astuple(filters)]
+
+
+def read_kept(user, *entries: list) -> dict:
+    """The kept entries named (their `parts`), read in one round trip: {key: value or None}."""
+    if cache_seconds() <= 0:
+        return {}
+    keys = [_cache_key(user, parts) for parts in entries]
+    found = cache.get_many(keys)
+    return {key: found.get(key) for key in keys}
+
+
+def cached(user, parts: list, compute: Callable, kept: dict | None = None):
     """(value, computed at) of `compute()`, kept `cache_seconds()` for this user, these filters,
     this language and this day: the counts and the chart aggregate every action the user sees
     (tens of thousands for a large organisation), which costs far more than a page, and a
     quality dashboard need not be to the second. Kept per user (what one sees is theirs: a named
-    owner sees their own actions); aggregates and ids only, no text of an action."""
+    owner sees their own actions); aggregates, ids and names of organisations and committees,
+    and the figures' rendering, no text of an action. `kept` holds entries already read
+    (`read_kept`)."""
     seconds = cache_seconds()
     if seconds <= 0:
         return compute(), timezone.now()
-    key_parts = [user.pk, parts, translation.get_language(), timezone.localdate()]
-    digest = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
-    key = f"actions:dashboard:{digest}"
-    found = cache.get(key)
+    key = _cache_key(user, parts)
+    found = kept[key] if kept and key in kept else cache.get(key)
     if found is None:
         found = (compute(), timezone.now())
         cache.set(key, found, seconds)
@@ -64,6 +92,8 @@ def may_see_dashboard(user) -> bool:
 
 
 class DashboardAccessMixin(LoginRequiredMixin):
+    kept: dict | None = None  # cache entries already read (`read_kept`)
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may_see_dashboard(request.user):
             raise Http404
@@ -96,9 +126,34 @@ class DashboardAccessMixin(LoginRequiredMixin):
                 ),
             )
 
-        (organisations, committees), _at = cached(user, ["choices", "labels"], choices)
+        def choices_and_blank_form():
+            organisations, committees = choices()
+            # The unfiltered form's markup (the same for every visit), kept with its lists.
+            blank = filters_html(self._form(None, organisations, committees))
+            return organisations, committees, str(blank)
+
+        (organisations, committees, blank), _at = cached(
+            user, CHOICES, choices_and_blank_form, self.kept
+        )
+        form = self._form(self.request.GET or None, organisations, committees)
+        if form.is_bound:
+            self.fields_html = filters_html(form)
+        else:
+            self.fields_html = mark_safe(blank)  # noqa: S308 - written by filters_html, escaped
+        filters = form.filters()
+        if rejected := form.rejected_filters():
+            messages.warning(
+                self.request,
+                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
+                % {"filters": ", ".join(rejected)},
+            )
+        self.filters = filters
+        return form
+
+    @staticmethod
+    def _form(data, organisations: list, committees: list) -> ActionFilterForm:
         form = ActionFilterForm(
-            self.request.GET or None,
+            data,
             organisations=Organisation.objects.filter(
                 pk__in=[pk for pk, _name in organisations]
             ).order_by("name"),
@@ -110,14 +165,6 @@ class DashboardAccessMixin(LoginRequiredMixin):
         # check a submitted value.
         form.offer("organisation", organisations)
         form.offer("committee", committees)
-        filters = form.filters()
-        if rejected := form.rejected_filters():
-            messages.warning(
-                self.request,
-                _("Filtre non appliqué (valeur invalide) : %(filters)s.")
-                % {"filters": ", ".join(rejected)},
-            )
-        self.filters = filters
         return form
 
     def visible_actions(self):
@@ -137,6 +184,8 @@ def _page_number(value: str) -> int:
 @method_decorator(never_cache, name="dispatch")
 class DashboardView(DashboardAccessMixin, View):
     def get(self, request):
+        # The labels and, for the unfiltered page, the figures: one round trip to the cache.
+        self.kept = read_kept(request.user, CHOICES, figures_parts(selectors.ActionFilters()))
         form = self.filter_form()
         page = _page_number(request.GET.get("page", "1"))
         size = selectors.DASHBOARD_PAGE_SIZE
@@ -144,21 +193,31 @@ class DashboardView(DashboardAccessMixin, View):
         def figures():
             actions = self.visible_actions()
             months = selectors.dashboard_monthly(actions=actions)
-            return (
-                selectors.dashboard_counts(actions=actions),
-                # The chart's table, its months' names written once with the figures.
-                [
-                    {"label": _month_label(row.month), "opened": row.opened, "closed": row.closed}
-                    for row in months
-                ],
-                str(chart_svg(months)),
-                selectors.dashboard_candidates(filters=self.filters),
+            counts = selectors.dashboard_counts(actions=actions)
+            table = [
+                {"label": _month_label(row.month), "opened": row.opened, "closed": row.closed}
+                for row in months
+            ]
+            at = timezone.now()
+            # The counts, the chart and its table, rendered once with the figures they show
+            # (aggregates only: nothing of an action's text, nothing of a person).
+            html = render_to_string(
+                "actions/dashboard/_figures.html",
+                {
+                    "counts": counts,
+                    "months": table,
+                    "chart": chart_svg(months),
+                    "computed_at": at,
+                    "cache_minutes": cache_minutes(),
+                },
             )
+            return counts, table, html, at, selectors.dashboard_candidates(filters=self.filters)
 
-        (counts, months, chart, candidates), computed_at = cached(
+        (counts, months, html, computed_at, candidates), _at = cached(
             request.user,
-            ["figures", "month labels", "chart", "candidates", astuple(self.filters)],
+            figures_parts(self.filters),
             figures,
+            self.kept,
         )
         rows = selectors.dashboard_page(
             user=request.user,
@@ -175,12 +234,11 @@ class DashboardView(DashboardAccessMixin, View):
             "actions/dashboard/dashboard.html",
             {
                 "form": form,
-                "filters_html": filters_html(form),
+                "filters_html": self.fields_html,
                 "counts": counts,
                 "computed_at": computed_at,
-                "cache_minutes": max(1, cache_seconds() // 60) if cache_seconds() > 0 else 0,
                 "months": months,
-                "chart": mark_safe(chart),  # noqa: S308 - chart_svg escapes every text
+                "figures_html": mark_safe(html),  # noqa: S308 - our template, every value escaped
                 "rows": rows[:size],
                 "rows_html": rows_html(rows[:size]),
                 "page": page,
