@@ -5,6 +5,8 @@ filtered list and its CSV export (no person's name or identity, ever: it is made
 import csv
 import hashlib
 import html
+import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass
@@ -374,12 +376,13 @@ def chart_svg(months: list[selectors.MonthCount]) -> SafeString:
 
 # --- CSV export -------------------------------------------------------------------------------
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 
 
 def csv_cell(value) -> str:
     """A spreadsheet must never run a cell as a formula (CSV injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def _date(value) -> str:
@@ -387,11 +390,17 @@ def _date(value) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
 
 
-class _Echo:
-    """A file-like object whose write hands the line back (csv.writer into a stream)."""
+class _Seen(dict):
+    """A cell's text by its value, written once: an export repeats a few hundred dates and a
+    handful of labels and organisations over tens of thousands of rows."""
 
-    def write(self, value):
-        return value
+    def __init__(self, write: Callable):
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, value):
+        self[value] = text = self.write(value)
+        return text
 
 
 EXPORT_BATCH = 2000
@@ -402,54 +411,57 @@ def export_lines(actions, language: str) -> Iterator[str]:
     """The CSV, in chunks of lines, read through one server-side cursor in batches (one query,
     the cases' codes included): a large export never sits whole in memory, and its time grows
     with its rows. It is iterated after the view has returned, hence the language carried
-    along."""
+    along. Each chunk's lines are written by the csv module into a buffer in one call."""
     with translation.override(language):
-        chunk = []
-        for line in _export_lines(actions):
-            chunk.append(line)
-            if len(chunk) >= LINES_PER_CHUNK:
-                yield "".join(chunk)
-                chunk = []
-        if chunk:
-            yield "".join(chunk)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        buffer.write("\ufeff")  # Excel reads UTF-8 only with its byte order mark
+        writer.writerow(_export_header())
+        rows = _export_rows(actions)
+        while True:
+            writer.writerows(itertools.islice(rows, LINES_PER_CHUNK))
+            chunk = buffer.getvalue()
+            if not chunk:
+                return
+            yield chunk
+            buffer.seek(0)
+            buffer.truncate()
 
 
-def _export_lines(actions) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # Excel reads UTF-8 only with its byte order mark
-    yield writer.writerow(
-        [
-            _("Identifiant"),
-            _("Ce qui va changer"),
-            _("Type de barrière"),
-            _("Nature"),
-            _("Organisation responsable"),
-            _("Fonction responsable"),
-            _("Échéance"),
-            _("Statut"),
-            _("En retard"),
-            _("Cas"),
-            _("Séance"),
-        ]
-    )
+def _export_header() -> list[str]:
+    return [
+        _("Identifiant"),
+        _("Ce qui va changer"),
+        _("Type de barrière"),
+        _("Nature"),
+        _("Organisation responsable"),
+        _("Fonction responsable"),
+        _("Échéance"),
+        _("Statut"),
+        _("En retard"),
+        _("Cas"),
+        _("Séance"),
+    ]
+
+
+def _export_rows(actions) -> Iterator[tuple]:
     yes, no = _("oui"), _("non")
+    # Typed cells (the id, dates) cannot start a formula; every text is neutralised, the
+    # repeated ones (labels, organisations, dates) once.
+    labels, days = _Seen(csv_cell), _Seen(_date)
     for row in selectors.dashboard_rows_streamed(actions=actions, batch=EXPORT_BATCH):
-        # Typed cells (the id, dates, our own labels) cannot start a formula; free texts are
-        # neutralised.
-        yield writer.writerow(
-            (
-                row.id,
-                csv_cell(row.what_changes),
-                csv_cell(row.barrier),
-                csv_cell(row.nature),
-                csv_cell(row.organisation),
-                csv_cell(row.function),
-                _date(row.due_date),
-                csv_cell(row.status_label),
-                yes if row.overdue else no,
-                csv_cell(", ".join(row.case_codes)),
-                _date(row.session_date),
-            )
+        yield (
+            row.id,
+            csv_cell(row.what_changes),
+            labels[row.barrier],
+            labels[row.nature],
+            labels[row.organisation],
+            csv_cell(row.function),
+            days[row.due_date],
+            labels[row.status_label],
+            yes if row.overdue else no,
+            csv_cell(", ".join(row.case_codes)),
+            days[row.session_date],
         )
 
 

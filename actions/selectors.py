@@ -4,10 +4,11 @@ a bounded number of queries whatever the number of actions."""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.db.models import Count, DateField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -596,9 +597,10 @@ def dashboard_monthly(*, actions: QuerySet, months: int = CHART_MONTHS) -> list[
     ]
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    """One line of the dashboard list and of its CSV export: no person, ever."""
+class ActionRow(NamedTuple):
+    """One line of the dashboard list and of its CSV export: no person, ever. A named tuple:
+    an export makes tens of thousands, and a frozen dataclass costs three times as much to
+    make."""
 
     id: int
     what_changes: str
@@ -649,8 +651,9 @@ DASHBOARD_COLUMNS = [
     "due_date",
     "status",
     # The session's day in the current time zone, written by the database: a date is read
-    # several times faster than an aware datetime.
-    TruncDate("session__starts_at"),
+    # several times faster than an aware datetime. Cast: taken as PostgreSQL hands it over,
+    # without TruncDate's conversion in Python on every row of an export.
+    Cast(TruncDate("session__starts_at"), DateField()),
 ]
 
 
