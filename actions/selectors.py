@@ -1,6 +1,7 @@
 """Reading corrective actions for the pages: scoped to the user, labels and links built here,
 a bounded number of queries whatever the number of actions."""
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -674,9 +675,11 @@ def _labels():
     return labels
 
 
+@functools.cache
 def _codes_of_action():
     """The action's cases' codes, in code order, as one array column of the action's row
-    (PostgreSQL): the page's rows and their codes in one query."""
+    (PostgreSQL): the page's rows and their codes in one query. Built once per process (an
+    expression is copied whenever a query uses it)."""
     from django.contrib.postgres.expressions import ArraySubquery
 
     through = CorrectiveAction.cases.through
