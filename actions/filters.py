@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.fields import NormalisedCharField
 from rmm.validators import validate_plausible_date
-from rmm.widgets import CompactSelect
+from rmm.widgets import CompactCheckboxInput, CompactDateInput, CompactSelect, CompactTextInput
 
 from .models import ActionStatus, Barrier, Nature
 from .selectors import ActionFilters
@@ -21,7 +21,7 @@ def _date_field(label):
         validators=[validate_plausible_date],
         input_formats=DATE_INPUT_FORMATS,
         error_messages={"invalid": _("Saisissez une date au format JJ/MM/AAAA.")},
-        widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA"}, format="%d/%m/%Y"),
+        widget=CompactDateInput(attrs={"placeholder": "JJ/MM/AAAA"}, format="%d/%m/%Y"),
     )
 
 
@@ -33,7 +33,10 @@ class ActionFilterForm(forms.Form):
         widget=CompactSelect,
     )
     owner = NormalisedCharField(
-        label=_("Responsable (fonction ou service)"), required=False, max_length=200
+        label=_("Responsable (fonction ou service)"),
+        required=False,
+        max_length=200,
+        widget=CompactTextInput,
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation responsable"),
@@ -49,7 +52,9 @@ class ActionFilterForm(forms.Form):
         empty_label=_("Tous"),
         widget=CompactSelect,
     )
-    overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+    overdue = forms.BooleanField(
+        label=_("En retard seulement"), required=False, widget=CompactCheckboxInput
+    )
     due_from = _date_field(_("Échéance du"))
     due_to = _date_field(_("Échéance au"))
     barrier = forms.ChoiceField(

@@ -51,10 +51,9 @@ def actions_visible_condition(user) -> Q:
     if not _active(user):
         return Q(pk__in=[])
     through = CorrectiveAction.cases.through
+    # EXISTS drops the cases' default order itself.
     of_visible_case = Exists(
-        case_outcomes_visible_to(user)
-        .order_by()
-        .filter(
+        case_outcomes_visible_to(user).filter(
             pk__in=through.objects.filter(correctiveaction_id=OuterRef(OuterRef("pk"))).values(
                 "case_id"
             )
