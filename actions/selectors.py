@@ -21,6 +21,7 @@ from cases.models import Case
 from cases.permissions import case_outcomes_visible_to, cases_visible_to
 from cases.selectors import link_to
 from committees.permissions import PLANNERS, committee_ids
+from rmm.querysets import KeyedQuery
 
 from .models import (
     OPEN_STATUSES,
@@ -177,6 +178,15 @@ CASE_PANEL_COLUMNS = (
 )
 
 
+CASE_PANEL_ROWS = KeyedQuery(
+    lambda key: (
+        CorrectiveAction.objects.filter(cases=key)
+        .order_by("due_date", "pk")
+        .values(*CASE_PANEL_COLUMNS)
+    )
+)
+
+
 def case_actions_panel(case, user):
     """The case page's "Actions correctives" panel: every action answering the case (whoever may
     read the case's review outcome may open them: registered as an outcome panel), by function,
@@ -197,9 +207,7 @@ def case_actions_panel(case, user):
             status=str(statuses.get(action["status"], action["status"])),
             paqss_reference=action["paqss_reference"],
         )
-        for action in CorrectiveAction.objects.filter(cases=case)
-        .order_by("due_date", "pk")
-        .values(*CASE_PANEL_COLUMNS)
+        for action in CASE_PANEL_ROWS.rows(case.pk)
     ]
     if not rows:
         return None

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.scope import roles_by_organisation
-from rmm.querysets import first_rows_of_parts
+from rmm.querysets import KeyedQuery, first_rows_of_parts
 
 from . import committee_scope
 from .clinical import CaseKind
-from .models import Case, CaseTransition
+from .models import CareEvent, Case, CaseTransition
 from .permissions import (
     case_visibility_parts,
     cases_visible_to,
@@ -226,17 +226,44 @@ class HistoryEntry:
     comment: str
 
 
+CHRONOLOGY = KeyedQuery(
+    lambda key: (
+        CareEvent.objects.filter(case_id=key)
+        .select_related("organisation")
+        .order_by("position", "pk")
+    )
+)
+
+
+def chronology(case: Case) -> list[CareEvent]:
+    """The case's events in order, each with the organisation that wrote it and the case
+    itself (who wrote an event is read through it: `CareEvent.author`)."""
+    events = CHRONOLOGY.rows(case.pk)
+    for event in events:
+        event.case = case
+    return events
+
+
+def _history_rows(actor: str) -> KeyedQuery:
+    return KeyedQuery(
+        lambda key: (
+            CaseTransition.objects.filter(case_id=key)
+            .order_by("at", "pk")
+            .values_list("at", actor, "source", "target", "comment")
+        )
+    )
+
+
+# By whether names are shown: the actor's name then, else their function.
+HISTORY_ROWS = {True: _history_rows("actor_name"), False: _history_rows("actor__job_title")}
+
+
 def case_history(*, case: Case, show_names: bool) -> list[HistoryEntry]:
     """The case's transitions, oldest first, in one query of the columns shown. The actor by
     the name they had then for whoever may see the identity (`show_names`), else by function:
     the name is then not read at all."""
     statuses = {value: str(label) for value, label in CaseStatus.choices}
-    actor = "actor_name" if show_names else "actor__job_title"
-    rows = (
-        CaseTransition.objects.filter(case=case)
-        .order_by("at", "pk")
-        .values_list("at", actor, "source", "target", "comment")
-    )
+    rows = HISTORY_ROWS[show_names].rows(case.pk)
     return [
         HistoryEntry(
             at=timezone.localtime(at).strftime("%d/%m/%Y %H:%M"),

@@ -526,7 +526,7 @@ class CaseDraftDeleteView(LoginRequiredMixin, View):
 def _events(case: Case, user) -> list[CareEvent]:
     """The chronology, each event with who wrote it and whether the user may change it (one
     query; the contributing organisations are read once for the whole list)."""
-    events = list(case.care_events.select_related("organisation").order_by("position", "pk"))
+    events = selectors.chronology(case)
     for event in events:
         event.may_change = can_change_care_event(user, event, case)
     return events

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from accounts.home import PendingItem, register_pending_provider
 from cases.panels import register_case_panel
 from cases.status import CaseStatus
+from rmm.querysets import KeyedQuery
 
 from . import parents_letter
 from .models import (
@@ -159,6 +160,24 @@ class CaseReviewRow:
     answers_to_parents: str
 
 
+CASE_REVIEW_ROWS = KeyedQuery(
+    lambda key: (
+        CaseReview.objects.filter(case_id=key)
+        .order_by("recorded_at", "pk")
+        .values(
+            "session__starts_at",
+            "icd_pm_group__code",
+            "maternal_condition__code",
+            "grade_care_to_death",
+            "grade_neonatal_care",
+            "grade_after_death",
+            "avoidability",
+            "answers_to_parents",
+        )
+    )
+)
+
+
 def case_reviews_panel(case, user):
     """The committee's reviews of the case (an outcome panel: a contributing organisation reads
     it once the case is reviewed), read as plain values of the columns shown: the page reads
@@ -179,18 +198,7 @@ def case_reviews_panel(case, user):
             avoidability=str(avoidability.get(review["avoidability"], review["avoidability"])),
             answers_to_parents=review["answers_to_parents"],
         )
-        for review in CaseReview.objects.filter(case=case)
-        .order_by("recorded_at", "pk")
-        .values(
-            "session__starts_at",
-            "icd_pm_group__code",
-            "maternal_condition__code",
-            "grade_care_to_death",
-            "grade_neonatal_care",
-            "grade_after_death",
-            "avoidability",
-            "answers_to_parents",
-        )
+        for review in CASE_REVIEW_ROWS.rows(case.pk)
     ]
     if not reviews:
         return None
@@ -217,15 +225,9 @@ class MinutesExtractRow:
     body_html: str
 
 
-def validated_minutes_extracts(case) -> list[MinutesExtractRow]:
-    """The case's part of the latest validated minutes of each session that reviewed it: what
-    the declaring organisation's quality team reads of the committee's decisions (never the
-    whole minutes, which may tell other organisations' cases). Plain values of the columns
-    shown: never the whole minutes' HTML of each session (tens of kilobytes each, read on every
-    case page)."""
-    latest: dict[int, MinutesExtractRow] = {}
-    for extract in (
-        MinutesCaseExtract.objects.filter(case=case, minutes__validated_at__isnull=False)
+MINUTES_EXTRACT_ROWS = KeyedQuery(
+    lambda key: (
+        MinutesCaseExtract.objects.filter(case_id=key, minutes__validated_at__isnull=False)
         .order_by("minutes__session__starts_at", "minutes__version")
         .values(
             "minutes__session_id",
@@ -235,7 +237,18 @@ def validated_minutes_extracts(case) -> list[MinutesExtractRow]:
             "minutes__validated_at",
             "body_html",
         )
-    ):
+    )
+)
+
+
+def validated_minutes_extracts(case) -> list[MinutesExtractRow]:
+    """The case's part of the latest validated minutes of each session that reviewed it: what
+    the declaring organisation's quality team reads of the committee's decisions (never the
+    whole minutes, which may tell other organisations' cases). Plain values of the columns
+    shown: never the whole minutes' HTML of each session (tens of kilobytes each, read on every
+    case page)."""
+    latest: dict[int, MinutesExtractRow] = {}
+    for extract in MINUTES_EXTRACT_ROWS.rows(case.pk):
         row = MinutesExtractRow(
             session_id=extract["minutes__session_id"],
             session_date=_local_date(extract["minutes__session__starts_at"]),

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from rmm.querysets import KeyedQuery
 
 from ..conditions import identifiers_in_comment
 from ..exceptions import InvalidInput, NotAllowed
@@ -130,10 +131,15 @@ def contribution_remove(*, case: Case, by, contribution_id: int) -> str:
     return name
 
 
-def contributions_of(case: Case) -> list[CaseContribution]:
-    """The case's contributing organisations with their role, in one query."""
-    return list(
-        CaseContribution.objects.filter(case=case)
+CONTRIBUTIONS = KeyedQuery(
+    lambda key: (
+        CaseContribution.objects.filter(case_id=key)
         .select_related("organisation")
         .order_by("added_at", "pk")
     )
+)
+
+
+def contributions_of(case: Case) -> list[CaseContribution]:
+    """The case's contributing organisations with their role, in one query."""
+    return CONTRIBUTIONS.rows(case.pk)
