@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from rmm.validators import validate_plausible_date
-from rmm.widgets import CompactSelect
+from rmm.widgets import CompactSelect, CompactTextInput
 
 from .clinical import FIELD_GROUPS, LAST_DAY_IN_SCOPE, CaseKind, Outcome, age_at_death
 from .clinical.layout import LIVE_BIRTH_ONLY
@@ -513,6 +513,7 @@ class ContributionForm(forms.Form):
         required=False,
         max_length=ROLE_LABEL_MAX_LENGTH,
         help_text=_("Fonction ou service, jamais un nom."),
+        widget=CompactTextInput,  # Django's markup without a template
     )
 
     def __init__(self, *args, offered=(), **kwargs):
