@@ -380,7 +380,7 @@ class TransitionForm(forms.Form):
 
 @dataclass(frozen=True)
 class FilterWidget:
-    """What the case list's template needs to draw one filter: the list is shown on every
+    """What the case list draws for one filter (cases/list_html.py): the list is shown on every
     visit, and Django's widget templates (one template per <option>) cost more than its SQL."""
 
     name: str

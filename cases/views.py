@@ -35,6 +35,7 @@ from .forms import (
     SummaryForm,
     TransitionForm,
 )
+from .list_html import case_rows_html, filter_fields_html
 from .models import CareEvent, Case, IdentityVault
 from .panels import case_panels
 from .permissions import (
@@ -111,8 +112,9 @@ class CaseListView(LoginRequiredMixin, View):
             "cases/case_list.html",
             {
                 "form": form,
-                "filters": form.widgets(),
+                "filters_html": filter_fields_html(form.widgets()),
                 "page": page,
+                "rows_html": case_rows_html(page.cases),
                 "query": query.urlencode(),
                 "may_declare": may_declare_cases(request.user),
             },
