@@ -312,7 +312,7 @@ def test_the_session_history_read_in_sql_is_the_orms(session, secretary, chair):
 def test_the_session_read_by_its_key_is_the_orms_and_only_its_committees_see_it(
     client, session, secretary, chair, committee_member, coordinator, outsider, other_network
 ):
-    """The session pages read the session and its committee with a statement written once and
+    """The session pages read the session and its committee with a statement compiled once and
     ask the predicate: the ORM's rows (dates with their zone), and a 404 for exactly those
     whom the queryset twin `sessions_visible_to` does not show it (a deactivated seat, an
     inactive committee, another committee's member, an outsider, a missing session)."""
