@@ -22,7 +22,7 @@ from accounts.scope import covered_for, with_covered_organisations
 from cases.clinical import CaseKind
 from cases.models import Case
 from cases.status import CaseStatus
-from rmm.querysets import ReadByKey, first_rows_of_parts, moment_read_by_hand
+from rmm.querysets import KeyedQuery, ReadByKey, first_rows_of_parts
 
 from . import minutes_sections
 from .conditions import agenda_is_open, awaiting_re_review_sql, cases_awaiting_re_review
@@ -538,27 +538,16 @@ def attendance_rows_html(rows: list[AttendanceRow], *, editable: bool) -> str:
     return mark_safe("".join(html))  # noqa: S308 (every text escaped above)
 
 
+SESSION_HISTORY = KeyedQuery(
+    lambda key: SessionTransition.objects.filter(session_id=key).order_by("at", "pk")
+)
+
+
 def session_history(*, session: Session) -> list[SessionTransition]:
-    """The session's transitions, oldest first, for its page's history: read with a statement
-    written once, in SQL that PostgreSQL and SQLite both read (the ORM spent 0.5 ms building a
-    query of a few rows), as the model's rows (their labels are the model's)."""
-    fields = SessionTransition._meta.concrete_fields
-    columns = ", ".join(f"t.{field.column}" for field in fields)
-    sql = (
-        f"SELECT {columns} FROM {SessionTransition._meta.db_table} t"  # noqa: S608 (from the model)
-        " WHERE t.session_id = %s ORDER BY t.at, t.id"
-    )
-    names = [field.attname for field in fields]
-    at = names.index("at")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [session.pk])
-        rows = cursor.fetchall()
-    return [
-        SessionTransition.from_db(
-            connection.alias, names, (*row[:at], moment_read_by_hand(row[at]), *row[at + 1 :])
-        )
-        for row in rows
-    ]
+    """The session's transitions, oldest first, for its page's history, as the model's rows
+    (their labels are the model's); the statement compiled once (the ORM spent 0.5 ms building
+    a query of a few rows)."""
+    return SESSION_HISTORY.rows(session.pk)
 
 
 def reviews_of(*, session: Session) -> QuerySet[CaseReview]:
