@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
 from accounts.models import Organisation
+from rmm.choices import ChoiceLabelsMixin
 from rmm.workflow import transition
 
 from .. import conditions as guards
@@ -25,7 +26,7 @@ from ..text import normalise_text
 S = CaseStatus
 
 
-class Case(FSMModelMixin, ClinicalFacts):
+class Case(ChoiceLabelsMixin, FSMModelMixin, ClinicalFacts):
     """A neonatal or infant death (or severe morbidity) under review, pseudonymised."""
 
     code = models.CharField(_("code"), max_length=30, editable=False)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import translation
 
 from actions.models import CorrectiveAction
-from cases.models import CareEvent, ParentsContact
+from cases.models import CareEvent, Case, ParentsContact
 from committees.models import CaseReview
 from rmm.choices import ChoiceLabelsMixin
 
@@ -15,9 +15,9 @@ def djangos_display(instance, name):
     return models.Model._get_FIELD_display(instance, instance._meta.get_field(name))
 
 
-# The models whose displays the review screen shows (timeline, parents, earlier reviews,
-# actions panel).
-MODELS = [CareEvent, ParentsContact, CaseReview, CorrectiveAction]
+# The models whose displays the review screen and the case page show (timeline, parents,
+# earlier reviews, actions panel, the case's facts).
+MODELS = [CareEvent, ParentsContact, CaseReview, CorrectiveAction, Case]
 
 
 @pytest.mark.parametrize("language", ["fr", "en", "fr"])
