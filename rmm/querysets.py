@@ -45,9 +45,15 @@ def moment_read_by_hand(value: datetime | None) -> datetime | None:
     return timezone.make_aware(value, UTC)
 
 
-# A key no row has (primary keys are positive): it marks the key's place among the compiled
-# statement's parameters.
+# Keys no row has (primary keys are positive): the n-th marks the n-th key's places among the
+# compiled statement's parameters.
 _KEY_MARK = -7_700_000_001
+
+
+def _marks(count: int) -> list[int]:
+    return [_KEY_MARK - number for number in range(count)]
+
+
 _BUILT_BY = {ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable}
 
 
@@ -55,7 +61,7 @@ _BUILT_BY = {ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIt
 class _Compiled:
     sql: str
     params: tuple
-    key_at: tuple[int, ...]  # where the key goes among the parameters
+    key_at: tuple[tuple[int, int], ...]  # (parameter's place, key's number)
     compiler: object  # its converters (dates on SQLite...) and the row's layout
     iterable: type
     columns: int
@@ -78,18 +84,19 @@ def valid_key(key) -> int | None:
 
 
 class KeyedQuery:
-    """A read whose statement differs from one call to the next only by a key (a case's id),
-    compiled by the ORM once per process and database. Each call runs it with the key and
+    """A read whose statement differs from one call to the next only by a key (a case's id)
+    or a few (a session's and a case's), compiled by the ORM once per process and database.
+    Each call runs it with the keys and
     builds what the ORM builds: instances with their `select_related` relations, `values()`
     dicts or `values_list()` tuples (tested against the ORM's own reading).
 
     Compiling the statement of a page's reads cost the ORM 0.3 to 1.2 ms each, on every
-    request (a row of ~150 columns with two joined tables: 1.2 ms). `build(key)` returns the
-    queryset; it must depend on the key alone (no clock, no user, no language), since its
+    request (a row of ~150 columns with two joined tables: 1.2 ms). `build(*keys)` returns the
+    queryset; it must depend on the keys alone (no clock, no user, no language), since its
     statement is kept for the life of the process; no `prefetch_related` (read apart)."""
 
-    def __init__(self, build):
-        self.build = build
+    def __init__(self, build, *, keys: int = 1):
+        self.build, self.keys = build, keys
         self._compiled: dict[str, _Compiled] = {}
 
     def _compile(self, queryset: QuerySet) -> _Compiled:
@@ -97,9 +104,12 @@ class KeyedQuery:
             raise ValueError("KeyedQuery builds instances, values() and values_list() only.")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        key_at = tuple(index for index, value in enumerate(params) if value == _KEY_MARK)
-        if not key_at:
-            raise ValueError("The key is not a parameter of the statement.")
+        marks = _marks(self.keys)
+        key_at = tuple(
+            (index, marks.index(value)) for index, value in enumerate(params) if value in marks
+        )
+        if {number for _index, number in key_at} != set(range(self.keys)):
+            raise ValueError("A key is not a parameter of the statement.")
         select = compiler.select
         query = queryset.query
         extra = {}
@@ -130,20 +140,18 @@ class KeyedQuery:
         self._compiled[queryset.db] = compiled
         return compiled
 
-    def rows(self, key) -> list:
-        """What `list(build(key))` gives (nothing for a key no row can have)."""
-        key = valid_key(key)
-        if key is None:
+    def rows(self, *keys) -> list:
+        """What `list(build(*keys))` gives (nothing for a key no row can have)."""
+        keys = [valid_key(key) for key in keys]
+        if len(keys) != self.keys:
+            raise TypeError(f"{self.keys} key(s) expected.")
+        if None in keys:
             return []
-        queryset = None
         alias = router.db_for_read(self._model())
-        compiled = self._compiled.get(alias)
-        if compiled is None:
-            queryset = self.build(_KEY_MARK)
-            compiled = self._compile(queryset)
+        compiled = self._compiled.get(alias) or self._compile(self.build(*_marks(self.keys)))
         params = list(compiled.params)
-        for index in compiled.key_at:
-            params[index] = key
+        for index, number in compiled.key_at:
+            params[index] = keys[number]
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -156,7 +164,7 @@ class KeyedQuery:
     def _model(self):
         model = getattr(self, "_model_class", None)
         if model is None:
-            model = self._model_class = self.build(_KEY_MARK).model
+            model = self._model_class = self.build(*_marks(self.keys)).model
         return model
 
     @staticmethod

@@ -107,5 +107,30 @@ def test_a_key_used_twice_is_given_twice(maternity, clinician):
 def test_what_it_cannot_build_is_refused():
     with pytest.raises(ValueError, match="instances"):
         KeyedQuery(lambda key: Case.objects.filter(pk=key).prefetch_related("care_events")).rows(1)
-    with pytest.raises(ValueError, match="key"):
+    with pytest.raises(ValueError, match="key is not"):
         KeyedQuery(lambda key: Case.objects.all()).rows(1)
+
+
+def test_several_keys_each_in_its_place(maternity, clinician, coordinator):
+    cases = [
+        CaseFactory(organisation=maternity, territory=maternity.parent, declared_by=clinician)
+        for _ in range(2)
+    ]
+    for case in cases:
+        for who in (clinician, coordinator):
+            CaseTransition.objects.create(
+                case=case, transition="t", source="s", target="x", actor=who, actor_name="N"
+            )
+
+    def build(case_key, actor_key):
+        return CaseTransition.objects.filter(case_id=case_key, actor_id=actor_key).values_list(
+            "case_id", "actor_id"
+        )
+
+    query = KeyedQuery(build, keys=2)
+    for case in cases:
+        for who in (clinician, coordinator):
+            assert query.rows(case.pk, who.pk) == list(build(case.pk, who.pk)) != []
+    assert query.rows(cases[0].pk, "x") == []
+    with pytest.raises(TypeError):
+        query.rows(cases[0].pk)
