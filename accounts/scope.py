@@ -6,10 +6,20 @@ from collections import defaultdict
 
 from django.db import connection
 
+from rmm.querysets import KeyedQuery
+
 from .models import Membership, Organisation, Role
 
 # Territories are shallow (ARS > network > maternity > ...): this bounds the descent's queries.
 MAX_TERRITORY_DEPTH = 5
+
+
+# Read on every page (the navigation asks it): a statement compiled once (KeyedQuery).
+MEMBERSHIP_ROLES = KeyedQuery(
+    lambda key: Membership.objects.filter(
+        user_id=key, is_active=True, organisation__is_active=True
+    ).values_list("organisation_id", "role")
+)
 
 
 def roles_by_organisation(user) -> dict[int, frozenset[str]]:
@@ -20,9 +30,7 @@ def roles_by_organisation(user) -> dict[int, frozenset[str]]:
     if cached is not None:
         return cached
     roles: dict[int, set[str]] = defaultdict(set)
-    for organisation_id, role in Membership.objects.filter(
-        user=user, is_active=True, organisation__is_active=True
-    ).values_list("organisation_id", "role"):
+    for organisation_id, role in MEMBERSHIP_ROLES.rows(user.pk):
         roles[organisation_id].add(role)
     user._rmm_roles_by_organisation = {key: frozenset(value) for key, value in roles.items()}
     return user._rmm_roles_by_organisation

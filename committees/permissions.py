@@ -21,6 +21,7 @@ from accounts.models import Organisation
 from accounts.permissions import organisations_managed_by
 from accounts.scope import covered_for, with_covered_organisations
 from cases.committee_scope import COMMITTEE_STAGES
+from rmm.querysets import KeyedQuery
 
 from .models import (
     CHARTER_VERSION,
@@ -44,6 +45,19 @@ def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+# Read on every page (the navigation asks them): statements compiled once (KeyedQuery).
+SEATS = KeyedQuery(
+    lambda key: CommitteeMember.objects.filter(
+        user_id=key, is_active=True, committee__is_active=True
+    ).values_list("committee_id", "role", "committee__organisation_id")
+)
+CHARTERS = KeyedQuery(
+    lambda key: CharterAcceptance.objects.filter(user_id=key, version=CHARTER_VERSION).values_list(
+        "committee_id", flat=True
+    )
+)
+
+
 def committee_roles(user) -> dict[int, frozenset[str]]:
     """{committee id: roles} of the user's active memberships of active committees (cached)."""
     if not _active(user):
@@ -52,9 +66,7 @@ def committee_roles(user) -> dict[int, frozenset[str]]:
     if cached is None:
         roles: dict[int, set[str]] = defaultdict(set)
         organisations: dict[int, int] = {}
-        for committee_id, role, organisation_id in CommitteeMember.objects.filter(
-            user=user, is_active=True, committee__is_active=True
-        ).values_list("committee_id", "role", "committee__organisation_id"):
+        for committee_id, role, organisation_id in SEATS.rows(user.pk):
             roles[committee_id].add(role)
             organisations[committee_id] = organisation_id
         cached = {key: frozenset(value) for key, value in roles.items()}
@@ -69,11 +81,7 @@ def charter_accepted_committees(user) -> set[int]:
         return set()
     cached = user.__dict__.get("_rmm_charters")
     if cached is None:
-        cached = set(
-            CharterAcceptance.objects.filter(user=user, version=CHARTER_VERSION).values_list(
-                "committee_id", flat=True
-            )
-        )
+        cached = set(CHARTERS.rows(user.pk))
         user.__dict__["_rmm_charters"] = cached
     return cached
 
