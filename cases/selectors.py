@@ -16,11 +16,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.scope import roles_by_organisation
-from rmm.querysets import first_rows_of_parts
+from rmm.querysets import (
+    columns_read_by_hand,
+    first_rows_of_parts,
+    keep_related,
+    models_read_by_hand,
+)
 
 from . import committee_scope
 from .clinical import CaseKind
-from .models import Case, CaseTransition
+from .models import CareEvent, Case, CaseTransition
 from .permissions import (
     case_visibility_parts,
     cases_visible_to,
@@ -276,3 +281,27 @@ def active_organisation_labels() -> list[tuple[int, str]]:
 
 def forget_active_organisation_labels() -> None:
     cache.delete_many([f"{ACTIVE_LABELS_KEY}:{code}" for code, _name in settings.LANGUAGES])
+
+
+def care_events_of(*, case: Case) -> list[CareEvent]:
+    """The case's chronology in its order, each event with its organisation and this case
+    (who wrote it, `CareEvent.author`, without a query). A statement written once, in SQL that
+    PostgreSQL and SQLite both read (the ORM spent ~0.5 ms of the review screen building it),
+    built as the ORM builds `case.care_events.select_related("organisation")` (tested equal)."""
+    models = (CareEvent, Organisation)
+    sql = (
+        f"SELECT {columns_read_by_hand(CareEvent, 'e')}, {columns_read_by_hand(Organisation, 'o')}"  # noqa: S608 (from the models)
+        f" FROM {CareEvent._meta.db_table} e"
+        f" LEFT OUTER JOIN {Organisation._meta.db_table} o ON e.organisation_id = o.id"
+        " WHERE e.case_id = %s ORDER BY e.position ASC, e.id ASC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case.pk])
+        rows = cursor.fetchall()
+    events = []
+    for row in rows:
+        event, organisation = models_read_by_hand(row, models)
+        keep_related(event, "organisation", organisation)
+        keep_related(event, "case", case)
+        events.append(event)
+    return events
