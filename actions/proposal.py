@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from accounts.models import Organisation
 from cases.forms import TransitionForm
 from cases.services.transitions import case_transition
 from cases.status import CaseStatus
@@ -37,7 +38,13 @@ from committees.permissions import (
 )
 from rmm import workflow
 from rmm.errors import UserError
-from rmm.querysets import first_rows_of_parts, moment_read_by_hand
+from rmm.querysets import (
+    columns_read_by_hand,
+    first_rows_of_parts,
+    keep_related,
+    models_read_by_hand,
+    moment_read_by_hand,
+)
 from rmm.workflow.engine import state_field
 
 from .forms import ActionProposalForm, NoActionForm, refusal_message
@@ -48,14 +55,41 @@ ADOPT = "adopt_action_plan"
 
 
 # --- Reads ---------------------------------------------------------------------------------
-def case_actions(*, case) -> list[CorrectiveAction]:
-    """Every action answering the case, whatever the session that decided it."""
-    return list(
-        CorrectiveAction.objects.filter(cases=case)
-        .select_related("owner_organisation", "session")
-        .prefetch_related("factors__item")
-        .order_by("due_date", "pk")
+def case_actions_and_decision(*, case) -> tuple[list[CorrectiveAction], NoActionDecision | None]:
+    """(every action answering the case, whatever the session that decided it, in due-date
+    order, each with its owner organisation, session and factors; the committee's decision
+    that no action is needed, or None). One statement written once for both, in SQL that
+    PostgreSQL and SQLite both read (the ORM spent ~1.5 ms of the review screen building two),
+    the models built as the ORM builds them (tested equal to its readings); the factors are
+    read apart, only when there are actions."""
+    links = CorrectiveAction.cases.through
+    models = (NoActionDecision, CorrectiveAction, Organisation, Session)
+    columns = [columns_read_by_hand(m, a) for m, a in zip(models, "daos", strict=True)]
+    quote = connection.ops.quote_name
+    link_case = quote(links._meta.get_field("case").column)
+    link_action = quote(links._meta.get_field("correctiveaction").column)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM (SELECT CAST(%s AS BIGINT) AS case_id) x"  # noqa: S608 (from the models)
+        f" LEFT OUTER JOIN {NoActionDecision._meta.db_table} d ON d.case_id = x.case_id"
+        f" LEFT OUTER JOIN {links._meta.db_table} l ON l.{link_case} = x.case_id"
+        f" LEFT OUTER JOIN {CorrectiveAction._meta.db_table} a ON a.id = l.{link_action}"
+        f" LEFT OUTER JOIN {Organisation._meta.db_table} o ON a.owner_organisation_id = o.id"
+        f" LEFT OUTER JOIN {Session._meta.db_table} s ON a.session_id = s.id"
+        " ORDER BY a.due_date ASC, a.id ASC"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case.pk])
+        rows = cursor.fetchall()
+    actions, decision = [], None
+    for row in rows:
+        decision, action, organisation, session = models_read_by_hand(row, models)
+        if action is not None:
+            keep_related(action, "owner_organisation", organisation)
+            keep_related(action, "session", session)
+            actions.append(action)
+    if actions:
+        prefetch_related_objects(actions, "factors__item")
+    return actions, decision
 
 
 def session_case_actions(*, session, case_ids: list[int]) -> dict[int, list[CorrectiveAction]]:
@@ -383,14 +417,13 @@ def review_panel(request, session, case, review) -> tuple[str, str] | None:
     """The case's actions on the review screen; the chair and secretary propose, approve, or
     record why no action is needed, once the review is recorded."""
     planner = can_plan_session(request.user, session)
-    actions = case_actions(case=case)
+    actions, decision = case_actions_and_decision(case=case)
     for action in actions:
         # The engine says who may approve (the proposing committee's chair and secretary).
         action.may_approve = action.status == ActionStatus.PROPOSED and any(
             transition.name == "approve"
             for transition in workflow.available_transitions(action, request.user)
         )
-    decision = NoActionDecision.objects.filter(case=case).first()
     may_plan = planner and review is not None and case.status != CaseStatus.CLOSED
     # Only the chair and secretary, once the review is recorded, see the adoption: nobody else
     # pays for the case's transition guards.

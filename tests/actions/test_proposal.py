@@ -375,3 +375,61 @@ def test_minutes_and_follow_up_query_counts_are_constant(
     assert count_queries(lambda: minutes_context(session=session)) == few_minutes
     assert count_queries(lambda: client.get(url)) == few_page
     assert "Changement de système n° 11" in client.get(url).content.decode()
+
+
+def test_the_case_actions_and_decision_read_in_sql_are_the_orms(
+    reviewed, chair, alarm_items, maternity, clinician, django_assert_num_queries
+):
+    """The review screen's panel reads the case's actions and its no-action decision with one
+    statement written once: the ORM's models (every field, dates with their zone), in due-date
+    order, each with its organisation, session and factors; only this case's actions."""
+    from actions.proposal import case_actions_and_decision
+    from tests.committees.test_review_reads import same_model, same_relations
+
+    session, case = reviewed
+    with django_assert_num_queries(1):
+        assert case_actions_and_decision(case=case) == ([], None)
+    other = CaseFactory(organisation=maternity, territory=maternity.parent, declared_by=clinician)
+    today = timezone.localdate()
+    for number, days in enumerate((40, 10, 40)):
+        action_propose(
+            session=session,
+            cases=[case],
+            by=chair,
+            fields=action_fields(
+                case, what_changes=f"Changement <{number}>", due_date=today + timedelta(days)
+            ),
+            factors=list(ContributingFactor.objects.filter(review__case=case))[: number + 1],
+        )
+    CorrectiveAction.cases.through.objects.create(
+        correctiveaction=CorrectiveAction.objects.order_by("pk").first(), case=other
+    )
+    for with_decision in (False, True):
+        if with_decision:
+            NoActionDecision.objects.create(case=case, reason="Aucune <action>.", decided_by=chair)
+        with django_assert_num_queries(3):  # the statement, then the factors and their items
+            actions, decision = case_actions_and_decision(case=case)
+        former = list(
+            CorrectiveAction.objects.filter(cases=case)
+            .select_related("owner_organisation", "session")
+            .prefetch_related("factors__item")
+            .order_by("due_date", "pk")
+        )
+        assert actions == former and len(actions) == 3
+        assert [action.due_date for action in actions] == sorted(a.due_date for a in former)
+        with django_assert_num_queries(0):
+            for read, orm in zip(actions, former, strict=True):
+                same_model(read, orm)
+                same_relations(read, orm, ["owner_organisation", "session"])
+                assert [f.item.code for f in read.factors.all()] == [
+                    f.item.code for f in orm.factors.all()
+                ]
+                assert read.get_status_display() == orm.get_status_display()
+        former_decision = NoActionDecision.objects.filter(case=case).first()
+        if with_decision:
+            same_model(decision, former_decision)
+            assert decision.reason == "Aucune <action>."
+        else:
+            assert decision is None is former_decision
+    shared = list(CorrectiveAction.objects.filter(cases=other))
+    assert case_actions_and_decision(case=other)[0] == shared and len(shared) == 1
