@@ -42,7 +42,13 @@ def moment_read_by_hand(value: datetime | None) -> datetime | None:
 
 def columns_read_by_hand(model: type[Model], alias: str) -> str:
     """`alias."column", ...` of every concrete field of the model, in its fields' order: the
-    part of a statement written by hand that `models_read_by_hand` turns back into a model."""
+    part of a statement written by hand that `models_read_by_hand` turns back into a model
+    (written once per process: the case alone has some 130 columns)."""
+    return _columns(model, alias, connection.vendor)
+
+
+@functools.cache
+def _columns(model: type[Model], alias: str, vendor: str) -> str:
     quote = connection.ops.quote_name
     return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
