@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.scope import roles_by_organisation
-from rmm.querysets import KeyedQuery, first_rows_of_parts
+from rmm.querysets import (
+    KeyedQuery,
+    first_rows_of_parts,
+)
 
 from . import committee_scope
 from .clinical import CaseKind

@@ -22,7 +22,11 @@ from accounts.scope import covered_for, with_covered_organisations
 from cases.clinical import CaseKind
 from cases.models import Case
 from cases.status import CaseStatus
-from rmm.querysets import KeyedQuery, ReadByKey, first_rows_of_parts
+from rmm.querysets import (
+    KeyedQuery,
+    ReadByKey,
+    first_rows_of_parts,
+)
 
 from . import minutes_sections
 from .conditions import agenda_is_open, awaiting_re_review_sql, cases_awaiting_re_review
@@ -421,14 +425,37 @@ def earlier_reviews(*, case, session: Session) -> list[CaseReview]:
     return reviews_of_case(case=case, session=session)[1]
 
 
-def reviews_of_case(*, case, session: Session) -> tuple[CaseReview | None, list[CaseReview]]:
-    """(the case's review in this session or None, its reviews in other sessions): one query
-    for both, plus the links of this session's review (delays, breaks, factors) when there is
-    one."""
-    existing, earlier = None, []
-    for review in CaseReview.objects.filter(case=case).select_related(
+AGENDA_ITEM_FOR_REVIEW = KeyedQuery(
+    lambda session_key, case_key: AgendaItem.objects.select_related(
+        "session__committee", "case__organisation", "case__parents_contact"
+    ).filter(session_id=session_key, case_id=case_key),
+    keys=2,
+)
+
+
+def agenda_item_for_review(*, session_pk: int, case_pk: int) -> AgendaItem | None:
+    """The case's row on the session's agenda with its session and committee, the case, its
+    organisation and its parents' contact, or None when the case is not on that agenda (a
+    statement compiled once: the ORM spent ~1.3 ms of the review screen building it, the case
+    having some 130 columns). Whether the user may see it is the view's question."""
+    found = AGENDA_ITEM_FOR_REVIEW.rows(session_pk, case_pk)
+    return found[0] if found else None
+
+
+REVIEWS_OF_CASE = KeyedQuery(
+    lambda key: CaseReview.objects.filter(case_id=key).select_related(
         "session", "icd_pm_group", "maternal_condition"
-    ):
+    )
+)
+
+
+def reviews_of_case(*, case, session: Session) -> tuple[CaseReview | None, list[CaseReview]]:
+    """(the case's review in this session or None, its reviews in other sessions, latest
+    first): one query for both (compiled once: the ORM spent ~1 ms of the review screen
+    building it), plus the links of this session's review (delays, breaks, factors) when
+    there is one."""
+    existing, earlier = None, []
+    for review in REVIEWS_OF_CASE.rows(case.pk):
         if review.session_id == session.pk:
             existing = review
         else:

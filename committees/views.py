@@ -17,6 +17,7 @@ from django.views import View
 from cases.clinical.summary import clinical_summary
 from cases.exceptions import CaseError
 from cases.models import Case
+from cases.selectors import chronology
 from cases.services.parents import parents_contact_of
 from rmm import workflow
 from rmm.forms import strict_id
@@ -421,11 +422,8 @@ class ReviewView(SessionMixin, View):
         session is one of the user's committees' (its predicate, twin of the queryset the
         other session pages read). Otherwise the session pages' own reading, whose 404 (or
         the guest's way in) and charter redirect are then the same as theirs."""
-        try:
-            self.item = AgendaItem.objects.select_related(
-                "session__committee", "case__organisation", "case__parents_contact"
-            ).get(session_id=pk, case_id=self.kwargs["case_pk"])
-        except AgendaItem.DoesNotExist:
+        self.item = selectors.agenda_item_for_review(session_pk=pk, case_pk=self.kwargs["case_pk"])
+        if self.item is None:
             return super().visible_session(user, pk)
         if can_view_session(user, self.item.session):
             return self.item.session
@@ -488,7 +486,7 @@ class ReviewView(SessionMixin, View):
 
     def events(self, case) -> list:
         # Each event names who added it (`CareEvent.author`, through this case: no query).
-        return list(case.care_events.select_related("organisation").order_by("position", "pk"))
+        return chronology(case)
 
     def form(self, case, existing, data=None) -> ReviewForm:
         return ReviewForm(data, instance=existing, case=case)

@@ -3,8 +3,10 @@
 import re
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..anonymisation import PLACEHOLDERS
 from ..clinical import format_gestational_age
@@ -32,3 +34,47 @@ def placeholders(value, autoescape=True):
     return mark_safe(  # noqa: S308 - escaped above; only our fixed placeholders are wrapped
         _PLACEHOLDER_HTML.sub(lambda m: f'<span class="placeholder">{m.group()}</span>', text)
     )
+
+
+@register.filter
+def timeline(events) -> str:
+    """The case's chronology (its events, each with who added it), written here with every
+    text escaped rather than by a partial template: a dozen lookups and translations per event.
+    Byte for byte the former `_timeline.html` markup (tested with it, French and English)."""
+    if not events:
+        empty = escape(_("La chronologie est vide."))
+        return mark_safe(f'\n\n<p class="text-body-secondary">{empty}</p>\n\n')  # noqa: S308
+    added_by = _("Ajouté par %(organisation)s")
+    badges = (
+        ("flag_delay", "warning", escape(_("retard"))),
+        ("flag_transfer", "info", escape(_("transfert"))),
+        ("flag_missed_contact", "danger", escape(_("contact manqué"))),
+    )
+    html = ['\n\n<ol class="list-group list-group-numbered timeline">\n  ']
+    for event in events:
+        actor = f" · {escape(event.get_actor_function_display())}" if event.actor_function else ""
+        author = event.author
+        author_html = (
+            '<div class="small text-body-secondary event-author">'
+            f"{added_by % {'organisation': escape(author.name)}}</div>"
+            if author
+            else ""
+        )
+        flags = "".join(
+            f'\n    <span class="badge text-bg-{style}">{label}</span>'
+            if getattr(event, flag)
+            else "\n    "
+            for flag, style, label in badges
+        )
+        html.append(
+            '\n  <li class="list-group-item">\n'
+            '    <div class="d-flex justify-content-between">'
+            f"<strong>{escape(event.relative_time)}</strong>"
+            '<span class="small text-body-secondary">'
+            f"{escape(event.get_place_type_display())}{actor}</span></div>\n"
+            f"    <div>{linebreaksbr(placeholders(event.description), autoescape=True)}</div>\n"
+            f"    {author_html}{flags}\n"
+            "  </li>\n  "
+        )
+    html.append("\n</ol>\n\n")
+    return mark_safe("".join(html))  # noqa: S308 (every text escaped above)

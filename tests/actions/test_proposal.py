@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.forms import NoActionForm
 from actions.models import CorrectiveAction, NoActionDecision
 from actions.services import action_propose, action_transition
 from cases.models import Case
@@ -375,3 +376,202 @@ def test_minutes_and_follow_up_query_counts_are_constant(
     assert count_queries(lambda: minutes_context(session=session)) == few_minutes
     assert count_queries(lambda: client.get(url)) == few_page
     assert "Changement de système n° 11" in client.get(url).content.decode()
+
+
+def test_the_case_actions_and_decision_read_in_sql_are_the_orms(
+    reviewed, chair, alarm_items, maternity, clinician, django_assert_num_queries
+):
+    """The review screen's panel reads the case's actions and its no-action decision with one
+    statement written once: the ORM's models (every field, dates with their zone), in due-date
+    order, each with its organisation, session and factors; only this case's actions."""
+    from actions.proposal import case_actions_and_decision
+    from tests.committees.test_review_reads import same_model, same_relations
+
+    session, case = reviewed
+    with django_assert_num_queries(1):
+        assert case_actions_and_decision(case=case) == ([], None)
+    other = CaseFactory(organisation=maternity, territory=maternity.parent, declared_by=clinician)
+    today = timezone.localdate()
+    for number, days in enumerate((40, 10, 40)):
+        action_propose(
+            session=session,
+            cases=[case],
+            by=chair,
+            fields=action_fields(
+                case, what_changes=f"Changement <{number}>", due_date=today + timedelta(days)
+            ),
+            factors=list(ContributingFactor.objects.filter(review__case=case))[: number + 1],
+        )
+    CorrectiveAction.cases.through.objects.create(
+        correctiveaction=CorrectiveAction.objects.order_by("pk").first(), case=other
+    )
+    for with_decision in (False, True):
+        if with_decision:
+            NoActionDecision.objects.create(case=case, reason="Aucune <action>.", decided_by=chair)
+        with django_assert_num_queries(3):  # the statement, then the factors and their items
+            actions, decision = case_actions_and_decision(case=case)
+        former = list(
+            CorrectiveAction.objects.filter(cases=case)
+            .select_related("owner_organisation", "session")
+            .prefetch_related("factors__item")
+            .order_by("due_date", "pk")
+        )
+        assert actions == former and len(actions) == 3
+        assert [action.due_date for action in actions] == sorted(a.due_date for a in former)
+        with django_assert_num_queries(0):
+            for read, orm in zip(actions, former, strict=True):
+                same_model(read, orm)
+                same_relations(read, orm, ["owner_organisation", "session"])
+                assert [f.item.code for f in read.factors.all()] == [
+                    f.item.code for f in orm.factors.all()
+                ]
+                assert read.get_status_display() == orm.get_status_display()
+        former_decision = NoActionDecision.objects.filter(case=case).first()
+        if with_decision:
+            same_model(decision, former_decision)
+            assert decision.reason == "Aucune <action>."
+        else:
+            assert decision is None is former_decision
+    shared = list(CorrectiveAction.objects.filter(cases=other))
+    assert case_actions_and_decision(case=other)[0] == shared and len(shared) == 1
+
+
+# The review screen's "Plan d'actions" panel as its template wrote it (now written in Python by
+# actions.proposal.review_panel_html): kept here to prove the markup unchanged.
+FORMER_REVIEW_PANEL_TEMPLATE = """
+{% load i18n %}<div id="action-plan">
+{% if actions %}
+<table class="table table-sm">
+  <thead><tr><th scope="col">{% translate "Action" %}</th><th scope="col">{% translate "Type" %}</th><th scope="col">{% translate "Responsable (fonction)" %}</th><th scope="col">{% translate "Échéance" %}</th><th scope="col">{% translate "Statut" %}</th></tr></thead>
+  <tbody>{% for action in actions %}
+    <tr>
+      <td>A{{ action.pk }} — {{ action.what_changes }}{% if action.factors.all %}<div class="small text-body-secondary">{% translate "Facteurs :" %} {% for factor in action.factors.all %}{{ factor.item.code }}{% if not forloop.last %}, {% endif %}{% endfor %}</div>{% endif %}</td>
+      <td>{{ action.get_barrier_display }} / {{ action.get_nature_display }}</td>
+      <td>{{ action.owner_function }} ({{ action.owner_organisation.name }})</td>
+      <td>{{ action.due_date|date:"d/m/Y" }}{% if action.is_overdue %} <span class="badge text-bg-danger">{% translate "en retard" %}</span>{% endif %}</td>
+      <td>{{ action.get_status_display }}{% if action.may_approve %}
+        <form method="post" action="{% url 'actions:approve' session.pk case.pk action.pk %}" class="d-inline">{% csrf_token %}<button class="btn btn-sm btn-success">{% translate "Approuver" %}</button></form>{% endif %}</td>
+    </tr>
+  {% endfor %}</tbody>
+</table>
+{% else %}<p class="text-body-secondary">{% translate "Aucune action corrective pour ce cas." %}</p>{% endif %}
+{% if decision %}<p>{% translate "Aucune action corrective nécessaire :" %} {{ decision.reason }}</p>{% endif %}
+{% if may_plan %}
+<p><a class="btn btn-primary btn-sm" href="{% url 'actions:propose' session.pk case.pk %}">{% translate "Proposer une action" %}</a></p>
+{% endif %}
+{% if may_waive %}
+<form method="post" action="{% url 'actions:no_action' session.pk case.pk %}" class="col-lg-8">{% csrf_token %}
+  <label class="form-label" for="no-action-reason">{{ no_action_form.reason.label }}</label>
+  <textarea class="form-control mb-2" name="reason" id="no-action-reason" rows="2"></textarea>
+  <button class="btn btn-outline-secondary btn-sm">{% translate "Enregistrer : aucune action nécessaire" %}</button>
+</form>
+{% endif %}
+{% if adoption %}
+<form method="post" action="{% url 'actions:adopt_plan' session.pk case.pk %}" class="mt-3 col-lg-8" id="adopt-plan">{% csrf_token %}
+  <input type="hidden" name="expected_status" value="{{ case.status }}">
+  <label class="form-label" for="adopt-comment">{% translate "Commentaire (facultatif)" %}</label>
+  <textarea class="form-control mb-2" name="comment" id="adopt-comment" rows="2"></textarea>
+  <button class="btn btn-success btn-sm">{{ adoption.label }}</button>
+  {% if adoption.blocking_reasons %}
+  <ul class="small text-danger mt-1 mb-0">{% for reason in adoption.blocking_reasons %}<li>{{ reason }}</li>{% endfor %}</ul>
+  {% endif %}
+</form>
+{% endif %}
+</div>
+"""  # noqa: E501
+
+
+def test_the_review_panel_written_in_python_is_its_former_templates_markup(
+    reviewed, chair, alarm_items, settings
+):
+    """Byte for byte the former template's markup, in French and English: no action, actions
+    with and without factors, overdue or not, one to approve, texts to escape, a no-action
+    decision, proposing, waiving, the adoption with and without what blocks it."""
+    from django.template import engines
+    from django.utils import translation
+
+    from actions.proposal import case_actions_and_decision, review_panel_html
+    from rmm.workflow.engine import AvailableTransition
+
+    session, case = reviewed
+    former = engines["django"].from_string(FORMER_REVIEW_PANEL_TEMPLATE.lstrip("\n"))
+    token = "T0ken<&>"
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'.replace(
+        "<&>", "&lt;&amp;&gt;"
+    )
+    adoptions = [
+        None,
+        AvailableTransition("adopt_action_plan", "Adopter <le> plan", "x", False, False, []),
+        AvailableTransition(
+            "adopt_action_plan", "Adopter", "x", False, False, ["Raison <1>", "Raison & 2"]
+        ),
+    ]
+    factors = list(ContributingFactor.objects.filter(review__case=case))
+    compared, seen = 0, []
+    for stage in ("none", "actions", "decision"):
+        if stage == "actions":
+            for number, days in enumerate((3, 20)):
+                action_propose(
+                    session=session,
+                    cases=[case],
+                    by=chair,
+                    fields=action_fields(
+                        case,
+                        what_changes=f"Changer <b>{number}</b> & « voir »",
+                        owner_function="Cadre <sage-femme>",
+                        due_date=timezone.localdate() + timedelta(days=days),
+                    ),
+                    factors=factors[: number * 2],
+                )
+            overdue = timezone.localdate() - timedelta(days=3)  # proposed earlier, now late
+            CorrectiveAction.objects.filter(what_changes__contains="<b>0</b>").update(
+                due_date=overdue
+            )
+        if stage == "decision":
+            NoActionDecision.objects.create(
+                case=case, reason="Aucune <action> & rien.", decided_by=chair
+            )
+        actions, decision = case_actions_and_decision(case=case)
+        for may_approve in (False, True):
+            for action in actions:
+                action.may_approve = may_approve and action.pk % 2 == 1
+            for may_plan, may_waive in ((False, False), (True, False), (True, True)):
+                for adoption in adoptions:
+                    for language in ("fr", "en"):
+                        with translation.override(language):
+                            context = {
+                                "session": session,
+                                "case": case,
+                                "actions": actions,
+                                "may_plan": may_plan,
+                                "decision": decision,
+                                "may_waive": may_waive,
+                                "adoption": adoption,
+                            }
+                            expected = former.render(
+                                {
+                                    **context,
+                                    "no_action_form": NoActionForm(),
+                                    "today": timezone.localdate(),
+                                    "csrf_token": token,
+                                }
+                            )
+                            written = review_panel_html(**context, csrf_input=csrf)
+                            assert written == expected, (stage, may_plan, may_waive, language)
+                            compared += 1
+                            seen.append(written)
+    assert compared == 108
+    seen = "".join(seen)
+    for shown in (
+        "Approuver",
+        "Approve",
+        'badge text-bg-danger">en retard',
+        "Facteurs :",
+        "Raison &lt;1&gt;",
+        "no-action-reason",
+        "Changer &lt;b&gt;0&lt;/b&gt; &amp; « voir »",
+        "Aucune &lt;action&gt; &amp; rien.",
+        "No corrective action for this case.",
+    ):
+        assert shown in seen, shown
+    assert any(action.is_overdue for action in actions)
