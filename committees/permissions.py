@@ -306,6 +306,13 @@ def guest_reads_in_session(user, session: Session, case) -> bool:
     )
 
 
+SIGNED_INVITATION = KeyedQuery(
+    lambda key: SessionGuest.objects.filter(
+        user_id=key, revoked_at__isnull=True, charter_accepted_at__isnull=False
+    ).values_list("pk", flat=True)[:1]
+)
+
+
 def has_signed_invitations(user) -> bool:
     """Whether the user holds any unrevoked invitation with its charter signed (once per
     request): most users never do, and their lists then carry no guest EXISTS at all."""
@@ -313,9 +320,7 @@ def has_signed_invitations(user) -> bool:
         return False
     cached = user.__dict__.get("_rmm_signed_invitations")
     if cached is None:
-        cached = SessionGuest.objects.filter(
-            user_id=user.pk, revoked_at__isnull=True, charter_accepted_at__isnull=False
-        ).exists()
+        cached = bool(SIGNED_INVITATION.rows(user.pk))
         user.__dict__["_rmm_signed_invitations"] = cached
     return cached
 

@@ -70,8 +70,9 @@ def transitions_of(key):
         lambda qs: qs.values("at", "actor__job_title", "source", "target"),
         lambda qs: qs.values_list("at", "actor_name", "comment"),
         lambda qs: qs.values_list("target", flat=True),
+        lambda qs: qs.values_list("pk", flat=True)[:1],
     ],
-    ids=["instances", "joined", "values", "values_list", "flat"],
+    ids=["instances", "joined", "values", "values_list", "flat", "first"],
 )
 def test_every_shape_is_what_the_orm_reads(shape, maternity, clinician, coordinator):
     case = CaseFactory(organisation=maternity, territory=maternity.parent, declared_by=clinician)
