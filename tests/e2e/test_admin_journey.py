@@ -42,6 +42,9 @@ def test_an_administrator_invites_a_colleague_with_a_role_and_a_committee_seat(
     # --- The administrator invites, from the administration's "Utilisateurs" page ---------------
     log_in(page, administrator.email, TEST_PASSWORD)
     page.get_by_role("link", name="Administration").click()
+    # The administration's own page first (a heading's absence holds before it loads too).
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Administration du site")).to_have_count(0)
     axe_check(page)
     page.get_by_role("link", name="Utilisateurs").first.click()
