@@ -307,9 +307,13 @@ def guest_reads_in_session(user, session: Session, case) -> bool:
 
 
 SIGNED_INVITATION = KeyedQuery(
-    lambda key: SessionGuest.objects.filter(
-        user_id=key, revoked_at__isnull=True, charter_accepted_at__isnull=False
-    ).values_list("pk", flat=True)[:1]
+    lambda key: (
+        SessionGuest.objects.filter(
+            user_id=key, revoked_at__isnull=True, charter_accepted_at__isnull=False
+        )
+        .order_by()  # whether there is one: not the invitations' order, which joins two tables
+        .values_list("pk", flat=True)[:1]
+    )
 )
 
 
