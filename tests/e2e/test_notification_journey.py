@@ -1,20 +1,24 @@
 """Notifications in the browser (issue 10): the secretary sends the agenda; a member of the
 committee sees the unread badge, opens the notification centre and the agenda notification,
 which lands on the session page and lowers the badge; the member then asks for a daily digest
-for one kind of notification."""
+for one kind of notification. A cancelled session is told to its members and to the professional
+invited for one of its cases (by the case's code), never with its reason."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Role
 from committees.models import Session
+from committees.services.guests import guest_invite
 from committees.services.sessions import agenda_add
 from notifications.ledger import Due, record
 from notifications.models import Delivery, Kind, Notification, NotificationSettings
 from tests.committees.conftest import days_from_now
-from tests.factories import TEST_PASSWORD, CaseFactory
+from tests.factories import TEST_PASSWORD, CaseFactory, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,3 +128,95 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     assert saved.language == "en"
     assert saved.delivery_of(Kind.ACTION_DUE) == Delivery.DIGEST
     assert saved.delivery_of(Kind.SESSION_TOMORROW) == Delivery.IMMEDIATE
+
+
+def test_a_cancelled_session_is_told_to_its_members_and_guests_without_its_reason(
+    page,
+    live_server,
+    maternity,
+    other_maternity,
+    clinician,
+    committee,
+    secretary,
+    committee_member,
+    log_in,
+    screenshot,
+    axe_check,
+):
+    # Cancelling asks for a confirmation: the secretary agrees.
+    page.on("dialog", lambda dialog: dialog.accept())
+    case = CaseFactory(
+        organisation=maternity,
+        territory=maternity.parent,
+        declared_by=clinician,
+        status="ready",
+        summary="Nouveau-né de 27 SA + 2 j, décès à J2 en réanimation.",
+    )
+    session = Session.objects.create(
+        committee=committee,
+        starts_at=days_from_now(8),
+        place="Salle du réseau",
+        created_by=secretary,
+    )
+    agenda_add(session=session, case=case, by=secretary, presenter=secretary)
+    doctor = member(
+        Role.CLINICIAN, other_maternity, email="dr.smur@sud.test", full_name="Samuel Urgent"
+    )
+    guest_invite(session=session, case=case, user=doctor, function="SMUR", by=secretary)
+    Notification.objects.all().delete()  # the agenda and the invitation: not this journey's
+    day = f"{timezone.localtime(session.starts_at):%d/%m/%Y}"
+    # The reason stays on the session page, never in a notice; one that names someone is
+    # refused first, and nothing changes.
+    reason = "Grève des transports, quorum impossible"
+
+    # --- The secretary cancels the session, giving a reason -----------------------------------
+    log_in(page, secretary.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/seances/{session.pk}/")
+    axe_check(page)
+    page.get_by_label("Motif d'annulation").fill("Mme Canari absente")
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(page.get_by_role("alert")).to_contain_text("Le motif contient un identifiant")
+    axe_check(page)
+    session.refresh_from_db()
+    assert session.status == "planned"
+    page.get_by_label("Motif d'annulation").fill(reason)
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(status_message(page, "Séance :")).to_be_visible()
+    expect(page.locator("body")).to_contain_text(reason)
+    axe_check(page)
+    session.refresh_from_db()
+    case.refresh_from_db()
+    assert session.status == "cancelled"
+    assert case.status == "ready"  # back in the queue for another session
+    page.context.clear_cookies()
+
+    # --- A member reads the notice: the date and the committee, not the reason ----------------
+    log_in(page, committee_member.email, TEST_PASSWORD)
+    page.get_by_role("navigation").first.get_by_role(
+        "link", name=re.compile(r"^Notifications")
+    ).click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    entries = page.locator("#notification-list > li")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text(f"Séance du {day} annulée")
+    expect(page.locator("body")).not_to_contain_text("Grève")
+    screenshot(page, "session-cancelled-notice")
+    entries.first.get_by_role("link").click()
+    expect(page).to_have_url(f"{live_server.url}/seances/{session.pk}/")
+    axe_check(page)
+    page.context.clear_cookies()
+
+    # --- The guest is told that the review of their one case will not take place -------------
+    log_in(page, doctor.email, TEST_PASSWORD)
+    page.get_by_role("navigation").first.get_by_role(
+        "link", name=re.compile(r"^Notifications")
+    ).click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    entries = page.locator("#notification-list > li")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text(f"Revue du cas {case.code} du {day} annulée")
+    expect(page.locator("body")).not_to_contain_text("Grève")
+    axe_check(page)
+    for person in (committee_member, doctor):
+        (notice,) = Notification.objects.filter(recipient=person, kind=Kind.SESSION_CANCELLED)
+        assert "Grève" not in f"{notice.params}"
