@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User
 from accounts.scope import with_covered_organisations
 from cases.committee_scope import COMMITTEE_STAGES
-from cases.conditions import identifiers_in_comment
+from cases.conditions import places_with_identifiers
 from cases.exceptions import InvalidInput, NotAllowed, TransitionConflict
 from cases.text import normalise_text
 
@@ -114,15 +114,17 @@ def _locked_for_guests(session: Session, by) -> Session:
     return session
 
 
-def _clean_function(function: str) -> str:
-    # Normalised first (as the field stores it), then stripped: a function made only of
-    # invisible characters or no-break spaces is empty, not " ".
+def _clean_function(function: str, case) -> str:
+    """The function as stored, or a French refusal. It is printed in the minutes beside the
+    case: compared with the case's identity vault too (the mother's surname alone is a name
+    the general rules cannot know). Normalised first (as the field stores it), then stripped:
+    a function made only of invisible characters or no-break spaces is empty, not " "."""
     function = " ".join(normalise_text(function or "").split())
     if not function:
         raise InvalidInput(_("Indiquez la fonction du professionnel dans le parcours."))
     if len(function) > 100:
         raise InvalidInput(_("La fonction tient en 100 caractères au plus."))
-    if identifiers_in_comment(function):
+    if places_with_identifiers(case, [("function", function)]):
         raise InvalidInput(
             _("La fonction contient un identifiant (nom, date, numéro…) : indiquez une fonction.")
         )
@@ -153,7 +155,7 @@ def guest_invite(*, session: Session, case, user: User, function: str, by) -> Se
         raise NotAllowed(
             _("Ce professionnel est déjà membre du comité : il n'a pas besoin d'invitation.")
         )
-    function = _clean_function(function)
+    function = _clean_function(function, case)
     existing = (
         SessionGuest.objects.select_for_update()
         .filter(session=session, case_id=case.pk, user=user)

@@ -21,7 +21,7 @@ from notifications.delivery import message
 from notifications.models import Kind, Notification
 from notifications.texts import text_of
 from tests.committees.conftest import days_from_now
-from tests.factories import CaseFactory, canary_fragments, member
+from tests.factories import CANARY_IDENTITY, CaseFactory, canary_fragments, member
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,11 @@ def test_invitation_is_refused_in_french_with_nothing_written(world, other_netwo
         )
     with pytest.raises(CaseError, match="identifiant"):
         invite(world, function="Dr Zanzibarova")
+    # A word of the case's identity alone, which no general rule knows for a name: the
+    # function is printed in the minutes beside the case.
+    for known in (CANARY_IDENTITY["mother_birth_name"], "Sage-femme Quetzal​coatl"):
+        with pytest.raises(CaseError, match="identifiant"):
+            invite(world, function=known)
     invite(world)
     with pytest.raises(CaseError, match="déjà invité"):
         invite(world)
