@@ -1,6 +1,7 @@
 """Forms of the committee pages; validation only, decisions in the services."""
 
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django import forms
 from django.utils import timezone
@@ -69,6 +70,19 @@ class SessionForm(forms.ModelForm):
                 _("Le lieu contient un identifiant (nom, adresse, numéro) : indiquez une salle.")
             )
         return place
+
+    def clean_video_link(self):
+        link = self.cleaned_data["video_link"]
+        # The link goes into the agenda e-mail, every calendar and the session page: no e-mail
+        # address or number of a person in it, percent-encoded or not (meeting ids pass).
+        if link and (find_identifiers(link, []) or find_identifiers(unquote(link), [])):
+            raise forms.ValidationError(
+                _(
+                    "Le lien de visioconférence contient un identifiant (adresse e-mail, "
+                    "numéro) : donnez le lien de la salle, sans paramètre personnel."
+                )
+            )
+        return link
 
     def clean_duration_minutes(self):
         duration = self.cleaned_data["duration_minutes"]

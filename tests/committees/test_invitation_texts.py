@@ -80,3 +80,60 @@ def test_a_place_naming_someone_is_refused(client, committee, secretary):
     assert response.status_code == 400
     assert "Le lieu contient un identifiant" in response.content.decode().replace("&#x27;", "'")
     assert not committee.sessions.exists()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://meet.example.org/j?u=julie.lefebvre@gmail.com",
+        "https://meet.example.org/j?u=julie.lefebvre%40gmail.com",
+        "https://meet.example.org/j?nir=2850975123456",
+    ],
+)
+def test_a_video_link_carrying_a_person_is_refused(client, committee, secretary, link):
+    from django.urls import reverse
+
+    from tests.committees.conftest import days_from_now
+
+    client.force_login(secretary)
+    response = client.post(
+        reverse("committees:session_create"),
+        {
+            "committee": committee.pk,
+            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
+            "duration_minutes": 120,
+            "video_link": link,
+        },
+    )
+    assert response.status_code == 400
+    assert "Le lien de visioconférence contient un identifiant" in response.content.decode()
+    assert not committee.sessions.exists()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://zoom.us/j/85312345678?pwd=QWxhZGRpbjpvcGVuIHNlc2FtZQ09",
+        "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjM4ZTk1YjktYzQ2Ni00ZjA5LWI5ZTAt"
+        "MDc1NjQ0YjQ3MzI0%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-"
+        "2d7cd011db47%22%7d",
+        "https://rendez-vous.renater.fr/rmm-val-de-bievre-0612",
+    ],
+)
+def test_an_ordinary_meeting_link_is_taken(client, committee, secretary, link):
+    from django.urls import reverse
+
+    from tests.committees.conftest import days_from_now
+
+    client.force_login(secretary)
+    response = client.post(
+        reverse("committees:session_create"),
+        {
+            "committee": committee.pk,
+            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
+            "duration_minutes": 120,
+            "video_link": link,
+        },
+    )
+    assert response.status_code == 302
+    assert committee.sessions.get().video_link == link
