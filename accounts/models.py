@@ -4,6 +4,8 @@ security log of every grant, e-mail change and password event (see accounts.serv
 
 import contextlib
 import contextvars
+import re
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -89,6 +91,48 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+# A title then a capitalised word ("Dr Martin"), not "Docteur en pharmacie".
+_CIVIL_TITLE_AND_NAME = re.compile(
+    r"\b(?i:dr|docteure?|pr|professeure?|mme|mlle|m|mr|madame|monsieur)\b\.?\s+[A-ZÀ-Ý]"
+)
+_CONTACT = re.compile(r"@|\d[\d .-]{5,}\d")
+
+
+def _plain_words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return [word for word in re.split(r"\W+", plain) if word]
+
+
+def _holds_name(job_title: str, full_name: str) -> bool:
+    """The person's whole name in the function, its words in either order ("Romain Referent",
+    "REFERENT Romain"); one word alone is no proof (Mme Sage may be a sage-femme)."""
+    name = _plain_words(full_name)
+    if len(name) < 2:
+        return False
+    words = _plain_words(job_title)
+    wanted = {tuple(name), tuple(reversed(name))}
+    return any(tuple(words[i : i + len(name)]) in wanted for i in range(len(words)))
+
+
+def job_title_problem(job_title: str, full_name: str) -> str | None:
+    """Why a function cannot be kept, or None. The committee reads a person's function in a
+    case's history instead of their name: no name (theirs, or after a title such as "Dr"), no
+    e-mail address or telephone number in it."""
+    if not job_title:
+        return None
+    if (
+        _holds_name(job_title, full_name)
+        or _CONTACT.search(job_title)
+        or _CIVIL_TITLE_AND_NAME.search(job_title)
+    ):
+        return _(
+            "La fonction se lit à la place du nom dans l'historique des cas : indiquez une "
+            "fonction (sage-femme, pédiatre…), sans nom ni coordonnées."
+        )
+    return None
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -192,6 +236,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if problem := job_title_problem(self.job_title, self.full_name):
+            raise ValidationError({"job_title": problem})
 
     @property
     def is_staff(self) -> bool:

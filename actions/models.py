@@ -268,10 +268,11 @@ class CorrectiveAction(ChoiceLabelsMixin, FSMModelMixin, models.Model):
         self.cancellation_reason = reason
 
     def transition_comment_problems(self, comment: str) -> list[str]:
-        """Its history is read by every member of the committee: no identifier in a reason."""
-        from cases.conditions import identifiers_in_comment
+        """Its history is read by every member of the committee: no identifier in a reason
+        (the identity of the cases it answers compared too)."""
+        from cases.conditions import identifiers_in_comment_of_cases
 
-        return identifiers_in_comment(comment)
+        return identifiers_in_comment_of_cases(self.cases.all(), comment)
 
 
 class ActionTransition(TransitionRecord):

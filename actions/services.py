@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.anonymisation import find_identifiers
+from cases.conditions import places_with_identifiers_of_cases
 from cases.models import Case
 from cases.status import CaseStatus
 from committees.models import ContributingFactor, Session
@@ -23,8 +23,10 @@ EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".xlsx", ".o
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
-def _refuse_identifiers(texts: list[tuple[str, str]]) -> None:
-    places = [where for where, text in texts if text and find_identifiers(text, [])]
+def _refuse_identifiers(texts: list[tuple[str, str]], cases) -> None:
+    """Refused when the rules, or the identity of a case the text is about, find an identifier:
+    the mother's surname alone is no name to the rules, but the committee reads these texts."""
+    places = places_with_identifiers_of_cases(cases, texts)
     if places:
         raise TransitionRefused(
             [_("des identifiants subsistent dans : %(places)s") % {"places": ", ".join(places)}]
@@ -86,7 +88,8 @@ def action_propose(
             (_("ce qui va changer"), action.what_changes),
             (_("la fonction responsable"), action.owner_function),
             (_("l'indicateur"), action.indicator),
-        ]
+        ],
+        cases,
     )
     action.save()
     action.cases.set(cases)
@@ -205,7 +208,7 @@ def progress_note_add(
         )
     if evidence is not None:
         _check_evidence(evidence)
-    _refuse_identifiers([(_("la note d'avancement"), text)])
+    _refuse_identifiers([(_("la note d'avancement"), text)], action.cases.all())
     note = ProgressNote(
         action=action,
         author=by,
@@ -235,7 +238,7 @@ def effectiveness_record(*, action: CorrectiveAction, by, result: str) -> Correc
             )
             % {"pk": action.pk, "status": action.get_status_display()}
         )
-    _refuse_identifiers([(_("le résultat"), result)])
+    _refuse_identifiers([(_("le résultat"), result)], action.cases.all())
     action.effectiveness_result = result
     try:
         action.full_clean(exclude=["status"])
@@ -262,7 +265,7 @@ def action_hand_over(*, action: CorrectiveAction, by, reference: str) -> Correct
     reference = reference.strip()
     if not reference:
         raise InvalidInput(_("Indiquez la référence dans le programme qualité (PAQSS)."))
-    _refuse_identifiers([(_("la référence"), reference)])
+    _refuse_identifiers([(_("la référence"), reference)], action.cases.all())
     action.paqss_reference = reference
     try:
         action.full_clean(exclude=["status"])
@@ -301,7 +304,7 @@ def no_action_decide(*, case: Case, session: Session, by, reason: str) -> NoActi
             )
             % {"code": case.code}
         )
-    _refuse_identifiers([(_("le motif"), reason)])
+    _refuse_identifiers([(_("le motif"), reason)], [case])
     decision, _created = NoActionDecision.objects.update_or_create(
         case=case, defaults={"reason": reason, "decided_by": by}
     )

@@ -82,6 +82,26 @@ def known_identity_values(case) -> list[str]:
     return vault.known_values() if vault is not None else []
 
 
+def places_with_identifiers_of_cases(cases, texts: list[tuple[str, str]]) -> list[str]:
+    """Where, among (where, text) pairs written about several cases (a corrective action and
+    its notes), the rules or any of these cases' identity values find an identifier."""
+    from .models import IdentityVault
+
+    known = []
+    for vault in IdentityVault.objects.filter(case_id__in=[case.pk for case in cases]):
+        known += vault.known_values()
+    return [where for where, text in texts if text and _has_identifiers(text, known)]
+
+
+def identifiers_in_comment_of_cases(cases, comment: str, *, reason: bool = False) -> list[str]:
+    """`identifiers_in_comment`, the identity values of the cases it is about compared too."""
+    if not places_with_identifiers_of_cases(cases, [("comment", comment)]):
+        return []
+    if reason:
+        return [_("Le motif contient un identifiant (nom, date, numéro…).")]
+    return [_("Le commentaire contient un identifiant (nom, date, numéro…).")]
+
+
 def places_with_identifiers(
     case, texts: list[tuple[str, str]], *, both_signals: bool = False
 ) -> list[str]:

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import services
@@ -322,3 +323,56 @@ def test_migration_flags_passwords_last_set_by_an_administrator(administrator, c
     migration.flag_passwords_chosen_by_admins(django_apps, None)
     assert fresh(clinician).password_set_by_admin
     assert not fresh(administrator).password_set_by_admin
+
+
+# --- The function, read in a case's history in place of the name ---------------------------
+@pytest.mark.parametrize(
+    "job_title",
+    [
+        "Dr Houssin, pédiatre",
+        "Rémi Référent, pédiatre",  # the person's own name
+        "Pédiatre REFERENT Rémi",
+        "Pédiatre, 06 12 34 56 78",
+        "pediatre@hopital.fr",
+    ],
+)
+def test_a_function_naming_someone_is_refused_on_every_route(
+    client, administrator, clinician, maternity, job_title
+):
+    from accounts.models import job_title_problem
+
+    clinician.full_name = "Rémi Référent"
+    clinician.save()
+    assert job_title_problem(job_title, clinician.full_name)
+    client.force_login(administrator)
+    url = reverse("admin:accounts_user_change", args=[clinician.pk])
+    data = {**change_form(fresh(clinician), active=True), "job_title": job_title}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "La fonction se lit à la place du nom" in response.content.decode()
+    assert fresh(clinician).job_title != job_title
+    with pytest.raises(ValidationError):
+        services.user_invite(
+            email="nouveau@nord.test",
+            full_name="Rémi Référent",
+            job_title=job_title,
+            organisation=maternity,
+            role=Role.CLINICIAN,
+            by=administrator,
+        )
+    assert not User.objects.filter(email="nouveau@nord.test").exists()
+
+
+@pytest.mark.parametrize(
+    ("job_title", "full_name"),
+    [
+        ("Sage-femme", "Claire Sage"),  # one word of the name is no proof
+        ("Docteur en pharmacie", "Paul Martin"),
+        ("Ingénieur qualité", "Quentin Qualite"),
+        ("Puéricultrice de PMI (secteur 3)", "Anne Petit"),
+    ],
+)
+def test_an_ordinary_function_is_kept(job_title, full_name):
+    from accounts.models import job_title_problem
+
+    assert job_title_problem(job_title, full_name) is None

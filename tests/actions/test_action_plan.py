@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from actions.models import ActionTransition, CorrectiveAction
 from actions.services import (
+    action_hand_over,
     action_propose,
     action_transition,
     effectiveness_record,
@@ -22,6 +23,7 @@ from cases.models import Case
 from cases.services.transitions import case_transition
 from committees.services import reviews, sessions
 from tests.committees.conftest import all_present, full_review
+from tests.factories import CANARY_IDENTITY
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +259,35 @@ def test_the_demo_has_actions_in_every_state_one_overdue_one_shared_one_handed_o
     assert extracts and extracts[-1].version == 2
     for action in planned.corrective_actions.exclude(status=ActionStatus.CANCELLED):
         assert f"A{action.pk} — " in extracts[-1].body_html
+
+
+def test_every_text_of_an_action_is_compared_with_its_cases_identity(
+    reviewed, chair, coordinator, quality_manager
+):
+    """The mother's birth name alone is no name to the general rules: each route that writes
+    a text the committee reads compares it with the identity of the action's cases."""
+    session, case = reviewed
+    known = CANARY_IDENTITY["mother_birth_name"]
+    for field in ("what_changes", "owner_function", "indicator"):
+        with pytest.raises(TransitionRefused, match="identifiants"):
+            propose(session, case, chair, **{field: f"Entretien famille {known}"})
+    assert not CorrectiveAction.objects.exists()
+    with pytest.raises(TransitionRefused, match="identifiants"):
+        no_action_decide(case=case, session=session, by=chair, reason=f"Famille {known}")
+    action = propose(session, case, chair)
+    move(action, "approve", chair)
+    move(action, "start", coordinator)
+    with pytest.raises(TransitionRefused, match="identifiants"):
+        progress_note_add(action=action, by=coordinator, text=f"Appel de M. {known.lower()}")
+    assert not action.progress_notes.exists()
+    with pytest.raises(TransitionRefused, match="identifiants"):
+        action_hand_over(action=action, by=quality_manager, reference=f"PAQSS {known}")
+    with pytest.raises(TransitionRefused, match="identifiant"):
+        move(action, "cancel", chair, comment=f"Famille {known} partie")
+    progress_note_add(action=action, by=coordinator, text="Protocole affiché en salle.")
+    move(action, "complete", coordinator)
+    with pytest.raises(TransitionRefused, match="identifiants"):
+        effectiveness_record(action=action, by=quality_manager, result=f"Vu avec {known}")
+    action.refresh_from_db()
+    assert action.status == "done"
+    assert action.effectiveness_result == "" and action.paqss_reference == ""
