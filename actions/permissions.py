@@ -11,7 +11,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.scope import organisation_ids_with_role
 from cases.permissions import case_outcomes_visible_to
 from committees.permissions import PLANNERS, committee_ids
@@ -32,7 +32,7 @@ def actions_visible_to(user) -> QuerySet[CorrectiveAction]:
         return CorrectiveAction.objects.none()
     return CorrectiveAction.objects.filter(
         Q(cases__in=case_outcomes_visible_to(user))
-        | Q(owner_person_id=user.pk)
+        | owned_by(user)
         | Q(owner_organisation_id__in=_followers_organisations(user))
     ).distinct()
 
@@ -62,7 +62,7 @@ def actions_visible_condition(user) -> Q:
     # Cheapest first: PostgreSQL evaluates an OR's terms in order and stops at the first true.
     return (
         Q(owner_organisation_id__in=_followers_organisations(user))
-        | Q(owner_person_id=user.pk)
+        | owned_by(user)
         | Q(of_visible_case)
     )
 
@@ -71,6 +71,32 @@ def can_decide_action(user, action: CorrectiveAction) -> bool:
     """Approve or cancel: the chair and secretary of the committee that proposed it."""
     return _active(user) and action.session.committee_id in committee_ids(
         user, *PLANNERS, charter=True
+    )
+
+
+def owned_by(user) -> Q:
+    """Actions naming the user as owner, while they still belong to the owning organisation:
+    someone who left it keeps neither the action nor its evidence (its coordinators and quality
+    team take it over, and reminders go to them)."""
+    return Q(owner_person_id=user.pk, owner_organisation_id__in=organisation_ids_with_role(user))
+
+
+def named_owner_in_charge() -> Exists:
+    """On an action row: its named owner is active and still belongs to the owning
+    organisation (the same rule as `owned_by`, for many actions at once)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("owner_person_id"),
+            user__is_active=True,
+            organisation_id=OuterRef("owner_organisation_id"),
+            is_active=True,
+        )
+    )
+
+
+def _is_owner(user, action: CorrectiveAction) -> bool:
+    return action.owner_person_id == user.pk and (
+        action.owner_organisation_id in organisation_ids_with_role(user)
     )
 
 
@@ -83,7 +109,7 @@ def can_follow_action(user, action: CorrectiveAction) -> bool:
     coordinators and quality managers."""
     if not _active(user):
         return False
-    return action.owner_person_id == user.pk or (
+    return _is_owner(user, action) or (
         action.owner_organisation_id in _followers_organisations(user)
     )
 

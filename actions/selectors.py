@@ -38,6 +38,8 @@ from .permissions import (
     actions_visible_to,
     can_follow_action,
     can_verify_action,
+    named_owner_in_charge,
+    owned_by,
 )
 
 DUE_SOON_DAYS = 30
@@ -251,7 +253,7 @@ def _my_actions_queryset(user):
     planned = committee_ids(user, *PLANNERS, charter=True)
     return (
         CorrectiveAction.objects.filter(
-            Q(owner_person_id=user.pk)
+            owned_by(user)
             | Q(owner_organisation_id__in=followed)
             | Q(session__committee_id__in=planned, status=ActionStatus.PROPOSED)
         )
@@ -322,9 +324,10 @@ def actions_to_report_on(user):
     """The actions the user owns that are in progress or overdue; those with no named owner
     fall to the coordinators of the owning organisation (someone must report on them)."""
     coordinated = organisation_ids_with_role(user, Role.COORDINATOR)
-    owned = Q(owner_person_id=user.pk)
+    owned = owned_by(user)
     if coordinated:
-        owned |= Q(owner_person__isnull=True, owner_organisation_id__in=coordinated)
+        # No one named, or the one named has left: the organisation's coordinators report.
+        owned |= Q(owner_organisation_id__in=coordinated) & ~Q(named_owner_in_charge())
     return CorrectiveAction.objects.filter(owned).filter(
         Q(status=ActionStatus.IN_PROGRESS)
         | Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
@@ -395,7 +398,7 @@ def sees_actions(user) -> bool:
         return True
     if committee_ids(user):
         return True
-    return CorrectiveAction.objects.filter(owner_person_id=user.pk).exists()
+    return CorrectiveAction.objects.filter(owned_by(user)).exists()
 
 
 # --- Quality dashboard ------------------------------------------------------------------------
@@ -434,7 +437,7 @@ def dashboard_visible_ids(*, user) -> QuerySet:
         of_cases.order_by()
         .values("correctiveaction_id")
         .union(
-            CorrectiveAction.objects.filter(owner_person_id=user.pk).order_by().values("pk"),
+            CorrectiveAction.objects.filter(owned_by(user)).order_by().values("pk"),
             CorrectiveAction.objects.filter(
                 owner_organisation_id__in=organisation_ids_with_role(
                     user, Role.COORDINATOR, Role.QUALITY_MANAGER

@@ -64,12 +64,13 @@ def case_ready(*, instance, **_context) -> None:
 
 
 def action_assigned(*, instance, **_context) -> None:
-    """An approved action, for its named owner or else the owning organisation's quality team."""
+    """An approved action, for its named owner or else the owning organisation's quality team
+    (its coordinators where it has none)."""
     if instance.owner_person_id:
         people = [instance.owner_person_id]
     else:
         organisation = instance.owner_organisation_id
-        people = recipients.quality_team({organisation}).get(organisation, [])
+        people = recipients.action_followers({organisation}).get(organisation, [])
     link = reverse("actions:detail", args=[instance.pk])
     params = {"due_date": instance.due_date.isoformat()}
     announce(

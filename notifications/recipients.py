@@ -39,6 +39,17 @@ def quality_team(organisation_ids) -> People:
     return by_organisation(organisation_ids, Role.QUALITY_MANAGER)
 
 
+def action_followers(organisation_ids) -> People:
+    """Who answers for an organisation's corrective actions when no one named does: its quality
+    team, or its RMM coordinators where it has none (they may follow actions too): an action
+    must never go unreminded because a small maternity has no quality manager."""
+    found = quality_team(organisation_ids)
+    missing = set(organisation_ids) - {pk for pk, people in found.items() if people}
+    for organisation_id, people in coordinators(missing).items():
+        found[organisation_id] = people
+    return found
+
+
 def by_committee(committee_ids, *roles: str) -> People:
     """{committee id: [user ids]} of its active members holding `roles` (all roles if none)."""
     found: People = defaultdict(list)

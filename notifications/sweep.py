@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionStatus, CorrectiveAction
+from actions.permissions import named_owner_in_charge
 from cases.models import Case, CaseTransition
 from cases.status import CaseStatus
 from committees.models import AgendaItem, CommitteeRole, Session, SessionStatus
@@ -227,17 +228,18 @@ FOLLOWED = (ActionStatus.APPROVED, ActionStatus.IN_PROGRESS)
 
 def _followed_actions(**conditions) -> list[tuple]:
     """Approved or running actions not handed over to the quality programme: (id, due date,
-    named owner if still active, owning organisation)."""
+    named owner if still active and still in the owning organisation, owning organisation)."""
     rows = (
         CorrectiveAction.objects.filter(status__in=FOLLOWED, paqss_reference="", **conditions)
+        .annotate(owner_in_charge=named_owner_in_charge())
         .values_list(
-            "pk", "due_date", "owner_person_id", "owner_person__is_active", "owner_organisation_id"
+            "pk", "due_date", "owner_person_id", "owner_in_charge", "owner_organisation_id"
         )
         .order_by("pk")
     )
     return [
-        (pk, due_date, person if active else None, organisation_id)
-        for pk, due_date, person, active, organisation_id in rows
+        (pk, due_date, person if in_charge else None, organisation_id)
+        for pk, due_date, person, in_charge, organisation_id in rows
     ]
 
 
@@ -247,7 +249,7 @@ def action_due(rule: ReminderRule, now: datetime) -> list[Due]:
     actions = _followed_actions(
         due_date__gte=today, due_date__lte=today + timedelta(days=rule.days)
     )
-    quality = recipients.quality_team({row[3] for row in actions})
+    quality = recipients.action_followers({row[3] for row in actions})
     link = link_to("actions:detail")
     dues = []
     for pk, due_date, person, organisation_id in actions:
@@ -272,7 +274,7 @@ def action_overdue(rule: ReminderRule, now: datetime) -> list[Due]:
     the quality team once the escalation delay has passed (at once when no one is named)."""
     today = timezone.localdate(now)
     actions = _followed_actions(due_date__lte=today - timedelta(days=rule.days))
-    quality = recipients.quality_team({row[3] for row in actions})
+    quality = recipients.action_followers({row[3] for row in actions})
     link = link_to("actions:detail")
     dues = []
     for pk, due_date, person, organisation_id in actions:

@@ -241,3 +241,41 @@ def test_reminders_wait_for_their_e_mail_in_the_ledger(session, ready_case, chai
     sweep(now=now + timedelta(days=1))
     [row] = Notification.objects.filter(kind=Kind.ACTION_OVERDUE)
     assert row.email == EmailState.PENDING and row.email_attempts == 0
+
+
+def test_an_owner_who_left_the_organisation_is_neither_reminded_nor_in_charge(
+    session, ready_case, chair, clinician, coordinator, quality_manager, now
+):
+    """Their account still works elsewhere, but the action is the organisation's again: its
+    quality team is reminded, its coordinators report on it, and the former owner no longer
+    sees or moves it (test_action_plan covers what they may still see through a case)."""
+    from accounts.models import Membership
+    from actions.permissions import actions_visible_to, can_follow_action
+    from actions.selectors import actions_to_report_on
+
+    yesterday = timezone.localdate(now) - timedelta(days=1)
+    action = make_action(session, ready_case, chair, yesterday, owner_person=clinician)
+    assert can_follow_action(clinician, action)
+    Membership.objects.filter(user=clinician, organisation=action.owner_organisation).update(
+        is_active=False
+    )
+    sweep(now=now)
+    assert people(Kind.ACTION_OVERDUE) == {quality_manager.email}
+    clinician = type(clinician).objects.get(pk=clinician.pk)  # roles are read once per request
+    assert not can_follow_action(clinician, action)
+    assert not actions_visible_to(clinician).filter(pk=action.pk).exists()
+    assert actions_to_report_on(coordinator).filter(pk=action.pk).exists()
+
+
+def test_an_organisation_without_a_quality_team_has_its_coordinators_reminded(
+    session, ready_case, chair, coordinator, quality_manager, now
+):
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=quality_manager).update(is_active=False)
+    today = timezone.localdate(now)
+    make_action(session, ready_case, chair, today + timedelta(days=5))
+    make_action(session, ready_case, chair, today - timedelta(days=1))
+    sweep(now=now)
+    assert people(Kind.ACTION_DUE) == {coordinator.email}
+    assert people(Kind.ACTION_OVERDUE) == {coordinator.email}
