@@ -82,7 +82,11 @@ def _verifier(action, user) -> bool:
 
 
 def _canceller(action, user) -> bool:
-    return _planner(action, user) or _verifier(action, user)
+    """The committee (its chair and secretary); the owning organisation's quality team too
+    once the committee has approved the action, never in its place before."""
+    if _planner(action, user):
+        return True
+    return action.status != ActionStatus.PROPOSED and _verifier(action, user)
 
 
 class ActionQuerySet(models.QuerySet):

@@ -291,3 +291,16 @@ def test_every_text_of_an_action_is_compared_with_its_cases_identity(
     action.refresh_from_db()
     assert action.status == "done"
     assert action.effectiveness_result == "" and action.paqss_reference == ""
+
+
+def test_the_quality_team_cancels_an_approved_action_never_a_proposed_one(
+    reviewed, chair, quality_manager
+):
+    session, case = reviewed
+    proposed = propose(session, case, chair)
+    with pytest.raises(NotAllowed):
+        move(proposed, "cancel", quality_manager, comment="Doublon")
+    assert CorrectiveAction.objects.get(pk=proposed.pk).status == "proposed"
+    move(proposed, "approve", chair)
+    move(proposed, "cancel", quality_manager, comment="Remplacée par le protocole régional")
+    assert CorrectiveAction.objects.get(pk=proposed.pk).status == "cancelled"
