@@ -78,6 +78,12 @@ TEMPLATES = [
 # PostgreSQL in production, CI and docker compose; SQLite under var/ only as the demo default.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rmm.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# The demo's embedded database: two requests writing at once (a double click, two people
+# cancelling a session) wait for each other instead of failing with "database is locked";
+# IMMEDIATE takes the write lock when a transaction begins, so no reader has to upgrade its lock.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query to machine code once its estimated cost passes a threshold:
     # worth it for a long report, not for a web page's queries, whose estimates run high on
