@@ -16,9 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -101,8 +101,9 @@ class DashboardAccessMixin(LoginRequiredMixin):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def filter_form(self) -> ActionFilterForm:
-        """The filter form, bound to the query string; its valid filters in `self.filters`."""
+    def filter_form(self, *, warn: bool = True) -> ActionFilterForm:
+        """The filter form, bound to the query string; its valid filters in `self.filters`
+        (`warn`: the page says which ones it could not apply)."""
         user = self.request.user
 
         def choices():
@@ -143,7 +144,7 @@ class DashboardAccessMixin(LoginRequiredMixin):
         else:
             self.fields_html = mark_safe(blank)  # noqa: S308 - written by filters_html, escaped
         filters = form.filters()
-        if rejected := form.rejected_filters():
+        if warn and (rejected := form.rejected_filters()):
             messages.warning(
                 self.request,
                 _("Filtre non appliqué (valeur invalide) : %(filters)s.")
@@ -470,7 +471,17 @@ def _export_rows(actions) -> Iterator[tuple]:
 @method_decorator(never_cache, name="dispatch")
 class DashboardExportView(DashboardAccessMixin, View):
     def get(self, request):
-        self.filter_form()
+        form = self.filter_form(warn=False)
+        if rejected := form.rejected_filters():
+            # Never a file wider than asked: refused, and the dashboard shows why.
+            messages.error(
+                request,
+                _("Export refusé, filtre invalide : %(filters)s.")
+                % {"filters": ", ".join(rejected)},
+            )
+            target = reverse("actions:dashboard")
+            with_query = f"{target}?{request.GET.urlencode()}"
+            return redirect(with_query if len(with_query) <= 2000 else target)
         response = StreamingHttpResponse(
             export_lines(self.visible_actions(), translation.get_language()),
             content_type="text/csv; charset=utf-8",

@@ -434,8 +434,10 @@ FILTER_NAMES = ["status", "organisation", "committee", "overdue", "due_from", "d
 def test_hostile_filters_never_answer_a_server_error(client, quality_manager, world, value):
     client.force_login(quality_manager)
     params = dict.fromkeys([*FILTER_NAMES, "nature", "page"], value)
-    for url in (URL, EXPORT):
-        assert client.get(url, params).status_code == 200
+    assert client.get(URL, params).status_code == 200
+    # The export refuses what it cannot apply and sends back to the dashboard.
+    export = client.get(EXPORT, params, follow=True)
+    assert export.status_code == 200 and export.redirect_chain
     page = client.get(URL, params).content.decode()
     assert "<script>" not in page
 
@@ -503,3 +505,17 @@ def test_figures_are_kept_a_minute_per_user_and_the_page_says_when(
     client.force_login(member(Role.COORDINATOR, other_maternity, email="ref@sud.test"))
     elsewhere = client.get(URL)
     assert elsewhere.context["counts"].total == 0 and ids_in(elsewhere) == set()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"organisation": "999999"}, {"due_from": "31/02/2026"}, {"committee": "abc"}]
+)
+def test_an_export_with_an_invalid_filter_is_refused_never_wider(
+    client, quality_manager, world, bad
+):
+    client.force_login(quality_manager)
+    response = client.get(EXPORT, {"status": "done", **bad}, follow=True)
+    assert not response.get("Content-Disposition")
+    assert response.redirect_chain[-1][0].startswith(URL)
+    text = response.content.decode()
+    assert "Export refusé, filtre invalide" in text
