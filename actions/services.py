@@ -16,6 +16,7 @@ from committees.permissions import can_plan_session
 from rmm import workflow
 from rmm.errors import InvalidInput, NotAllowed, TransitionConflict, TransitionRefused
 
+from .evidence_text import evidence_text, text_pieces
 from .models import ActionStatus, CorrectiveAction, NoActionDecision, ProgressNote
 from .permissions import can_follow_action, can_verify_action
 
@@ -185,6 +186,20 @@ def _check_evidence(upload) -> None:
     upload.name = f"piece-justificative{extension}"
 
 
+def _refuse_identifiers_in_evidence(upload, cases) -> None:
+    """A text or office document is read: the rules and the identity of the action's cases
+    must find nothing in it, whatever its "pseudonymisée" tick says (committee members open
+    it)."""
+    pieces = text_pieces(evidence_text(upload, _extension(upload.name)))
+    if places_with_identifiers_of_cases(cases, [(str(n), piece) for n, piece in enumerate(pieces)]):
+        raise InvalidInput(
+            _(
+                "La pièce jointe contient des identifiants (nom, date, numéro…) : "
+                "pseudonymisez-la avant de la joindre. Rien n'a été enregistré."
+            )
+        )
+
+
 NOTE_CLOSED_STATUSES = (ActionStatus.CANCELLED, ActionStatus.VERIFIED)
 
 
@@ -208,6 +223,7 @@ def progress_note_add(
         )
     if evidence is not None:
         _check_evidence(evidence)
+        _refuse_identifiers_in_evidence(evidence, action.cases.all())
     _refuse_identifiers([(_("la note d'avancement"), text)], action.cases.all())
     note = ProgressNote(
         action=action,

@@ -304,3 +304,53 @@ def test_the_quality_team_cancels_an_approved_action_never_a_proposed_one(
     move(proposed, "approve", chair)
     move(proposed, "cancel", quality_manager, comment="Remplacée par le protocole régional")
     assert CorrectiveAction.objects.get(pk=proposed.pk).status == "cancelled"
+
+
+def office_file(name: str, member: str, text: str) -> SimpleUploadedFile:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if name.endswith(".xlsx"):
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(member, f"<w:document><w:p><w:t>{text}</w:t></w:p></w:document>")
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda text: SimpleUploadedFile("audit.csv", f"Dossier;Remarque\n1;{text}\n".encode()),
+        lambda text: SimpleUploadedFile(
+            "audit.csv", f"Dossier;Remarque\n1;{text}\n".encode("cp1252")
+        ),
+        lambda text: office_file("compte-rendu.docx", "word/document.xml", text),
+        lambda text: office_file("audit.xlsx", "xl/sharedStrings.xml", text),
+        lambda text: office_file("audit.ods", "content.xml", text),
+    ],
+)
+def test_evidence_that_can_be_read_is_refused_when_it_names_the_family(
+    reviewed, chair, coordinator, make
+):
+    session, case = reviewed
+    action = propose(session, case, chair)
+    move(action, "approve", chair)
+    known = CANARY_IDENTITY["mother_birth_name"]
+    with pytest.raises(InvalidInput, match="pièce jointe contient des identifiants"):
+        progress_note_add(
+            action=action,
+            by=coordinator,
+            text="Audit joint.",
+            evidence=make(f"Entretien avec Mme {known} à domicile"),
+            pseudonymised=True,  # a tick is no proof: the text is read
+        )
+    assert not action.progress_notes.exists()
+    note = progress_note_add(
+        action=action,
+        by=coordinator,
+        text="Audit joint.",
+        evidence=make("Partogramme conforme ; transfert à H+3 ; 27 SA + 2 j"),
+        pseudonymised=True,
+    )
+    assert note.evidence
