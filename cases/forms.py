@@ -3,10 +3,12 @@ validate input: what happens next is decided by the services."""
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,16 +205,88 @@ class ClinicalFactsForm(StepRowsMixin, forms.ModelForm):
 
 
 TIME_MISSING = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$")
+# The night the clocks go back, 02:00-02:59 happens twice: « été » names the first time,
+# « hiver » the second (25/10/2026 02:30 hiver).
+CLOCK_SEASON = re.compile(r"^\s*(?P<moment>.*?)\s+(?P<season>été|ete|hiver)\s*$", re.IGNORECASE)
+SUMMER, WINTER = "été", "hiver"
+
+
+def _local(naive: datetime, *, fold: int) -> datetime:
+    return naive.replace(tzinfo=timezone.get_current_timezone(), fold=fold)
+
+
+def clock_change(naive: datetime) -> str:
+    """ "ambiguous" for a local time the clocks going back give twice, "missing" for one their
+    going forward skips, "" for any other."""
+    first, second = _local(naive, fold=0), _local(naive, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    round_trip = first.astimezone(UTC).astimezone(first.tzinfo).replace(tzinfo=None)
+    return "ambiguous" if round_trip == naive else "missing"
+
+
+class MomentInput(forms.DateTimeInput):
+    """Shows « été » or « hiver » after a time of the night the clocks go back, so that a form
+    saved again says which of the two it was (without it, the time could not be read back)."""
+
+    def format_value(self, value):
+        shown = super().format_value(value)
+        if isinstance(value, datetime):
+            # The field hands over local time without its zone (`fold` says which pass).
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            if clock_change(local.replace(tzinfo=None)) == "ambiguous":
+                return f"{shown} {WINTER if local.fold else SUMMER}"
+        return shown
 
 
 class MomentField(forms.DateTimeField):
     """A date with its time, always: a date alone would silently become midnight (a baby born
-    at 10:30 would be counted 10 hours older at death)."""
+    at 10:30 would be counted 10 hours older at death). A time of the night the clocks change
+    gets a French explanation instead of Django's, and the twice-lived hour is told apart by
+    « été » or « hiver »."""
+
+    widget = MomentInput
 
     def to_python(self, value):
         if isinstance(value, str) and TIME_MISSING.match(value):
             raise forms.ValidationError(self.error_messages["time_missing"], code="time_missing")
-        return super().to_python(value)
+        if isinstance(value, str) and (match := CLOCK_SEASON.match(value)):
+            naive = BaseTemporalField.to_python(self, match["moment"])
+            if clock_change(naive) != "ambiguous":
+                raise forms.ValidationError(
+                    _(
+                        "« été » ou « hiver » ne se précise que pour l'heure vécue deux fois, la "
+                        "nuit du passage à l'heure d'hiver (entre 02:00 et 02:59)."
+                    ),
+                    code="season_not_needed",
+                )
+            winter = match["season"].lower() == WINTER
+            return _local(naive, fold=1 if winter else 0)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            naive = BaseTemporalField.to_python(self, value)
+            day, time = f"{naive:%d/%m/%Y}", f"{naive:%H:%M}"
+            if clock_change(naive) == "ambiguous":
+                raise forms.ValidationError(
+                    _(
+                        "%(time)s a eu lieu deux fois le %(day)s (passage à l'heure d'hiver) : "
+                        "ajoutez « été » pour la première, « hiver » pour la seconde (par "
+                        "exemple %(day)s %(time)s hiver)."
+                    ),
+                    code="ambiguous_hour",
+                    params={"time": time, "day": day},
+                ) from error
+            raise forms.ValidationError(
+                _(
+                    "%(time)s n'a pas existé le %(day)s (passage à l'heure d'été : de 02:00 on "
+                    "passe à 03:00) : vérifiez l'heure."
+                ),
+                code="missing_hour",
+                params={"time": time, "day": day},
+            ) from error
 
 
 def _moment_field(label, help_text, *, time_missing, invalid) -> MomentField:
@@ -222,7 +296,7 @@ def _moment_field(label, help_text, *, time_missing, invalid) -> MomentField:
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=help_text,
         validators=[validate_plausible_date],
-        widget=forms.DateTimeInput(
+        widget=MomentInput(
             format="%d/%m/%Y %H:%M",
             attrs={"placeholder": "JJ/MM/AAAA HH:MM", "autocomplete": "off"},
         ),

@@ -5,7 +5,7 @@ nothing created from an empty or repeated submission."""
 
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -397,3 +397,61 @@ def test_a_draft_whose_identity_was_read_by_someone_else_stays(
         case_draft_delete(case=case, by=clinician)
     assert Case.objects.filter(pk=case.pk).exists()
     assert IdentityVault.objects.filter(case=case).exists()
+
+
+# --- The nights the clocks change ------------------------------------------------------------
+def last_clock_night(month: int):
+    """The last Sunday of `month` (3: clocks forward, 10: clocks back) most recently past."""
+    today = timezone.localdate()
+    for year in (today.year, today.year - 1):
+        last_day = (date(year, month % 12 + 1, 1) if month < 12 else date(year + 1, 1, 1)) - (
+            timedelta(days=1)
+        )
+        night = last_day - timedelta(days=(last_day.weekday() + 1) % 7)
+        if night < today - timedelta(days=3):
+            return night
+    raise AssertionError("no clock change night found")
+
+
+def test_the_hour_lived_twice_asks_which_and_is_kept_as_said(client, clinician, maternity):
+    night = last_clock_night(10)
+    typed = f"{night:%d/%m/%Y} 02:30"
+    died = f"{night + timedelta(days=2):%d/%m/%Y} 10:00"
+    client.force_login(clinician)
+    response = client.post(
+        DECLARE, {**essentials(maternity, born_at=typed, died_at=died), "continue": ""}
+    )
+    assert response.status_code == 400
+    assert f"02:30 a eu lieu deux fois le {night:%d/%m/%Y}" in text(response)
+    assert "ajoutez « été » pour la première, « hiver » pour la seconde" in text(response)
+    assert not Case.objects.exists()
+
+    response = client.post(
+        DECLARE,
+        {**essentials(maternity, born_at=f"{typed} hiver", died_at=died), "continue": ""},
+    )
+    assert response.status_code == 302
+    vault = IdentityVault.objects.get()
+    local = timezone.localtime(vault.born_at)
+    assert (f"{local:%d/%m/%Y %H:%M}", local.fold) == (typed, 1)  # the second 02:30
+    page = client.get(step_url(vault.case, "essentiel"))
+    assert f'value="{typed} hiver"' in text(page)  # saved again as it was said
+
+
+def test_the_hour_skipped_in_spring_is_refused_in_french(client, clinician, maternity):
+    night = last_clock_night(3)
+    client.force_login(clinician)
+    response = client.post(
+        DECLARE,
+        {
+            **essentials(
+                maternity,
+                born_at=f"{night:%d/%m/%Y} 02:30",
+                died_at=f"{night + timedelta(days=2):%d/%m/%Y} 10:00",
+            ),
+            "continue": "",
+        },
+    )
+    assert response.status_code == 400
+    assert f"02:30 n'a pas existé le {night:%d/%m/%Y}" in text(response)
+    assert not Case.objects.exists()
