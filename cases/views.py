@@ -124,8 +124,6 @@ class CaseListView(LoginRequiredMixin, View):
 # --- The declaration in steps ----------------------------------------------------------------
 # Each step is saved as it goes (the first one creates the draft); "verifier" lists what is
 # still missing and offers "Déclarer", which goes through the `declare` transition and its guard.
-DECLARATION_TOKENS = "declaration_tokens"  # session: form token -> draft created from it
-MAX_REMEMBERED_TOKENS = 20
 
 
 def _step_or_404(slug: str | None):
@@ -288,19 +286,19 @@ class CaseDeclareView(LoginRequiredMixin, View):
             token=token,
         )
 
+    def _already_saved(self, case: Case):
+        messages.info(
+            self.request,
+            _("Ce formulaire a déjà été enregistré : brouillon %(code)s.") % {"code": case.code},
+        )
+        return redirect("cases:detail", pk=case.pk)
+
     def post(self, request):
         token = request.POST.get("token", "")[:64]
-        remembered = request.session.get(DECLARATION_TOKENS, {})
-        if token and token in remembered:
-            # The same form sent twice (a double click, a reload): the draft already exists.
-            case = Case.objects.filter(pk=remembered[token]).first()
-            if case is not None and can_view_case(request.user, case):
-                messages.info(
-                    request,
-                    _("Ce formulaire a déjà été enregistré : brouillon %(code)s.")
-                    % {"code": case.code},
-                )
-                return redirect("cases:detail", pk=case.pk)
+        # The same form sent twice (a double click, a reload): the draft already exists.
+        case = case_services.draft_of_token(by=request.user, token=token)
+        if case is not None and can_view_case(request.user, case):
+            return self._already_saved(case)
         facts_form = ClinicalFactsForm(
             request.POST, organisations=self.organisations, only_submitted=True
         )
@@ -315,19 +313,18 @@ class CaseDeclareView(LoginRequiredMixin, View):
             facts_form.add_error(None, _nothing_entered_message())
             return self.render(facts_form, identity_form, status=400, token=token)
         try:
-            case = case_services.case_create_draft(
+            case, created = case_services.case_create_draft_once(
                 organisation=facts_form.cleaned_data["organisation"],
                 by=request.user,
                 facts=_facts(facts_form),
                 identity=_identity(identity_form),
+                token=token or None,
             )
         except CaseError as error:
             messages.error(request, error.message)
             return self.render(facts_form, identity_form, status=400, token=token)
-        if token:
-            remembered = dict(list(remembered.items())[-(MAX_REMEMBERED_TOKENS - 1) :])
-            remembered[token] = case.pk
-            request.session[DECLARATION_TOKENS] = remembered
+        if not created:
+            return self._already_saved(case)
         if "declare" in request.POST:
             return _after_save(request, case)
         messages.success(request, _("Brouillon %(code)s enregistré.") % {"code": case.code})

@@ -30,6 +30,16 @@ class Case(ChoiceLabelsMixin, FSMModelMixin, ClinicalFacts):
     """A neonatal or infant death (or severe morbidity) under review, pseudonymised."""
 
     code = models.CharField(_("code"), max_length=30, editable=False)
+    # The one-time token of the declaration form that created the draft: the same form sent
+    # twice at once (a double click) creates one draft, the database deciding (unique).
+    declaration_token = models.CharField(
+        _("jeton du formulaire de déclaration"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
     # The root of the declaring organisation's territory: case codes are numbered within it.
     territory = models.ForeignKey(
         Organisation,

@@ -1,7 +1,9 @@
 """Writing a case's content: the declaration (clinical facts and identity), the chronology and
 the anonymised summary. Transitions live in services.transitions."""
 
-from django.db import transaction
+import re
+
+from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,22 +93,68 @@ def _derive(case: Case, vault: IdentityVault) -> None:
         raise InvalidInput(str(error)) from error
 
 
-@transaction.atomic
+class _SameFormCreatedFirst(Exception):
+    pass
+
+
+# What the form's one-time token looks like (secrets.token_urlsafe); anything else is ignored.
+FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _form_token(token: str | None) -> str | None:
+    return token if token and FORM_TOKEN.fullmatch(token) else None
+
+
+def draft_of_token(*, by, token: str | None) -> Case | None:
+    """The draft a declaration form with this one-time token already created, for its author."""
+    token = _form_token(token)
+    if token is None:
+        return None
+    return Case.objects.filter(declaration_token=token, declared_by=by).first()
+
+
 def case_create_draft(*, organisation, by, facts: dict, identity: dict) -> Case:
     """A clinician starts a declaration for their organisation (saved even if incomplete)."""
+    case, _created = case_create_draft_once(
+        organisation=organisation, by=by, facts=facts, identity=identity, token=None
+    )
+    return case
+
+
+@transaction.atomic
+def case_create_draft_once(
+    *, organisation, by, facts: dict, identity: dict, token: str | None
+) -> tuple[Case, bool]:
+    """`case_create_draft` for the declaration form, whose one-time `token` is kept with the
+    draft: sent again (a reload, a double click, even at the same instant), it creates nothing
+    and gives the first draft. Returns (draft, created)."""
     from accounts.permissions import can_declare_case_for
 
     if not can_declare_case_for(by, organisation):
         raise NotAllowed(_("Vous ne pouvez pas déclarer de cas pour cette organisation."))
+    token = _form_token(token)
+    if existing := draft_of_token(by=by, token=token):
+        return existing, False
     territory = territory_of(organisation)
     case = Case(organisation=organisation, territory=territory, declared_by=by, **facts)
-    case.code = next_case_code(territory=territory, year=timezone.localdate().year)
-    case.full_clean(exclude=["status"])
-    case.save()
+    case.declaration_token = token or None
+    try:
+        with transaction.atomic():
+            case.code = next_case_code(territory=territory, year=timezone.localdate().year)
+            # The counter's lock made a creation of the same form at the same instant finish
+            # first: its draft is visible now (and the number taken here goes back).
+            if draft_of_token(by=by, token=token):
+                raise _SameFormCreatedFirst
+            case.full_clean(exclude=["status", "declaration_token"])
+            case.save()
+    except (_SameFormCreatedFirst, IntegrityError):
+        if existing := draft_of_token(by=by, token=token):
+            return existing, False
+        raise
     vault = _save_identity(case, identity)
     _derive(case, vault)
     case.save()
-    return case
+    return case, True
 
 
 @transaction.atomic
