@@ -147,6 +147,38 @@ _MONTH_RE = "|".join(
 )
 _WEEKDAY_RE = "|".join(_WEEKDAYS)
 _DAY_RE = r"(?:1\s?er|[12]\d|3[01]|0?[1-9])"
+# English month names, for notes copied from software or letters written in English ("Nov 10,
+# 2026", "10th November 2026"): only in dates that carry a year, where they cannot be a word.
+_ENGLISH_MONTHS = (
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sept", "sep"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
+# Every written form of each month, French and English, longest first ("novembre" before
+# "nov"); the abbreviations may carry a full stop.
+_ANY_MONTH_FORMS = tuple(
+    tuple(sorted(set(fr) | set(en), key=len, reverse=True))
+    for fr, en in zip(_MONTHS, _ENGLISH_MONTHS, strict=True)
+)
+_FULL_MONTH_NAMES = frozenset(fr[0] for fr in _MONTHS) | frozenset(en[0] for en in _ENGLISH_MONTHS)
+_ANY_MONTH_RE = "|".join(
+    _accent_tolerant(form) + ("" if form in _FULL_MONTH_NAMES else r"\.?")
+    for form in sorted(
+        {form for forms in _ANY_MONTH_FORMS for form in forms}, key=len, reverse=True
+    )
+)
+# Months in roman numerals ("10.XI.2026"), longest first.
+_ROMAN_MONTHS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+_ROMAN_MONTH_RE = "|".join(sorted(_ROMAN_MONTHS, key=len, reverse=True))
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -396,13 +428,57 @@ _WORDED_DATE = re.compile(
 )
 # "du 3 au 4 mars", "les 16 et 18 mars", "3-4 mai": the whole range is one date.
 _DATE_RANGE = re.compile(
-    rf"(?<![\w/.,])({_DAY_RE}){_SP}*(?:au|et|à|-){_SP}*(?:le{_SP}+)?{_DAY_RE}{_SP}+"
+    rf"(?<![\w/.,:])({_DAY_RE}){_SP}*(?:au|et|à|-){_SP}*(?:le{_SP}+)?{_DAY_RE}{_SP}+"
     rf"(?:{_MONTH_RE})(?!\w)(?:{_SP}+(?:19|20)\d{{2}}(?!\d))?",
     re.IGNORECASE,
 )
+# Between the parts of a date: "/", "." or "-", possibly with spaces around, or spaces alone.
+_DATE_SEP = rf"(?:{_SP}{{0,2}}[/.\-]{_SP}{{0,2}}|{_SP}{{1,3}})"
+# Between a day and a month name, or a month name and a year: the same, a comma, or nothing
+# ("12NOV2026", "10-nov-2026", "10 nov. 2026", "Nov 10, 2026").
+_NAME_SEP = rf"(?:,?{_SP}{{0,2}}[/.\-]{_SP}{{0,2}}|,?{_SP}{{0,3}})"
+_FOUR_DIGIT_YEAR = r"(?:19|20)\d{2}"
+_DAY_ORDINAL = rf"(?:1{_SP}?er|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
+_DATE_END = r"(?![\w/]|[.,\-]\d)"
+# "10 11 2026", "le 12 11 26", "10 / 11 / 2026": digits set apart by spaces (the usual
+# separators without spaces are _NUMERIC_DATE's). Checked by _spaced_date_is_a_date.
+_SPACED_DATE = re.compile(
+    rf"(?<![\w/.,\-+])(?<!\d{_SP})(?P<d>\d{{1,2}})(?P<s1>{_DATE_SEP})(?P<m>\d{{1,2}})"
+    rf"(?P<s2>{_DATE_SEP})(?P<y>\d{{4}}|\d{{2}}){_DATE_END}"
+)
+# "10-nov-2026", "10/nov/2026", "12NOV2026", "10th November 2026", "1er mars 24": a day, a month
+# name (French or English) and a year, with any separator or none.
+_NAMED_MONTH_DATE = re.compile(
+    rf"(?<![\w/.,\-])(?P<d>{_DAY_ORDINAL})(?:{_SP}{{1,3}}of)?{_NAME_SEP}(?P<m>{_ANY_MONTH_RE})"
+    rf"(?P<s2>{_NAME_SEP})(?P<y>{_FOUR_DIGIT_YEAR}|\d{{2}}){_DATE_END}",
+    re.IGNORECASE,
+)
+# "Nov 10, 2026", "November 10th 2026": the month first, always with a four-digit year.
+_MONTH_FIRST_DATE = re.compile(
+    rf"(?<![\w/.,\-])(?:{_ANY_MONTH_RE}){_SP}{{0,3}}{_DAY_ORDINAL}(?:,{_SP}{{0,3}}|{_SP}{{1,3}})"
+    rf"{_FOUR_DIGIT_YEAR}{_DATE_END}",
+    re.IGNORECASE,
+)
+# "10.XI.2026", "12-XI-2026", "3 IV 2025": the month in roman numerals.
+_ROMAN_DATE = re.compile(
+    rf"(?<![\w/.,\-])(?P<d>{_DAY_RE})(?P<s1>{_DATE_SEP})(?P<m>(?i:{_ROMAN_MONTH_RE}))"
+    rf"(?P<s2>{_DATE_SEP})(?P<y>{_FOUR_DIGIT_YEAR}|\d{{2}}){_DATE_END}"
+)
+# Words after which two digit groups and a two-digit year are a date ("le 12 11 26").
+_DATING_WORD_ONLY_BEFORE = re.compile(
+    r"\b(?:le|du|au|depuis|d[èe]s|jusqu['’]au|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche)[ \u00a0]+\Z",
+    re.IGNORECASE,
+)
+_TIME_AFTER = re.compile(rf"{_SP}{{1,3}}\d{{1,2}}{_SP}?[h:]", re.IGNORECASE)
+_DIGIT_AFTER = re.compile(rf"{_SP}{{1,3}}\d")
 _NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC = (
     _starting_with(_DIGITS, regex) for regex in (_NUMERIC_DATE, _ISO_DATE, _MONTH_YEAR_NUMERIC)
 )
+_SPACED_DATE, _NAMED_MONTH_DATE, _ROMAN_DATE = (
+    _starting_with(_DIGITS, regex) for regex in (_SPACED_DATE, _NAMED_MONTH_DATE, _ROMAN_DATE)
+)
+_MONTH_FIRST_DATE = _starting_with("jfmasond", _MONTH_FIRST_DATE)
 _DAY_MONTH_AFTER_WORD = _starting_with("ldamjvs", _DAY_MONTH_AFTER_WORD)
 _WRITTEN_DATE = _starting_with(_DIGITS + "lmjvsd", _WRITTEN_DATE)
 _MONTH_AND_YEAR = _starting_with("jfmasond" + _VOWELS_ACCENTED, _MONTH_AND_YEAR)
@@ -448,6 +524,61 @@ def _find_dates(text: str) -> Iterator[Finding]:
     for m in _DAY_MONTH.finditer(text):
         if _day_month_is_a_date(text, m):
             yield _finding(text, "date", m.start(), m.end())
+    for m in _SPACED_DATE.finditer(text):
+        if _spaced_date_is_a_date(text, m):
+            yield _finding(text, "date", m.start(), m.end())
+    for m in _NAMED_MONTH_DATE.finditer(text):
+        # "le 10 mai 15 h", "10 mai 15:30": two digits after a month name may be an hour.
+        hour = _quantity_after(text, m.end()) or text.startswith(":", m.end())
+        if len(m["y"]) == 4 or not hour:
+            yield _finding(text, "date", m.start(), m.end())
+    for m in _MONTH_FIRST_DATE.finditer(text):
+        yield _finding(text, "date", m.start(), m.end())
+    for m in _ROMAN_DATE.finditer(text):
+        if _roman_date_is_a_date(text, m):
+            yield _finding(text, "date", m.start(), m.end())
+
+
+def _is_spaced(separator: str) -> bool:
+    """A separator made of spaces only ("10 11 2026"), as opposed to "/", "." or "-"."""
+    return not any(char in "/.-" for char in separator)
+
+
+def _quantity_after(text: str, end: int) -> bool:
+    """A unit right after the last number: "10 11 2000 UI" is a dose, "10 11 12 min" a time."""
+    return bool(_UNIT_AFTER.match(text, end) or _RUN_UNIT_AFTER.match(text, end))
+
+
+def _numbers_go_on(text: str, m: re.Match) -> bool:
+    """Digits right after a date written with spaces: part of a longer series of numbers
+    ("06 10 11 26 45"), unless they are a time ("le 10 11 2026 14h30")."""
+    return bool(_DIGIT_AFTER.match(text, m.end())) and not _TIME_AFTER.match(text, m.end())
+
+
+def _spaced_date_is_a_date(text: str, m: re.Match) -> bool:
+    """ "10 11 2026" with a calendar year, or "le 12 11 26" after a dating word; never a
+    score, a measure ("TA 12 8 2000"), a quantity or a longer series of numbers."""
+    if not _plausible_day_month(m["d"], m["m"], m["y"]) or _after_score(text, m.start()):
+        return False
+    if _MEASURE_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
+        return False
+    if _quantity_after(text, m.end()) or _numbers_go_on(text, m):
+        return False
+    if len(m["y"]) == 4:
+        return True
+    both_apart = _is_spaced(m["s1"]) or _is_spaced(m["s2"])
+    before = text[max(0, m.start() - 24) : m.start()]
+    return not both_apart or bool(_DATING_WORD_ONLY_BEFORE.search(before))
+
+
+def _roman_date_is_a_date(text: str, m: re.Match) -> bool:
+    """ "10.XI.2026", "12-xi-26"; with spaces alone, only capitals and a four-digit year
+    ("3 V 2025", not "2 x 10")."""
+    if _after_score(text, m.start()) or _quantity_after(text, m.end()):
+        return False
+    if _is_spaced(m["s1"]) or _is_spaced(m["s2"]):
+        return m["m"].isupper() and len(m["y"]) == 4 and not _numbers_go_on(text, m)
+    return True
 
 
 def _day_month_is_a_date(text: str, m: re.Match) -> bool:
@@ -557,7 +688,22 @@ _INTERNATIONAL_PHONE = re.compile(
 )
 _FRENCH_PHONE = _starting_with(r"+0", _FRENCH_PHONE)
 _INTERNATIONAL_PHONE = _starting_with(r"+0", _INTERNATIONAL_PHONE)
-_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]++@[\w\-]++(?:\.[\w\-]++)*\.[A-Za-z]{2,}(?!\w)")
+# "@" and "." as people disguise them to fool harvesters: "jean.canari at example dot org",
+# "jean.canari (at) example.org", "jean.canari @ example.org", "[arobase]", "(point)".
+_EMAIL_AT = (
+    rf"(?:{_SP}{{0,3}}@{_SP}{{0,3}}|{_SP}{{0,3}}[(\[{{<]{_SP}{{0,2}}(?i:at|arobase|@){_SP}{{0,2}}[)\]}}>]"
+    rf"{_SP}{{0,3}}|{_SP}{{1,3}}(?i:at|arobase){_SP}{{1,3}})"
+)
+_EMAIL_DOT = (
+    rf"(?:\.|{_SP}{{0,3}}[(\[{{<]{_SP}{{0,2}}(?i:dot|point|\.){_SP}{{0,2}}[)\]}}>]{_SP}{{0,3}}"
+    rf"|{_SP}{{1,3}}(?i:dot|point){_SP}{{1,3}})"
+)
+_EMAIL_DISGUISED = re.compile(r"[\s()\[\]{}<>]")
+_EMAIL_LAST_LABEL = re.compile(r"[A-Za-z]+$")
+_EMAIL = re.compile(
+    rf"(?<![\w.%+\-])[\w.%+\-]++{_EMAIL_AT}[\w\-]++(?:{_EMAIL_DOT}[\w\-]++)*"
+    rf"{_EMAIL_DOT}[A-Za-z]{{2,}}(?!\w)"
+)
 
 
 def _find_phones(text: str) -> Iterator[Finding]:
@@ -575,6 +721,11 @@ def _find_phones(text: str) -> Iterator[Finding]:
 def _find_emails(text: str) -> Iterator[Finding]:
     """E-mail addresses, which often spell out the family's names."""
     for m in _EMAIL.finditer(text):
+        # "RDV @ CMP point de contact": a disguised address never ends in a French word.
+        if _EMAIL_DISGUISED.search(m.group()) and _is_stopword(
+            _EMAIL_LAST_LABEL.search(m.group())[0]
+        ):
+            continue
         yield _finding(text, "email", m.start(), m.end())
 
 
@@ -587,7 +738,9 @@ _RECORD = re.compile(
     r"|n[°o]\.?\s*(?:de\s+|d['’]\s*)?(?:dossier|s[ée]jour|patient|admission|venue)"
     r"|num[ée]ro\s+(?:de\s+|d['’]\s*)?(?:dossier|s[ée]jour|patient|admission|venue)"
     r"|n[°o]\.?\s*(?:d['’]\s*)?allocataire|num[ée]ro\s+d['’]\s*allocataire|allocataire"
-    r"|dossier(?:\s+(?:m[ée]dical|patient|obst[ée]trical|n[ée]onatal))?)(?!\w)"
+    r"|dossier(?:\s+(?:m[ée]dical|patient|obst[ée]trical|n[ée]onatal))?)"
+    # no letter may follow the keyword, but digits may: "IPP884512" is "IPP 884512"
+    r"(?![^\W\d])"
     # whose record: "IPP mère :", "NDA enfant :", "IPP de la mère", "NDA J1"
     r"(?:[ \t\u00a0]+(?i:(?:de[ \t\u00a0]+la[ \t\u00a0]+|du[ \t\u00a0]+|de[ \t\u00a0]+l['’])?"
     r"(?:m[eè]re|enfant|b[ée]b[ée]|nouveau-n[ée]e?|nn|maman|p[eè]re|patiente?|jumeau|jumelle"
@@ -725,6 +878,16 @@ _CITY_POSTCODE = re.compile(
     rf"(?<![\w'’\-])(?P<city>{_CAP_WORD})(?:(?:{_SP}|-){_CAP_WORD}){{0,2}}{_SP}*"
     rf"\((?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{{3}}\)"
 )
+_POSTCODE_RE = r"(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}(?!\w|[.,\-/]\d)"
+# A postcode after its label ("CP 94270", "code postal : 94270"); "cp" in lower case is a tablet.
+_POSTCODE_AFTER_LABEL = re.compile(
+    rf"(?<!\w)(?:CP|C\.P\.?|(?i:code{_SP}+postal))(?:{_SP}*:)?{_SP}*(?P<pc>{_POSTCODE_RE})"
+)
+# A postcode right after an address, or after the placeholder of one ("[ADRESSE] 94270").
+_POSTCODE_AFTER = re.compile(rf"[\s,;\-–]{{0,4}}(?P<pc>{_POSTCODE_RE})")
+_POSTCODE_AFTER_PLACEHOLDER = re.compile(
+    re.escape(PLACEHOLDERS["address"]) + _POSTCODE_AFTER.pattern
+)
 _STREET_WITH_NUMBER = _starting_with(_DIGITS, _STREET_WITH_NUMBER)
 _STREET_NAMED = _starting_with(_DIGITS + "rabciqslfephvtmd", _STREET_NAMED)
 _ADDRESS_COMPLEMENT = _starting_with("bea", _ADDRESS_COMPLEMENT)
@@ -758,6 +921,17 @@ def _looks_like_city(word: str) -> bool:
     return any(c.islower() for c in word) or len(word) >= 3
 
 
+_TOWN_ARTICLES = frozenset({"le", "la", "les"})
+
+
+def _town_after_postcode(m: re.Match) -> bool:
+    """ "94000 Créteil", and "94270 Le Kremlin-Bicêtre" whose article alone is no town."""
+    words = m.group()[m.start("city") - m.start() :].split()
+    if len(words) > 1 and _fold(words[0]) in _TOWN_ARTICLES:
+        return _looks_like_city(words[1])
+    return _looks_like_city(words[0])
+
+
 def _find_addresses(text: str) -> Iterator[Finding]:
     """Street lines, building complements and "postcode + City" lines."""
     for m in _STREET_WITH_NUMBER.finditer(text):
@@ -772,7 +946,7 @@ def _find_addresses(text: str) -> Iterator[Finding]:
     for m in _ADDRESS_COMPLEMENT.finditer(text):
         yield _finding(text, "address", m.start(), m.end())
     for m in _POSTCODE_CITY.finditer(text):
-        if _looks_like_city(m["city"]):
+        if _town_after_postcode(m):
             # A town with its postcode; one [ADRESSE] with the street when it follows one.
             yield _finding(text, "place", m.start(), _trim_stopwords(text, m.start(), m.end()))
     for m in _CITY_POSTCODE.finditer(text):
@@ -780,6 +954,23 @@ def _find_addresses(text: str) -> Iterator[Finding]:
         # locative word before it; "Plaquettes (10000)" is a lab value (clinical vocabulary).
         if _looks_like_city(m["city"]) and not _is_protected_place(m.group()):
             yield _finding(text, "place", m.start(), m.end())
+    for regex in (_POSTCODE_AFTER_LABEL, _POSTCODE_AFTER_PLACEHOLDER):
+        for m in regex.finditer(text):
+            if not _quantity_after(text, m.end()):
+                yield _finding(text, "address", m.start("pc"), m.end("pc"))
+
+
+def _with_postcodes(text: str, findings: list[Finding]) -> list[Finding]:
+    """An address with the postcode written right after it ("12 rue des Lilas 94270"): the
+    postcode alone would still point at the family's commune."""
+    extended: list[Finding] = []
+    for index, f in enumerate(findings):
+        following = findings[index + 1].start if index + 1 < len(findings) else len(text)
+        m = _POSTCODE_AFTER.match(text, f.end) if f.kind == "address" else None
+        if m and m.end() <= following and not _quantity_after(text, m.end()):
+            f = Finding("address", f.start, m.end(), text[f.start : m.end()], f.signal)
+        extended.append(f)
+    return extended
 
 
 # --------------------------------------------------------------------------------------
@@ -1183,6 +1374,8 @@ _PHONE_VALUE = re.compile(r"(?:\+|00)?[\d .\-()\u00a0]{8,}")
 _NIR_VALUE = re.compile(r"[1-478]\d{4}(?:2[AB]|\d{2})\d{6}(?:\d{2})?")
 _WORD_BOUNDARY_BEFORE = r"(?<!\w)"
 _WORD_BOUNDARY_AFTER = r"(?!\w)"
+_NO_DIGIT_BEFORE = r"(?<![0-9])"
+_RECORD_LABEL = re.compile(r"(?i:ipp|nda|iep|nip)[\s:°n.\-]*(?=\d)")
 _FLEX = r"[\s.\-/]?"
 
 
@@ -1224,19 +1417,30 @@ def _parse_date(value: str) -> tuple[int, int, int | None] | None:
 
 
 def _date_pattern(day: int, month: int, year: int | None) -> str:
-    """Regex (on folded text) for a known date in all the ways a clinician may write it."""
+    """Regex (on folded text) for a known date in all the ways a clinician may write it:
+    digits with any separator or none ("10 11 26", "10.11.2026", "10112026"), ISO, the month
+    in roman numerals ("10.xi.2026") or as a French or English name or abbreviation, before
+    or after the day, glued or not ("12nov2026", "10-nov-26", "nov 10, 2026", "10th november")."""
     d, mo = rf"0?{day}", rf"0?{month}"
-    day_written = r"(?:1\s?er|0?1)" if day == 1 else d
-    months = "|".join(rf"{form}\.?" for form in _MONTHS[month - 1])
-    written = rf"{day_written}\s+(?:{months})(?!\w)"
+    day_written = rf"(?:1{_SP}?er|0?1(?:st)?)" if day == 1 else rf"{d}(?:st|nd|rd|th)?"
+    months = "|".join(
+        form if form in _FULL_MONTH_NAMES else rf"{form}\.?" for form in _ANY_MONTH_FORMS[month - 1]
+    )
+    day_month = rf"{day_written}(?:{_SP}{{1,3}}of)?{_NAME_SEP}(?:{months})"
     if year is None:
         # No numeric form: a bare "3/2" is more often a fraction than this date.
-        return written
-    numeric = rf"{d}[/.\-]{mo}[/.\-](?:{year}|{str(year)[2:]})"
-    iso = rf"{year}[/.\-]{mo}[/.\-]{d}"
+        return rf"{day_month}(?!\w)"
+    years = rf"(?:{year}|{year % 100:02d})"
+    numeric = (
+        rf"{d}{_DATE_SEP}{mo}{_DATE_SEP}{years}|{year}{_DATE_SEP}{mo}{_DATE_SEP}{d}"
+        rf"|{d}{_DATE_SEP}{_ROMAN_MONTHS[month - 1]}{_DATE_SEP}{years}"
+        rf"|{day:02d}{month:02d}{years}|{year}{month:02d}{day:02d}"
+    )
     return (
-        rf"(?<![\w/.\-])(?:{numeric}|{iso})(?![\w/]|[.\-]\d)"
-        rf"|{written}(?:\s+{year})?(?!\d)|(?:{months})\s+{year}(?!\d)"
+        rf"(?<![\w/.\-])(?:{numeric})(?![\w/]|[.\-]\d)"
+        rf"|{day_month}(?:{_NAME_SEP}{years}(?!\d)|(?!\w))"
+        rf"|(?:{months}){_SP}{{0,3}}{day_written}(?:,{_SP}{{0,3}}|{_SP}{{1,3}}){year}(?!\d)"
+        rf"|(?:{months}){_SP}+{year}(?!\d)"
     )
 
 
@@ -1257,6 +1461,14 @@ def _phone_pattern(value: str) -> str:
     return r"(?:\+|00)?\s?" + _FLEX.join(digits)
 
 
+def _email_pattern(value: str) -> str:
+    """Regex for a known e-mail address, also with its "@" and dots disguised ("jean.canari
+    at example dot org", "jean.canari (at) example.org", "jean.canari @ example.org")."""
+    local, _at, domain = _fold(value).rpartition("@")
+    dotted = lambda part: _EMAIL_DOT.join(re.escape(label) for label in part.split("."))  # noqa: E731
+    return dotted(local) + _EMAIL_AT + dotted(domain)
+
+
 def _words_pattern(value: str) -> str:
     """Regex for a multi-word value (name, address) with flexible separators."""
     words = re.findall(r"\w+", _fold(value))
@@ -1266,12 +1478,17 @@ def _words_pattern(value: str) -> str:
 def _known_patterns(value: str, kind: str) -> list[tuple[str, bool]]:
     """(regex, needs_capital) pairs to search in the folded text for one known value."""
     if kind == "email":
-        return [(re.escape(_fold(value)), False)]
+        return [(_email_pattern(value), False)]
     parsed_date = _parse_date(value)
     if kind == "date" and parsed_date is not None:
         return [(_date_pattern(*parsed_date), False)]
     if kind in ("nir", "record"):
-        return [(_chars_pattern(value), False)]
+        patterns = [(_chars_pattern(value), False)]
+        # A record held with its label ("IPP778899001") is also written without it.
+        labelled = _RECORD_LABEL.match(value)
+        if labelled and len(value) - labelled.end() >= 5:
+            patterns.append((_chars_pattern(value[labelled.end() :]), False))
+        return patterns
     if kind == "phone":
         return [(_phone_pattern(value), False)]
     patterns = [(_words_pattern(value), False)]
@@ -1294,8 +1511,10 @@ def _find_known(text: str, known: Iterable[str]) -> Iterator[Finding]:
         if len(value) < 2:
             continue
         kind = _classify_known(value)
+        # A number may be glued to its label: "IPP884512", "NDA2025004512".
+        before = _NO_DIGIT_BEFORE if kind in ("record", "nir") else _WORD_BOUNDARY_BEFORE
         for pattern, needs_capital in _known_patterns(value, kind):
-            regex = re.compile(_WORD_BOUNDARY_BEFORE + f"(?:{pattern})" + _WORD_BOUNDARY_AFTER)
+            regex = re.compile(before + f"(?:{pattern})" + _WORD_BOUNDARY_AFTER)
             for m in regex.finditer(folded):
                 if m.start() == m.end() or (needs_capital and not text[m.start()].isupper()):
                     continue
@@ -1341,7 +1560,9 @@ _SIGNAL_RANK = {"known": 0, "rule": 1, "model": 2}
 
 
 def _resolve_overlaps(text: str, candidates: list[Finding]) -> list[Finding]:
-    """Keep non-overlapping findings, the longest first, then the most specific kind.
+    """Keep non-overlapping findings, the longest first, then the case's own values (the vault
+    knows what a value is: "01122026" is its date, not a record number), then the most
+    specific kind.
 
     Placeholders left by an earlier scrub are reserved first, so that they are never taken
     for identifiers (this is what keeps scrub() idempotent).
@@ -1350,7 +1571,7 @@ def _resolve_overlaps(text: str, candidates: list[Finding]) -> list[Finding]:
     for m in _PLACEHOLDER_RE.finditer(text):
         taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     chosen: list[Finding] = []
-    key = lambda f: (-f.length, _PRIORITY[f.kind], _SIGNAL_RANK[f.signal], f.start)  # noqa: E731
+    key = lambda f: (-f.length, _SIGNAL_RANK[f.signal], _PRIORITY[f.kind], f.start)  # noqa: E731
     for cand in sorted(candidates, key=key):
         if cand.length > 0 and 1 not in taken[cand.start : cand.end]:
             taken[cand.start : cand.end] = b"\x01" * cand.length
@@ -1362,7 +1583,7 @@ def _merge_address_parts(text: str, findings: list[Finding]) -> list[Finding]:
     """One [ADRESSE] for "12 rue des Lilas, bâtiment B, 94000 Créteil", not three: a town
     right after a street line is part of the address."""
     merged: list[Finding] = []
-    for f in findings:
+    for f in _with_postcodes(text, findings):
         prev = merged[-1] if merged else None
         if (
             prev is not None

@@ -328,12 +328,27 @@ ADVERSARIAL = {
     "look-alike run": "ᴅօꓓ⒟Ꭰ",
     "dashes and other digits": "٠٦–١٢−٣٤‑५६‒۷۸ ",
     "corsican nir": "2 85 05 2A 006 084 ",
+    "spaced day month": "10 11 ",
+    "glued month names": "12NOV",
+    "month first": "Nov 10 ",
+    "roman months": "10.XI.",
+    "disguised at": "a at ",
+    "disguised dots": "a (at) b (dot) ",
+    "postcodes after labels": "CP 94270 [ADRESSE] 94270 ",
     "mixed": (
         "Mme DUPONT Marie, 12 rue des Lilas 75001 Paris, 06 12 34 56 78, NIR "
         "2850375123456 88, le 03/02/2025, Apgar 3/6/8 à 27 SA + 2 j. "
     ),
 }
-KNOWN = ["Aminata Diallo", NIR, "06 12 34 56 78", "12 rue des Lilas 94000 Créteil", "IPP 123456"]
+KNOWN = [
+    "Aminata Diallo",
+    NIR,
+    "06 12 34 56 78",
+    "12 rue des Lilas 94000 Créteil",
+    "IPP 123456",
+    "10/11/2026",
+    "a.b@example.org",
+]
 
 
 def best_time(function, text, runs: int = 2) -> float:
