@@ -36,6 +36,21 @@ def agenda_is_open(session) -> bool:
     return session.status in (S.PLANNED, S.AGENDA_SENT)
 
 
+def agenda_removal_refusal(session, case_id: int) -> str | None:
+    """Why the case cannot be taken off the session's agenda (postponed), None if it can:
+    while the agenda is open, or once the session is held for a case it did not review (the
+    minutes are validated only when the whole agenda was reviewed); never a case reviewed in
+    the session, whose review the minutes hold."""
+    S = _status_enum()
+    if session.reviews.filter(case_id=case_id).exists():
+        return _("Ce cas a été revu dans cette séance : il reste à son ordre du jour.")
+    if agenda_is_open(session) or session.status == S.HELD:
+        return None
+    return _("La séance est « %(status)s » : son ordre du jour ne change plus.") % {
+        "status": session.get_status_display()
+    }
+
+
 def has_begun(session) -> bool:
     return session.starts_at <= timezone.now()
 
@@ -60,10 +75,24 @@ def reviews_can_be_recorded_in(session) -> bool:
 
 
 def reviews_can_be_corrected_in(session) -> bool:
-    """A recorded review can still be corrected after the minutes are validated (the
-    correction then reaches a new version of the minutes)."""
+    """A recorded review is corrected until the minutes are validated; then it is frozen with
+    them, until the minutes are reopened for correction (DESIGN §5: a correction is a new
+    version of the minutes)."""
+    return review_correction_refusal(session) is None
+
+
+def review_correction_refusal(session) -> str | None:
+    """Why the reviews of `session` can no longer be corrected (None if they can): the guard
+    of every route that corrects a review (review page, service)."""
     S = _status_enum()
-    return session.status in (S.AGENDA_SENT, S.HELD, S.MINUTES_VALIDATED) and has_begun(session)
+    if session.status == S.MINUTES_VALIDATED:
+        return _(
+            "Le compte rendu de cette séance est validé : ses revues sont figées. Rouvrez le "
+            "compte rendu pour correction (avec un motif) afin de corriger une revue."
+        )
+    if not reviews_can_be_recorded_in(session):
+        return _("Cette revue ne peut plus être corrigée dans cette séance.")
+    return None
 
 
 def minutes_can_be_drafted(session) -> bool:
@@ -119,6 +148,24 @@ def attendance_recorded(session) -> str | None:
     if recorded if recorded is not None else session.attendance.exists():
         return None
     return _("Les présences ne sont pas enregistrées.")
+
+
+def agenda_cases_reviewed(session) -> str | None:
+    """`validate_minutes`: every case on the agenda has its review recorded in this session;
+    a case that was not reviewed is postponed first (it leaves the agenda), so the minutes
+    account for the whole agenda."""
+    codes = list(
+        session.agenda.exclude(case__reviews__session_id=session.pk)
+        .order_by("case__code")
+        .values_list("case__code", flat=True)
+        .distinct()
+    )
+    if not codes:
+        return None
+    return _(
+        "Des cas de l'ordre du jour n'ont pas été revus dans cette séance : %(codes)s. "
+        "Enregistrez leur revue, ou reportez-les, avant de valider le compte rendu."
+    ) % {"codes": ", ".join(codes)}
 
 
 def latest_minutes_validated(session) -> str | None:

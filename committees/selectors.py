@@ -238,7 +238,12 @@ def agenda_page(*, session: Session, number: int = 1, members=()) -> AgendaPage:
 
 
 def agenda_rows_html(
-    rows: list[AgendaRow], *, planner: bool, agenda_open: bool, csrf_input: str
+    rows: list[AgendaRow],
+    *,
+    planner: bool,
+    agenda_open: bool,
+    csrf_input: str,
+    held: bool = False,
 ) -> str:
     """The agenda's rows on the session page, written once here with every text escaped: two
     dozen lookups, conditions and translations per row in the template were a fifth of the
@@ -254,6 +259,18 @@ def agenda_rows_html(
     remove_label = escape(_("Retirer (reporter)"))
     html = []
     for row in rows:
+        # A held session's case that was not reviewed is postponed (the minutes cannot be
+        # validated with it on the agenda): its remove form alone.
+        remove_only = (
+            '\n        <div class="d-flex gap-1 align-items-center flex-wrap">\n'
+            f'          <form method="post" action="{escape(row.remove_url)}">{csrf_input}\n'
+            '            <button class="btn btn-sm btn-outline-danger"'
+            f' data-confirm="{remove_confirm}">{remove_label}</button>\n'
+            "          </form>\n"
+            "        </div>\n        "
+            if planner and held and not row.reviewed
+            else ""
+        )
         guests = (
             f'<div class="small"><a href="{escape(row.guests_url)}">{invite}'
             f'<span class="visually-hidden"> {escape(row.for_case_label)}</span></a></div>'
@@ -285,7 +302,7 @@ def agenda_rows_html(
             "          </form>\n"
             "        </div>\n        "
             if planner and agenda_open and not row.reviewed
-            else ""
+            else remove_only
         )
         html.append(
             '\n    <li class="list-group-item">\n'

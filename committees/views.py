@@ -29,6 +29,7 @@ from .conditions import (
     attendance_is_open,
     has_begun,
     minutes_can_be_drafted,
+    review_correction_refusal,
     reviews_can_be_corrected_in,
     reviews_can_be_recorded_in,
 )
@@ -45,7 +46,7 @@ from .forms import (
     refusal_message,
 )
 from .ics import session_ics
-from .models import AgendaItem, MinutesVersion, Session
+from .models import AgendaItem, MinutesVersion, Session, SessionStatus
 from .permissions import (
     can_chair_session,
     can_plan_session,
@@ -164,7 +165,11 @@ class SessionDetailView(SessionMixin, View):
                 "session": session,
                 "agenda": agenda,
                 "agenda_rows_html": selectors.agenda_rows_html(
-                    agenda.rows, planner=planner, agenda_open=agenda_open, csrf_input=token_input
+                    agenda.rows,
+                    planner=planner,
+                    agenda_open=agenda_open,
+                    csrf_input=token_input,
+                    held=session.status == SessionStatus.HELD,
                 ),
                 # The token's hidden input, built once for the page's forms.
                 "csrf_input": token_input,
@@ -477,6 +482,12 @@ class ReviewView(SessionMixin, View):
                 "can_record": self.can_record(existing),
                 "guest": self.guest,
                 "not_begun": planner and not has_begun(self.session),
+                # Why the chair and secretary no longer see the form (minutes validated).
+                "frozen_reason": (
+                    review_correction_refusal(self.session)
+                    if planner and existing is not None and has_begun(self.session)
+                    else None
+                ),
                 "panels": review_panels.review_panels(
                     request=self.request, session=self.session, case=case, review=existing
                 ),

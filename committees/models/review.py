@@ -154,6 +154,16 @@ class CaseReview(ChoiceLabelsMixin, models.Model):
     def __str__(self):
         return f"{self.case} — {self.recorded_at:%d/%m/%Y}"
 
+    @property
+    def calls_for_action_plan(self) -> bool:
+        """DESIGN §6: the death avoidable or potentially avoidable, or any care graded C or D,
+        calls for an action plan (or a recorded reason for none)."""
+        grades = {self.grade_care_to_death, self.grade_neonatal_care, self.grade_after_death}
+        return self.avoidability in (
+            Avoidability.AVOIDABLE,
+            Avoidability.POTENTIALLY_AVOIDABLE,
+        ) or bool(grades & {CareGrade.C, CareGrade.D})
+
 
 class ContributingFactor(models.Model):
     """One ALARM factor the committee retained, with its comment."""

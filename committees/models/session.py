@@ -113,7 +113,7 @@ class Session(FSMModelMixin, models.Model):
         target=S.MINUTES_VALIDATED,
         permission=_chair,
         label=_("Valider le compte rendu"),
-        guards=[conditions.latest_minutes_validated],
+        guards=[conditions.latest_minutes_validated, conditions.agenda_cases_reviewed],
     )
     def validate_minutes(self):
         """The chair validated the minutes: they are frozen."""
@@ -152,9 +152,15 @@ class Session(FSMModelMixin, models.Model):
         return identifiers_in_comment(comment, reason=True)
 
 
+# Not a move: a review of the session corrected (who, when, which case), written in the
+# session's history by `review_update` with the session's status as source and target.
+REVIEW_CORRECTED = "correct_review"
+
+
 class SessionTransition(TransitionRecord):
     """One move of a session (append-only; on PostgreSQL a trigger refuses UPDATE, DELETE and
-    TRUNCATE)."""
+    TRUNCATE), or an event of its history that leaves its status as it is (a review
+    corrected)."""
 
     subject_field = "session"
 
@@ -165,6 +171,12 @@ class SessionTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         verbose_name = _("transition de séance")
         verbose_name_plural = _("historique des séances")
+
+    @property
+    def transition_label(self) -> str:
+        if self.transition == REVIEW_CORRECTED:
+            return str(_("Revue corrigée"))
+        return super().transition_label
 
 
 class AgendaItem(models.Model):

@@ -19,7 +19,7 @@ from ..conditions import (
     minutes_can_be_drafted,
     missing_for_review,
     quorum,
-    reviews_can_be_corrected_in,
+    review_correction_refusal,
     reviews_can_be_recorded_in,
 )
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
     SessionStatus,
 )
 from ..models.review import icd_pm_timing_error as icd_pm_group_error
+from ..models.session import REVIEW_CORRECTED
 from ..permissions import can_chair_session, can_plan_session
 from ..selectors import minutes_context
 
@@ -146,25 +147,85 @@ def review_record(
 def review_update(
     *, review: CaseReview, by, delays=(), pathway_breaks=(), factors=()
 ) -> CaseReview:
-    """Correct a recorded review (same checks as recording it). When the minutes are already
-    validated, the correction reaches them as a new version, never by rewriting the old one."""
+    """Correct a recorded review (same checks as recording it) until the session's minutes are
+    validated; then it is frozen with them, and the minutes are reopened for correction first
+    (a new version, with its reason: DESIGN §5). Each correction is written in the session's
+    history (who, when)."""
     session = Session.objects.select_for_update().get(pk=review.session_id)
     if not can_plan_session(by, session):
         raise NotAllowed(_("Seuls le président et le secrétaire corrigent la revue."))
-    if not reviews_can_be_corrected_in(session):
-        raise TransitionConflict(_("Cette revue ne peut plus être corrigée dans cette séance."))
-    refuse_unless_complete_and_anonymous(review, review.case, factors)
+    if refusal := review_correction_refusal(session):
+        raise TransitionConflict(refusal)
+    case = Case.objects.select_for_update().get(pk=review.case_id)
+    stored = CaseReview.objects.select_for_update().get(pk=review.pk)
+    refuse_unless_complete_and_anonymous(review, case, factors)
+    if reasons := removed_factors_with_actions(review=stored, factors=factors):
+        raise TransitionRefused(reasons)
     review.full_clean(exclude=["case", "session", "recorded_by"])
     review.save()
     review.delays.set(delays)
     review.pathway_breaks.set(pathway_breaks)
     factors_update(review=review, factors=factors)
+    if refusal := plan_missing_after_correction(case=case, before=stored, after=review):
+        raise TransitionRefused([refusal])  # the whole correction is rolled back
+    session.transitions.create(
+        transition=REVIEW_CORRECTED,
+        source=session.status,
+        target=session.status,
+        actor=by,
+        actor_name=by.get_full_name() or by.email,
+        comment=_("Revue du cas %(code)s corrigée.") % {"code": case.code},
+    )
     return review
+
+
+def removed_factors_with_actions(*, review: CaseReview, factors) -> list[str]:
+    """Why the correction may not drop some ALARM factors of the stored review: corrective
+    actions answer them (their links would silently go with the factor's row)."""
+    wanted = {item.pk for item, _comment, _barrier in factors}
+    reasons = []
+    for factor in (
+        review.factors.exclude(item_id__in=wanted)
+        .select_related("item")
+        .prefetch_related("corrective_actions")
+        .order_by("item__code")
+    ):
+        actions = sorted(action.pk for action in factor.corrective_actions.all())
+        if actions:
+            reasons.append(
+                _(
+                    "le facteur ALARM %(code)s ne peut pas être retiré de la revue : les "
+                    "actions correctives %(actions)s y répondent"
+                )
+                % {"code": factor.item.code, "actions": ", ".join(f"A{pk}" for pk in actions)}
+            )
+    return reasons
+
+
+def plan_missing_after_correction(*, case, before: CaseReview, after: CaseReview) -> str | None:
+    """A correction of the case's latest review that newly calls for an action plan (avoidable,
+    care graded C or D) on a case already past its review (plan adopted, closed) that has no
+    plan nor a recorded reason for none: refused, the chair reopens the case instead (read
+    after the correction is saved, from the guards that `adopt_action_plan` states)."""
+    if case.status not in (CaseStatus.ACTION_FOLLOW_UP, CaseStatus.CLOSED):
+        return None
+    if before.calls_for_action_plan or not after.calls_for_action_plan:
+        return None
+    latest = case.reviews.order_by("-recorded_at", "-pk").values_list("pk", flat=True).first()
+    if latest != after.pk or not workflow.refusal_reasons(case, "adopt_action_plan"):
+        return None
+    return _(
+        "le cas %(code)s est « %(status)s » sans plan d'actions, et cette correction en "
+        "demande un (cas évitable ou potentiellement évitable, ou soins notés C ou D) : le "
+        "président rouvre le cas pour que le comité le revoie, ou la revue note qu'aucune "
+        "action corrective n'est nécessaire"
+    ) % {"code": case.code, "status": case.get_status_display()}
 
 
 def factors_update(*, review: CaseReview, factors) -> None:
     """Update the review's ALARM factors in place, by item: kept items keep their row (so the
-    corrective actions linked to them hold), new ones are added, only removed ones go."""
+    corrective actions linked to them hold), new ones are added, only removed ones go (the
+    caller refused to remove one that an action answers: `removed_factors_with_actions`)."""
     existing = {factor.item_id: factor for factor in review.factors.all()}
     wanted = {item.pk for item, _comment, _barrier in factors}
     review.factors.exclude(item_id__in=wanted).delete()

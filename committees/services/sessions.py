@@ -12,6 +12,7 @@ from rmm import workflow
 
 from ..conditions import (
     agenda_is_open,
+    agenda_removal_refusal,
     attendance_refusal,
     awaits_re_review,
     may_present,
@@ -96,8 +97,12 @@ def agenda_add(*, session: Session, case: Case, by, presenter=None) -> AgendaIte
 
 @transaction.atomic
 def agenda_remove(*, session: Session, item: AgendaItem, by, comment: str = "") -> None:
-    """Take a case off the agenda: it waits for a later session ('ready' again, audited)."""
-    _locked_session(session, by)
+    """Take a case off the agenda: it waits for a later session ('ready' again, audited). Once
+    the session is held, only a case it did not review leaves (so that its minutes can be
+    validated); a case reviewed in the session stays on its agenda."""
+    session = _locked_session(session, by, open_only=False)
+    if refusal := agenda_removal_refusal(session, item.case_id):
+        raise TransitionConflict(refusal)
     _take_off_agenda(item, by=by, comment=comment)
 
 

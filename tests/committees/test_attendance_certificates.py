@@ -28,6 +28,7 @@ from committees.models import (
 )
 from committees.permissions import attendance_sheets_visible_to, can_view_attendance_sheet
 from committees.services import reviews, sessions
+from tests.committees.conftest import full_review
 from tests.conftest import committee_person
 from tests.factories import CaseFactory, canary_fragments, member
 
@@ -152,6 +153,8 @@ def test_reopening_the_minutes_reopens_attendance_until_the_next_validation(
     session = a_session(committee, secretary, "held")
     AgendaItem.objects.create(session=session, case=case)
     member = seat(committee, committee_member)
+    # The minutes are validated once the agenda's case is reviewed in the session.
+    full_review(case=case, session=session, recorded_by=secretary).save()
     sessions.attendance_record(
         session=session,
         by=secretary,

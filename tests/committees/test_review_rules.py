@@ -92,9 +92,11 @@ def test_a_correction_reaches_a_new_version_of_frozen_minutes(on_agenda, chair, 
     )
     reviews.minutes_draft(session=session, by=secretary)
     reviews.minutes_validate(session=session, by=chair, version=1)
+    # Frozen with the minutes: they are reopened for correction first (DESIGN §5).
+    reviews.minutes_draft(session=session, by=secretary, correction_reason="Conclusion erronée.")
     review.conclusion = "Conclusion corrigée."
     reviews.review_update(review=review, by=chair)
-    reviews.minutes_draft(session=session, by=secretary, correction_reason="Conclusion erronée.")
+    reviews.minutes_draft(session=session, by=secretary)
     assert "Première conclusion." in session.minutes.get(version=1).body_html
     assert "Conclusion corrigée." in session.minutes.get(version=2).body_html
     review.conclusion = "Mme Zanzibarova"
