@@ -26,8 +26,8 @@ from .diagnosis import Diagnosis
 from .selectors import DEATH_KINDS, DECLARATION, REVIEW
 from .suppression import (
     MASK,
-    is_small,
-    linked_cross_table_masks,
+    DocumentMasks,
+    document_masks,
     list_masks,
     shown,
     years_touching_masks,
@@ -207,6 +207,7 @@ def rule_paragraphs() -> list[str]:
             "cases masquées pour cette raison ne se distinguent pas des autres."
         )
         % {"mask": MASK},
+        same_total_rule(),
         _(
             "Médiane et 90e percentile ne sont donnés que pour 5 valeurs ou plus ; un taux "
             "n'est pas donné quand le nombre de décès est masqué."
@@ -214,13 +215,20 @@ def rule_paragraphs() -> list[str]:
     ]
 
 
+def same_total_rule() -> str:
+    """The file-wide part of the rule (suppression.document_masks), also in the report."""
+    return _(
+        "Un total masqué l'est partout dans le document : tout autre effectif publié qui lui "
+        "est égal (par exemple les cas déclarés des délais, ou le total d'un autre tableau) "
+        "est masqué aussi, avec la suppression complémentaire de son tableau."
+    )
+
+
 def _cross_tables(writer, columns: list[str], masked: set, tables) -> Iterator[str]:
-    """Cross tables sharing their columns (the same cases counted two ways): masked together,
-    or a column total published in one would give away the same total masked in the other."""
+    """Cross tables sharing their columns (the same cases counted two ways), masked together
+    (document_masks), or a column total published in one would give away the same total masked
+    in the other."""
     width = len(columns)
-    masked |= linked_cross_table_masks(
-        [[row.counts for row in rows] for _t, rows in tables], width
-    )  # handed back to the caller: the rates' deaths are masked with them
     column_totals = [sum(row.counts[j] for row in tables[0][1]) for j in range(width)]
     grand = sum(column_totals)
     for t, (title, rows) in enumerate(tables):
@@ -248,13 +256,13 @@ def _cross_tables(writer, columns: list[str], masked: set, tables) -> Iterator[s
 
 
 def _list_table(
-    writer, title: str, rows: list[tuple[str, int]], unit: str, hide_total: bool = False
+    writer, title: str, rows: list[tuple[str, int]], unit: str, masked: set
 ) -> Iterator[str]:
-    masked, total = list_masks([count for _label, count in rows], hide_total)
     yield writer.writerow([title])
     yield writer.writerow(["", unit])
     for i, (label, count) in enumerate(rows):
         yield writer.writerow([csv_cell(label), shown(count, ("cell", i), masked)])
+    total = sum(count for _label, count in rows)
     yield writer.writerow([_("Total"), shown(total, ("grand",), masked)])
     yield writer.writerow([])
 
@@ -280,16 +288,40 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
         yield writer.writerow([paragraph])
     yield writer.writerow([])
     kinds = [label for _value, label in diagnosis.kinds]
-    period_masks: set = set()
-    yield from _cross_tables(
-        writer,
-        kinds,
-        period_masks,
-        [
-            (_("Cas par période de décès et catégorie"), diagnosis.by_period),
-            (_("Cas par organisation déclarante et catégorie"), diagnosis.by_organisation),
-        ],
+    cross = [
+        (_("Cas par période de décès et catégorie"), diagnosis.by_period),
+        (_("Cas par organisation déclarante et catégorie"), diagnosis.by_organisation),
+    ]
+    lists = [
+        *(
+            (distribution.title, [(row.label, row.count) for row in distribution.rows], cases_unit)
+            for distribution in (
+                diagnosis.judgements.avoidability,
+                *diagnosis.judgements.grades,
+                diagnosis.icd_pm,
+                diagnosis.maternal,
+                *diagnosis.social.distributions,
+            )
+        ),
+        *(
+            (
+                pareto.title,
+                [(f"{row.code} {row.label}", row.count) for row in pareto.rows],
+                _("Mentions"),
+            )
+            for pareto in (diagnosis.factors, diagnosis.pathway)
+        ),
+        (_("Suivi des actions correctives"), diagnosis.actions.labelled(), _("Actions")),
+    ]
+    # One set of masks for the whole file: a total masked in one table is masked wherever the
+    # same number is printed (the cases are also the social tables' total and the declared
+    # cases of the delays), see suppression.document_masks.
+    masks = document_masks(
+        [[row.counts for row in rows] for _title, rows in cross],
+        len(kinds),
+        [[count for _label, count in rows] for _title, rows, _unit in lists],
     )
+    yield from _cross_tables(writer, kinds, masks.cross, cross)
     yield writer.writerow([_("Délais (jours)")])
     yield writer.writerow(["", _("Cas"), _("Médiane"), _("90e percentile")])
     for delay in diagnosis.delays.rows:
@@ -297,50 +329,22 @@ def _aggregate_lines(diagnosis: Diagnosis, described, scope: str) -> Iterator[st
         yield writer.writerow(
             [
                 delay.label,
-                MASK if is_small(delay.count) else delay.count,
+                masks.single(delay.count),
                 MASK if hidden and delay.count else _number(delay.median),
                 MASK if hidden and delay.count else _number(delay.p90),
             ]
         )
     yield writer.writerow([])
-    # The social markers are counted over every case: their totals are the cross tables' grand
-    # total, masked with it.
-    cases_hidden = ("grand",) in period_masks
-    distributions = [
-        (diagnosis.judgements.avoidability, False),
-        *((grade, False) for grade in diagnosis.judgements.grades),
-        (diagnosis.icd_pm, False),
-        (diagnosis.maternal, False),
-        *((social, cases_hidden) for social in diagnosis.social.distributions),
-    ]
-    for distribution, hide_total in distributions:
-        yield from _list_table(
-            writer,
-            distribution.title,
-            [(row.label, row.count) for row in distribution.rows],
-            cases_unit,
-            hide_total,
-        )
-    for pareto in (diagnosis.factors, diagnosis.pathway):
-        yield from _list_table(
-            writer,
-            pareto.title,
-            [(f"{row.code} {row.label}", row.count) for row in pareto.rows],
-            _("Mentions"),
-        )
-    follow_up = diagnosis.actions
-    yield from _list_table(
-        writer,
-        _("Suivi des actions correctives"),
-        follow_up.labelled(),
-        _("Actions"),
-    )
-    yield from _rate_lines(writer, diagnosis, period_masks)
+    for (title, rows, unit), masked in zip(lists, masks.lists, strict=True):
+        yield from _list_table(writer, title, rows, unit, masked)
+    yield from _rate_lines(writer, diagnosis, masks)
 
 
-def _rate_lines(writer, diagnosis: Diagnosis, period_masks: set) -> Iterator[str]:
+def _rate_lines(writer, diagnosis: Diagnosis, masks: DocumentMasks) -> Iterator[str]:
     rows = diagnosis.rates.rows
+    period_masks = masks.cross
     masked, _total = list_masks([row.deaths for row in rows])
+    masked |= {("cell", i) for i, row in enumerate(rows) if row.deaths in masks.hidden_totals}
     # A year's deaths are the sum of its neonatal and post-neonatal counts in the period table:
     # when one of them is masked there, the deaths (and the rate) are masked here too.
     death_columns = [j for j, (value, _label) in enumerate(diagnosis.kinds) if value in DEATH_KINDS]

@@ -104,8 +104,13 @@ def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
         .values("organisation_id", "death_year")
         .annotate(n=Count("pk"))
     }
+    # Births of maternities only: a figure entered for a network, a PMI or a neonatal unit
+    # before the model refused it would count the same births twice.
     births = list(
-        LiveBirths.objects.filter(organisation_id__in=list(organisations))
+        LiveBirths.objects.filter(
+            organisation_id__in=list(organisations),
+            organisation__kind=Organisation.Kind.MATERNITY,
+        )
         .values("organisation_id", "year", "count", "source", "entered_at")
         .order_by("year", "organisation_id")
     )
@@ -131,8 +136,8 @@ def rates(*, user, cases: QuerySet, filters: TerritoryFilters) -> Rates:
         )
     rows = []
     for year in years:
-        # The births of the territory's maternities (and of any organisation that entered some):
-        # a neonatal unit or a PMI declares deaths but has no births of its own.
+        # The births of the territory's active maternities (and of any inactive one that entered
+        # some): a neonatal unit or a PMI declares deaths but has no births of its own.
         needed = maternities | {org for org, birth_year in by_pair if birth_year == year}
         missing = sorted(
             organisations.get(org, {}).get("name", "?")

@@ -24,15 +24,9 @@ from committees.pdf import html_to_pdf
 
 from . import selectors
 from .diagnosis import Diagnosis, diagnosis_build
+from .exports import same_total_rule
 from .selectors import DEATH_KINDS, TerritoryFilters
-from .suppression import (
-    MASK,
-    cross_table_masks,
-    is_small,
-    list_masks,
-    shown,
-    years_touching_masks,
-)
+from .suppression import MASK, document_masks, list_masks, shown, years_touching_masks
 
 HELD = (SessionStatus.HELD, SessionStatus.MINUTES_VALIDATED)
 
@@ -119,10 +113,8 @@ class ShownTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _list_table(
-    key, title, rows: list[tuple[str, int]], unit: str, chart=None, hide_total=False
-) -> ShownTable:
-    masks, total = list_masks([count for _label, count in rows], hide_total)
+def _list_table(key, title, rows: list[tuple[str, int]], unit: str, masks: set, chart=None):
+    total = sum(count for _label, count in rows)
     lines = [
         ShownRow(label=label, cells=[shown(count, ("cell", i), masks)])
         for i, (label, count) in enumerate(rows)
@@ -131,9 +123,9 @@ def _list_table(
     return ShownTable(key, title, ["", unit], lines, bool(masks), None if masks else chart)
 
 
-def _pareto_table(key, pareto, chart=None) -> ShownTable:
-    rows = [(f"{row.code} {row.label}", row.count) for row in pareto.rows]
-    table = _list_table(key, pareto.title, rows, _("Mentions"), chart)
+def _pareto_table(key, pareto, masks: set, chart=None) -> ShownTable:
+    rows = _pareto_rows(pareto)
+    table = _list_table(key, pareto.title, rows, _("Mentions"), masks, chart)
     if table.masked:
         return table
     # Nothing masked: the cumulative share (Pareto) can be given without revealing anything.
@@ -145,8 +137,12 @@ def _pareto_table(key, pareto, chart=None) -> ShownTable:
     return replace(table, header=["", _("Mentions"), _("Part cumulée")], rows=lines)
 
 
-def _count(value: int) -> str:
-    return MASK if is_small(value) else str(value)
+def _pareto_rows(pareto) -> list[tuple[str, int]]:
+    return [(f"{row.code} {row.label}", row.count) for row in pareto.rows]
+
+
+def _distribution_rows(distribution) -> list[tuple[str, int]]:
+    return [(row.label, row.count) for row in distribution.rows]
 
 
 def _number(value) -> str:
@@ -156,11 +152,36 @@ def _number(value) -> str:
 
 
 def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
-    """Every figure of the report about cases, masked for publication (see the module)."""
+    """Every figure of the report about cases, masked for publication (see the module), with
+    the masks of the aggregated export (suppression.document_masks over the same tables): the
+    two documents, often shared together, never mask a figure that the other prints."""
     kinds = [label for _value, label in diagnosis.kinds]
-    cells = [row.counts for row in diagnosis.by_period]
-    masks, _rows, column_totals, grand = cross_table_masks(cells)
-    column_totals = column_totals or [0] * len(kinds)  # a year without a case
+    social = diagnosis.social
+    distributions = {
+        "icd_pm": diagnosis.icd_pm,
+        "maternal": diagnosis.maternal,
+        "avoidability": diagnosis.judgements.avoidability,
+        **{f"grade-{i}": grade for i, grade in enumerate(diagnosis.judgements.grades)},
+        **{f"social-{i}": d for i, d in enumerate(social.distributions)},
+    }
+    lists = {key: _distribution_rows(d) for key, d in distributions.items()}
+    lists["factors"] = _pareto_rows(diagnosis.factors)
+    lists["pathway"] = _pareto_rows(diagnosis.pathway)
+    lists["actions"] = diagnosis.actions.labelled()
+    # The organisation table is not printed, but the export prints it: masked together (the
+    # export's linked audit), or the report would print a total the export masks.
+    document = document_masks(
+        [
+            [row.counts for row in diagnosis.by_period],
+            [r.counts for r in diagnosis.by_organisation],
+        ],
+        len(kinds),
+        [[count for _label, count in rows] for rows in lists.values()],
+    )
+    list_masks_of = dict(zip(lists, document.lists, strict=True))
+    masks = document.cross
+    column_totals = diagnosis.kind_totals
+    grand = diagnosis.total
     period = ShownTable(
         "period",
         _("Cas par période de décès et catégorie"),
@@ -169,8 +190,8 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             ShownRow(
                 label=row.label,
                 cells=[
-                    *(shown(value, ("cell", i, j), masks) for j, value in enumerate(row.counts)),
-                    shown(row.total, ("row", i), masks),
+                    *(shown(value, ("cell", 0, i, j), masks) for j, value in enumerate(row.counts)),
+                    shown(row.total, ("row", 0, i), masks),
                 ],
             )
             for i, row in enumerate(diagnosis.by_period)
@@ -201,19 +222,24 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             ShownRow(
                 label=delay.label,
                 cells=[
-                    _count(delay.count),
+                    document.single(delay.count),
                     MASK if few and delay.count else _number(delay.median),
                     MASK if few and delay.count else _number(delay.p90),
                 ],
             )
         )
     rate_masks, _total = list_masks([row.deaths for row in diagnosis.rates.rows])
+    rate_masks |= {
+        ("cell", i)
+        for i, row in enumerate(diagnosis.rates.rows)
+        if row.deaths in document.hidden_totals
+    }
     # A year's deaths sum its neonatal and post-neonatal counts of the period table: masked with
     # them, or a subtraction would give a masked count back.
     linked = years_touching_masks(
         [row.key for row in diagnosis.by_period],
         [j for j, (value, _label) in enumerate(diagnosis.kinds) if value in DEATH_KINDS],
-        lambda i, j: ("cell", i, j) in masks or ("col", j) in masks,
+        lambda i, j: ("cell", 0, i, j) in masks or ("col", j) in masks,
     )
     rate_masks |= {
         ("cell", i)
@@ -239,15 +265,18 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
                 ],
             )
         )
-    follow_up = diagnosis.actions
-    social = diagnosis.social
+
+    def distribution(key, chart=None):
+        d = distributions[key]
+        return _list_table(d.key, d.title, lists[key], _("Cas"), list_masks_of[key], chart)
+
     return {
         "activity": {
             "total": shown(grand, ("grand",), masks),
-            "reviewed": _count(diagnosis.judgements.reviewed),
-            "within_target": _count(delays.reviewed_within_target),
+            "reviewed": document.single(diagnosis.judgements.reviewed),
+            "within_target": document.single(delays.reviewed_within_target),
             # the dashboard's denominator: reviewed cases and those still waiting past the target
-            "due": _count(delays.due),
+            "due": document.single(delays.due),
         },
         "delays": ShownTable(
             "delays",
@@ -265,34 +294,31 @@ def masked_tables(diagnosis: Diagnosis, charts: dict) -> dict:
             rate_rows,
             bool(rate_masks),
         ),
-        "icd_pm": _distribution(diagnosis.icd_pm, charts["icd_pm"]),
-        "maternal": _distribution(diagnosis.maternal),
-        "avoidability": _distribution(diagnosis.judgements.avoidability, charts["avoidability"]),
-        "grades": [_distribution(grade) for grade in diagnosis.judgements.grades],
-        "factors": _pareto_table("factors", diagnosis.factors, charts["factors"]),
-        "pathway": _pareto_table("pathway", diagnosis.pathway),
+        "icd_pm": distribution("icd_pm", charts["icd_pm"]),
+        "maternal": distribution("maternal"),
+        "avoidability": distribution("avoidability", charts["avoidability"]),
+        "grades": [distribution(f"grade-{i}") for i in range(len(diagnosis.judgements.grades))],
+        "factors": _pareto_table(
+            "factors", diagnosis.factors, list_masks_of["factors"], charts["factors"]
+        ),
+        "pathway": _pareto_table("pathway", diagnosis.pathway, list_masks_of["pathway"]),
         "actions": _list_table(
             "actions",
             _("Suivi des actions correctives"),
-            follow_up.labelled(),
+            lists["actions"],
             _("Actions"),
+            list_masks_of["actions"],
         ),
         # Counted over every case: the total is the period table's, masked with it.
         "social": {
-            "vulnerable": _count(social.vulnerable),
+            "vulnerable": document.single(social.vulnerable),
             "total": shown(social.total, ("grand",), masks),
             "distributions": [
-                _distribution(d, hide_total=("grand",) in masks) for d in social.distributions
+                distribution(f"social-{i}") for i in range(len(social.distributions))
             ],
         },
+        "document": document,
     }
-
-
-def _distribution(distribution, chart=None, hide_total=False) -> ShownTable:
-    rows = [(row.label, row.count) for row in distribution.rows]
-    return _list_table(
-        distribution.key, distribution.title, rows, _("Cas"), chart, hide_total=hide_total
-    )
 
 
 def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: str, described):
@@ -311,6 +337,7 @@ def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: 
         "icd_pm": diagnosis.distribution_chart(diagnosis.icd_pm, "report-icd"),
         "factors": diagnosis.pareto_chart(diagnosis.factors, "report-factors"),
     }
+    tables = masked_tables(diagnosis, charts)
     return {
         "year": year,
         "scope": scope,
@@ -319,22 +346,27 @@ def annual_report_context(*, user, filters: TerritoryFilters, year: int, scope: 
         "target_days": selectors.REVIEW_TARGET_DAYS,
         "diagnosis": diagnosis,
         "sessions": activity,
-        "cases_presented": _count(activity.cases_presented),
-        "t": masked_tables(diagnosis, charts),
+        "cases_presented": tables["document"].single(activity.cases_presented),
+        "t": tables,
         "masking_rule": masking_rule(),
     }
 
 
 def masking_rule() -> str:
-    return _(
-        "Rapport diffusable : tout effectif de cas ou de mentions de 1 à 4 est masqué "
-        "(« %(mask)s »), totaux compris ; puis, dans chaque tableau, d'autres cases sont "
-        "masquées jusqu'à ce qu'aucune case masquée ne puisse être retrouvée à partir de ce "
-        "qui est publié (cases, totaux, zéros, une case masquée valant au moins 1), par "
-        "soustraction ou par combinaison de lignes et de colonnes ; médiane et 90e percentile "
-        "ne sont donnés que pour 5 valeurs ou plus ; un graphique n'est tracé que si aucun de "
-        "ses effectifs n'est masqué."
-    ) % {"mask": MASK}
+    return (
+        _(
+            "Rapport diffusable : tout effectif de cas ou de mentions de 1 à 4 est masqué "
+            "(« %(mask)s »), totaux compris ; puis, dans chaque tableau, d'autres cases sont "
+            "masquées jusqu'à ce qu'aucune case masquée ne puisse être retrouvée à partir de ce "
+            "qui est publié (cases, totaux, zéros, une case masquée valant au moins 1), par "
+            "soustraction ou par combinaison de lignes et de colonnes ; médiane et 90e percentile "
+            "ne sont donnés que pour 5 valeurs ou plus ; un graphique n'est tracé que si aucun de "
+            "ses effectifs n'est masqué."
+        )
+        % {"mask": MASK}
+        + " "
+        + same_total_rule()
+    )
 
 
 def annual_report_pdf(context: dict) -> bytes:

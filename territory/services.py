@@ -6,6 +6,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,13 @@ def _split(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
+def _line_error(number: int, problems: list[str]) -> str:
+    return _("Ligne %(line)s : %(problems)s.") % {
+        "line": number,
+        "problems": " ; ".join(problems),
+    }
+
+
 @transaction.atomic
 def live_births_import(*, content: bytes, by) -> ImportResult:
     """Columns: organisation (FINESS number or name); year; live births; source. A figure already
@@ -79,7 +87,8 @@ def live_births_import(*, content: bytes, by) -> ImportResult:
         return result
     by_finess, by_name = _organisation_lookup(by)
     this_year = timezone.localdate().year
-    wanted: dict[tuple[int, int], tuple[int, str]] = {}
+    wanted: dict[tuple[int, int], tuple[int, int, str]] = {}  # -> (line, count, source)
+    line_errors: dict[int, str] = {}  # reported in the order of the lines
     for number, cells in enumerate(lines, start=1):
         if not any(cell.strip() for cell in cells):
             continue
@@ -87,13 +96,10 @@ def live_births_import(*, content: bytes, by) -> ImportResult:
             continue
         problems = []
         if len(cells) != 4:
-            result.errors.append(
-                _(
-                    "Ligne %(line)s : 4 colonnes attendues (organisation ; année ; naissances ; "
-                    "source), %(count)s trouvées."
-                )
-                % {"line": number, "count": len(cells)}
-            )
+            line_errors[number] = _(
+                "Ligne %(line)s : 4 colonnes attendues (organisation ; année ; naissances ; "
+                "source), %(count)s trouvées."
+            ) % {"line": number, "count": len(cells)}
             continue
         organisation, year, count, source = (cell.strip() for cell in cells)
         organisation_id = by_finess.get(organisation.upper()) or by_name.get(
@@ -123,41 +129,49 @@ def live_births_import(*, content: bytes, by) -> ImportResult:
         if not problems and (organisation_id, int(year)) in wanted:
             problems.append(_("cette organisation et cette année figurent déjà plus haut"))
         if problems:
-            result.errors.append(
-                _("Ligne %(line)s : %(problems)s.")
-                % {"line": number, "problems": " ; ".join(problems)}
-            )
+            line_errors[number] = _line_error(number, problems)
             continue
-        wanted[(organisation_id, int(year))] = (int(count), source)
-    if not wanted and not result.errors:
-        result.errors.append(_("Le fichier ne contient aucune ligne de données."))
-    if result.errors:
-        return result
+        wanted[(organisation_id, int(year))] = (number, int(count), source)
     existing = {
         (row.organisation_id, row.year): row
-        for row in LiveBirths.objects.filter(
+        for row in LiveBirths.objects.select_related("organisation").filter(
             organisation_id__in={org for org, _year in wanted},
             year__in={year for _org, year in wanted},
         )
     }
-    for (organisation_id, year), (count, source) in wanted.items():
-        row = existing.get((organisation_id, year))
-        if row is None:
-            LiveBirths.objects.create(
-                organisation_id=organisation_id,
-                year=year,
-                count=count,
-                source=source,
-                entered_by=by,
-            )
+    organisations = Organisation.objects.in_bulk({org for org, _year in wanted})
+    rows = []
+    # The model's own rules (a maternity, a count of at least one, a source that names no one,
+    # stored normalised), as in the admin: every line checked before anything is written.
+    for (organisation_id, year), (number, count, source) in wanted.items():
+        row = existing.get((organisation_id, year)) or LiveBirths(
+            organisation=organisations[organisation_id], year=year
+        )
+        row.count, row.source, row.entered_by = count, source, by
+        try:
+            row.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            problems = [m for messages in error.message_dict.values() for m in messages]
+            line_errors[number] = _line_error(number, [m.rstrip(".") for m in problems])
+            continue
+        rows.append(row)
+    result.errors.extend(line_errors[number] for number in sorted(line_errors))
+    if not wanted and not result.errors:
+        result.errors.append(_("Le fichier ne contient aucune ligne de données."))
+    if result.errors:
+        return result
+    for row in rows:
+        if row.pk is None:
             result.created += 1
         else:
-            row.count, row.source, row.entered_by = count, source, by
-            row.save()
             result.updated += 1
+        row.save()
     return result
 
 
 def organisations_for_entry(user):
-    """The organisations whose live births the user may enter (the admin's choice list)."""
-    return Organisation.objects.filter(pk__in=organisations_managed_by(user).values("pk"))
+    """The maternities whose live births the user may enter (the admin's choice list; the
+    model refuses any other organisation, whatever the route)."""
+    return Organisation.objects.filter(
+        pk__in=organisations_managed_by(user).values("pk"), kind=Organisation.Kind.MATERNITY
+    )

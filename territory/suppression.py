@@ -27,6 +27,7 @@ possible table) and takes a breadth-first search per masked entry.
 
 from collections import defaultdict, deque
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 SMALL_MIN, SMALL_MAX = 1, 4
 MASK = "s"
@@ -151,11 +152,11 @@ def linked_cross_tables(
     return values, arcs
 
 
-def linked_cross_table_masks(tables: list[list[list[int]]], width: int) -> set:
+def linked_cross_table_masks(tables: list[list[list[int]]], width: int, forced=frozenset()) -> set:
     """Masks of one or two cross tables audited together (see linked_cross_tables)."""
     values, arcs = linked_cross_tables(tables, width)
     totals = {key for key in values if key[0] != "cell"}
-    return suppress(values, arcs, totals)
+    return suppress(values, arcs, totals, forced)
 
 
 def cross_table_masks(cells: list[list[int]]) -> tuple[set, list[int], list[int], int]:
@@ -179,16 +180,74 @@ def _single(key):
     return key
 
 
-def list_masks(counts: list[int], hide_total: bool = False) -> tuple[set, int]:
+def list_masks(counts: list[int], hide_total: bool = False, forced=frozenset()) -> tuple[set, int]:
     """Masks of a one-way table with its total. Keys: ("cell", i), ("grand",). `hide_total`:
     the same total is masked in another table (the cases of a cross table), so it is masked
-    here too, with whatever keeps it from being the sum of the published counts."""
+    here too, with whatever keeps it from being the sum of the published counts; `forced`:
+    other entries masked for the same reason."""
     values: dict[Hashable, int] = {("cell", i): value for i, value in enumerate(counts)}
     arcs: dict[Hashable, Arc] = {("cell", i): ("S", "T") for i in range(len(counts))}
     values[("grand",)] = sum(counts)
     arcs[("grand",)] = ("T", "S")
-    forced = {("grand",)} if hide_total else set()
+    forced = set(forced) | ({("grand",)} if hide_total else set())
     return suppress(values, arcs, {("grand",)}, forced), values[("grand",)]
+
+
+def _list_entries(counts: list[int]):
+    yield from ((("cell", i), value) for i, value in enumerate(counts))
+    yield ("grand",), sum(counts)
+
+
+@dataclass
+class DocumentMasks:
+    """The masks of everything one document publishes (see document_masks)."""
+
+    cross: set  # keys of linked_cross_tables
+    lists: list[set]  # keys of list_masks, one set per one-way table
+    hidden_totals: set[int]  # values of the masked totals
+
+    def single(self, value: int) -> str:
+        """A count printed on its own (a delay's number of cases, the reviewed cases...)."""
+        return MASK if is_small(value) or value in self.hidden_totals else str(value)
+
+
+def document_masks(
+    cross_tables: list[list[list[int]]], width: int, lists: list[list[int]]
+) -> DocumentMasks:
+    """Masks of one document (the aggregated export, the annual report): its linked cross
+    tables, its one-way tables and the counts it prints on their own, made consistent across
+    them. A masked total is often printed elsewhere under another name (the cases of the cross
+    tables are the social tables' total and the declared cases of the delays; the reviewed
+    cases may be all of them): a reader who takes any published count equal to it for that
+    total gets a masked cell back by subtraction. So no published count may equal a masked
+    total: such a count is masked too, with the complementary suppression of its own table,
+    until nothing changes (masks only grow: the loop ends). A count printed on its own is
+    masked by DocumentMasks.single."""
+    values, _arcs = linked_cross_tables(cross_tables, width)
+    forced_cross: set = set()
+    forced_lists: list[set] = [set() for _counts in lists]
+    while True:
+        cross = linked_cross_table_masks(cross_tables, width, forced_cross)
+        masked_lists = [
+            list_masks(counts, forced=forced)[0]
+            for counts, forced in zip(lists, forced_lists, strict=True)
+        ]
+        hidden = {values[key] for key in cross if key[0] != "cell"}
+        hidden |= {
+            sum(counts)
+            for counts, masked in zip(lists, masked_lists, strict=True)
+            if ("grand",) in masked
+        }
+        more_cross = {key for key, value in values.items() if value in hidden} - cross
+        more_lists = [
+            {key for key, value in _list_entries(counts) if value in hidden} - masked
+            for counts, masked in zip(lists, masked_lists, strict=True)
+        ]
+        if not more_cross and not any(more_lists):
+            return DocumentMasks(cross, masked_lists, hidden)
+        forced_cross |= more_cross
+        for forced, more in zip(forced_lists, more_lists, strict=True):
+            forced |= more
 
 
 def shown(value: int, key: Hashable, masked: set) -> str:

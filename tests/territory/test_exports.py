@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from territory.exports import ROW_PREAMBLE_LINES
 from territory.suppression import (
@@ -589,3 +590,172 @@ def test_annual_report_with_an_invalid_filter_is_refused(client, quality_manager
     # the dashboard it lands on ignores the same filter, and says so
     assert shown[1:] == ["Filtre non appliqué (valeur invalide) : Niveau de maternité."]
     assert not list(client.get(reverse("territory:dashboard")).context["messages"])
+
+
+# --- No subtraction across the tables of one document ----------------------------------------
+NOT_COUNTS = {"Médiane", "90e percentile", "Naissances vivantes", "Taux (‰)", "Taux", "Remarque"}
+
+
+def csv_tables(rows: list[list[str]]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, data rows) of each table of the aggregated export."""
+    tables = []
+    for i in range(len(rows) - 1):
+        if len(rows[i]) == 1 and rows[i + 1][:1] == [""] and len(rows[i + 1]) >= 2:
+            body = []
+            for row in rows[i + 2 :]:
+                if not row:
+                    break
+                body.append(row)
+            tables.append((rows[i][0], rows[i + 1], body))
+    return tables
+
+
+def published_counts(tables) -> set[int]:
+    """Every count the document prints (medians, births and rates are not counts of cases)."""
+    numbers = set()
+    for _title, header, body in tables:
+        for row in body:
+            for heading, cell in zip(header[1:], row[1:], strict=False):
+                if heading not in NOT_COUNTS and cell.isdigit():
+                    numbers.add(int(cell))
+    return numbers
+
+
+def subtraction_leaks(shown_tables, true_tables, extra_numbers=()) -> list:
+    """Every subtraction a reader can try: a line's masked total, taken as equal to any count
+    printed anywhere in the document, minus the line's published cells, when one cell only is
+    masked. Returns the small counts (1-4) that come back that way."""
+    numbers = published_counts(shown_tables) | set(extra_numbers)
+    leaks = []
+    for (title, header, shown), (_t, _h, true) in zip(shown_tables, true_tables, strict=True):
+        lines = []  # (shown cells, true cells, shown total, true total)
+        has_total_column = header[-1] == "Total"
+        data = [(s, t) for s, t in zip(shown, true, strict=True) if s[0] != "Total"]
+        if has_total_column:
+            lines += [(s[1:-1], t[1:-1], s[-1], t[-1]) for s, t in zip(shown, true, strict=True)]
+        totals = [(s, t) for s, t in zip(shown, true, strict=True) if s[0] == "Total"]
+        for s_total, t_total in totals:
+            for j in range(1, len(s_total)):
+                lines.append(
+                    ([s[j] for s, _t in data], [t[j] for _s, t in data], s_total[j], t_total[j])
+                )
+        for cells, true_cells, total, true_total in lines:
+            if total != MASK or int(true_total) not in numbers:
+                continue
+            hidden = [k for k, cell in enumerate(cells) if cell == MASK]
+            if len(hidden) == 1:
+                recovered = int(true_total) - sum(int(c) for c in cells if c != MASK)
+                assert recovered == int(true_cells[hidden[0]])
+                if 1 <= recovered <= 4:
+                    leaks.append((title, true_total, recovered))
+    return leaks
+
+
+def unmasked(monkeypatch, produce):
+    """The same document with nothing masked (the truth a reader would be after)."""
+    from territory import suppression
+
+    with monkeypatch.context() as patched:
+        patched.setattr(suppression, "SMALL_MAX", 0)
+        return produce()
+
+
+def test_no_masked_count_comes_back_by_subtraction_anywhere_in_the_aggregated_export(
+    client, coordinator, world, maternity, chair, monkeypatch
+):
+    from tests.territory.test_dashboard import bulk_cases
+
+    # 2025: the world's 3 cases and 40 more; the grand total (43) is masked to protect the
+    # world's single early neonatal death of March, and the social tables with it.
+    bulk_cases(maternity, chair, world.session, 240)
+    client.force_login(coordinator)
+    query = {"period_from": "2025", "period_to": "2025", "granularity": "month"}
+
+    def produce():
+        return read_csv(body_of(client.get(AGGREGATES, query)))
+
+    rows, truth = produce(), unmasked(monkeypatch, produce)
+    shown_tables, true_tables = csv_tables(rows), csv_tables(truth)
+    assert [t[0] for t in shown_tables] == [t[0] for t in true_tables]
+    period = next(t for t in shown_tables if t[0] == "Cas par période de décès et catégorie")
+    assert period[2][-1][-1] == MASK  # the grand total is masked (the case under test)
+    assert subtraction_leaks(shown_tables, true_tables) == []
+    # the delays' first line counts the declared cases, i.e. that total: masked with it
+    delays = rows[rows.index(["Délais (jours)"]) + 2]
+    assert delays[0] == "Du décès à la déclaration" and delays[1] == MASK
+
+
+def report_tables(context) -> tuple[list, list[str]]:
+    """The report's tables as the export's (title, header, rows), and its counts printed alone."""
+    from territory.report import ShownTable
+
+    t = context["t"]
+    tables = [value for value in t.values() if isinstance(value, ShownTable)]
+    tables += [*t["grades"], *t["social"]["distributions"]]
+    alone = [*t["activity"].values(), t["social"]["vulnerable"], t["social"]["total"]]
+    alone.append(context["cases_presented"])
+    shaped = [
+        (table.title, table.header, [[row.label, *row.cells] for row in table.rows])
+        for table in tables
+    ]
+    return shaped, alone
+
+
+def test_annual_report_masks_what_the_export_masks_and_no_subtraction_undoes_it(
+    client, observer, maternity, second_maternity, clinician, monkeypatch
+):
+    """Two maternities of a past year: 4 early neonatal deaths in January and 3 in February at
+    Nord, one stillbirth in March at Nord-Est. The period table alone would let the grand total
+    (8) be printed; with the organisation table the export prints, it is masked. The report is
+    shared with the export: it masks the same figures, and its declared cases, delays and
+    reviewed cases do not print that total under another name."""
+    from territory.report import annual_report_context
+    from territory.selectors import TerritoryFilters
+    from tests.territory.conftest import make_case
+
+    year = timezone.localdate().year - 10  # a completed year, away from the shared world's
+    for organisation, kind, month, count in (
+        (maternity, "early_neonatal", 1, 4),
+        (maternity, "early_neonatal", 2, 3),
+        (second_maternity, "stillbirth", 3, 1),
+    ):
+        for _n in range(count):
+            make_case(
+                organisation,
+                clinician,
+                status="reviewed",
+                kind=kind,
+                year=year,
+                month=month,
+                to_declaration=3,
+                to_review=40,
+            )
+
+    def report():
+        context = annual_report_context(
+            user=observer, filters=TerritoryFilters(), year=year, scope="Nord", described=[]
+        )
+        return report_tables(context)
+
+    (tables, alone), (true_tables, _true) = report(), unmasked(monkeypatch, report)
+    totals = {title: rows for title, _header, rows in tables}
+    assert totals["Cas par catégorie"][-1] == ["Total", MASK]
+    assert alone[0] == MASK  # "Cas déclarés": the same total
+    extra = {int(value) for value in alone if value.isdigit()}
+    assert subtraction_leaks(tables, true_tables, extra) == []
+    masked_totals = {
+        int(true[-1])
+        for (_t, _h, rows), (_tt, _th, true_rows) in zip(tables, true_tables, strict=True)
+        for row, true in zip(rows, true_rows, strict=True)
+        if row[0] == "Total" and row[-1] == MASK
+    }
+    printed = published_counts(tables) | extra
+    assert not masked_totals & printed, (masked_totals, printed)
+    # the export of the same year, by month, prints the same period table
+    client.force_login(observer)
+    query = {"period_from": str(year), "period_to": str(year), "granularity": "month"}
+    rows = read_csv(body_of(client.get(AGGREGATES, query)))
+    start = rows.index(["Cas par période de décès et catégorie"])
+    assert rows[start + 2 : start + 14] == totals["Cas par période de décès et catégorie"]
+    kinds = [row[1] for row in totals["Cas par catégorie"]]
+    assert rows[start + 14] == ["Total", *kinds]

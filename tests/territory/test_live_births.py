@@ -3,12 +3,15 @@ page), imported from CSV with every bad line reported in French and nothing impo
 and the demo loads figures for the demo maternities, idempotently."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Organisation
 from territory.models import LiveBirths
-from tests.factories import MaternityFactory
+from tests.factories import MaternityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +123,109 @@ def test_the_demo_loads_live_births_and_an_observer_idempotently(settings, clien
     assert response.status_code == 200
     assert response.context["d"].total > 0
     assert any(row.rate is not None for row in response.context["d"].rates.rows)
+
+
+# --- What a figure may be, whatever the route ----------------------------------------------
+NAMED_SOURCE = (
+    "Registre tenu par Kowalczyk 1 84 12 75 123 456 78 jean.canari@example.org 06 12 34 56 78"
+)
+ADD = reverse("admin:territory_livebirths_add")
+
+
+def admin_add(client, organisation, *, year=None, count=3000, source="PMSI"):
+    year = timezone.localdate().year - 1 if year is None else year
+    data = {"organisation": organisation.pk, "year": year, "count": count, "source": source}
+    return client.post(ADD, data)
+
+
+def test_a_source_naming_someone_is_refused_by_the_import_and_the_admin(
+    client, administrator, maternity
+):
+    client.force_login(administrator)
+    year = timezone.localdate().year - 1
+    response = upload(client, f"Maternité Nord;{year};3000;{NAMED_SOURCE}\n")
+    assert response.status_code == 400
+    [error] = response.context["result"].errors
+    assert error.startswith("Ligne 1 : La source contient un identifiant"), error
+    response = admin_add(client, maternity, source=NAMED_SOURCE)
+    assert response.status_code == 200
+    assert "La source contient un identifiant" in response.content.decode()
+    response = admin_add(client, maternity, source="Registre tenu par Mme Kowalczyk")
+    assert response.status_code == 200
+    assert not LiveBirths.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        LiveBirths(
+            organisation=maternity,
+            year=year,
+            count=10,
+            source=NAMED_SOURCE,
+            entered_by=administrator,
+        ).full_clean()
+    assert set(refused.value.message_dict) == {"source"}
+
+
+def test_a_source_is_stored_normalised_by_the_import_and_the_admin(
+    client, administrator, maternity, second_maternity
+):
+    client.force_login(administrator)
+    year = timezone.localdate().year - 1
+    response = upload(client, f"Maternité Nord;{year};3000;PMSI\x00 {year}\u202e\n")
+    assert response.status_code == 302, response.context and response.context["result"].errors
+    assert LiveBirths.objects.get(organisation=maternity).source == f"PMSI {year}"
+    response = admin_add(client, second_maternity, source="\u202eRegistre\u200b  des naissances")
+    assert response.status_code == 302
+    assert LiveBirths.objects.get(organisation=second_maternity).source == "Registre des naissances"
+    # a source made of invisible characters only is no source
+    response = upload(client, f"Maternité Nord;{year};3000;\u202e\u200b\n")
+    assert response.status_code == 400
+    assert LiveBirths.objects.get(organisation=maternity).source == f"PMSI {year}"
+
+
+@pytest.mark.parametrize("kind", ["network", "pmi", "neonatology"])
+def test_live_births_are_entered_for_maternities_only(client, administrator, network, kind):
+    organisation = {
+        "network": network,
+        "pmi": OrganisationFactory(name="PMI Nord", kind=Organisation.Kind.PMI, parent=network),
+        "neonatology": OrganisationFactory(
+            name="Néonatologie Nord", kind=Organisation.Kind.NEONATOLOGY, parent=network
+        ),
+    }[kind]
+    client.force_login(administrator)
+    year = timezone.localdate().year - 1
+    response = upload(client, f"{organisation.name};{year};4848;PMSI\n")
+    assert response.status_code == 400
+    [error] = response.context["result"].errors
+    assert f"« {organisation.name} » n'est pas une maternité" in error
+    response = admin_add(client, organisation)
+    assert response.status_code == 200  # not offered: the form refuses it
+    assert not LiveBirths.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        LiveBirths(
+            organisation=organisation, year=year, count=10, source="PMSI", entered_by=administrator
+        ).full_clean()
+    assert "n'est pas une maternité" in refused.value.message_dict["organisation"][0]
+
+
+def test_a_year_not_yet_begun_and_a_count_of_zero_are_refused_on_both_routes(
+    client, administrator, maternity
+):
+    client.force_login(administrator)
+    this_year = timezone.localdate().year
+    response = admin_add(client, maternity, year=this_year + 1)
+    assert response.status_code == 200
+    assert f"L&#x27;année ne peut pas dépasser l&#x27;année en cours ({this_year})" in (
+        response.content.decode()
+    )
+    response = upload(client, f"Maternité Nord;{this_year + 1};3000;PMSI\n")
+    assert response.status_code == 400
+    response = admin_add(client, maternity, count=0)
+    assert response.status_code == 200
+    assert "Le nombre de naissances vivantes est d&#x27;au moins 1." in response.content.decode()
+    response = upload(client, f"Maternité Nord;{this_year - 1};0;PMSI\n")
+    assert response.status_code == 400
+    assert response.context["result"].errors == [
+        "Ligne 1 : Le nombre de naissances vivantes est d'au moins 1."
+    ]
+    assert not LiveBirths.objects.exists()
+    # the current year itself is accepted on both routes
+    assert admin_add(client, maternity, year=this_year).status_code == 302

@@ -74,3 +74,21 @@ def test_the_dashboard_says_the_numerator_is_the_declared_deaths(client, quality
     page = client.get("/territoire/").content.decode()
 
     assert "décès déclarés dans RMM" in page
+
+
+def test_births_left_on_an_organisation_that_is_not_a_maternity_are_not_counted(
+    network, maternity, clinician, observer
+):
+    """Figures entered for the network before the model refused them (objects.create skips
+    full_clean, as an old import did) would count the maternity's births twice."""
+    make_case(
+        maternity, clinician, status="declared", kind="late_neonatal", year=2025, month=6,
+        to_declaration=2, to_review=None,
+    )  # fmt: skip
+    births(maternity, 2025, 4848, observer)
+    births(network, 2025, 4848, observer)
+
+    result = rates_for(observer)
+
+    assert (result.rows[0].births, result.rows[0].missing) == (4848, [])
+    assert [source.organisation for source in result.sources] == [maternity.name]
