@@ -30,12 +30,7 @@ def plan_required(case) -> bool:
     """An action plan (or a recorded reason for none) is required when the latest review finds
     the death avoidable or potentially avoidable, or grades any care C or D (DESIGN §6)."""
     review = case.reviews.order_by("-recorded_at", "-pk").first()
-    if review is None:
-        return False
-    grades = {review.grade_care_to_death, review.grade_neonatal_care, review.grade_after_death}
-    return review.avoidability in ("avoidable", "potentially_avoidable") or bool(
-        grades & {"C", "D"}
-    )
+    return review is not None and review.calls_for_action_plan
 
 
 def _no_action_recorded(case) -> bool:

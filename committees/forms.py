@@ -97,6 +97,20 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
+class SessionMoveForm(SessionForm):
+    """The same fields and checks as planning one, the committee aside (a session does not
+    change committee), with the status the page showed (a stale page is told so)."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    class Meta(SessionForm.Meta):
+        fields = ["starts_at", "duration_minutes", "place", "video_link"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, committees=Committee.objects.none(), **kwargs)
+        del self.fields["committee"]
+
+
 class PostedTextsForm(forms.Form):
     """The free texts posted with an action of the session or minutes page, checked like any
     form field (a NUL character, which PostgreSQL refuses, or a text beyond reason is refused)

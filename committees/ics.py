@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 from django.utils import timezone
 
 from .models import SessionStatus
+from .models.session import RESCHEDULED
 
 
 def _escape(text: str) -> str:
@@ -56,6 +57,9 @@ def session_ics(*, session, case_codes: list[str], domain: str) -> str:
         "BEGIN:VEVENT",
         f"UID:rmm-session-{session.pk}@{domain}",
         f"DTSTAMP:{stamp(timezone.now())}",
+        # Each move of the session a new revision of the same event: a calendar that already
+        # holds it updates it instead of keeping the old date (RFC 5545, 3.8.7.4).
+        f"SEQUENCE:{session.transitions.filter(transition=RESCHEDULED).count()}",
         f"DTSTART:{stamp(start)}",
         f"DTEND:{stamp(end)}",
         f"SUMMARY:{_escape('Séance RMM — ' + session.committee.name)}",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.SessionListView.as_view(), name="session_list"),
     path("nouvelle/", views.SessionCreateView.as_view(), name="session_create"),
     path("<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
+    path("<int:pk>/modifier/", views.SessionMoveView.as_view(), name="session_move"),
     path(
         "<int:pk>/transition/<slug:name>/",
         views.SessionTransitionView.as_view(),

@@ -42,6 +42,7 @@ from .forms import (
     PresenterForm,
     ReviewForm,
     SessionForm,
+    SessionMoveForm,
     SessionTransitionForm,
     refusal_message,
 )
@@ -138,6 +139,49 @@ class SessionCreateView(LoginRequiredMixin, View):
             request, _("Séance planifiée. Ajoutez maintenant les cas à l'ordre du jour.")
         )
         return redirect("committees:session_detail", pk=session.pk)
+
+
+class SessionMoveView(SessionMixin, View):
+    """Move a session not yet held: date and time, duration, place or video link."""
+
+    def get(self, request, pk):
+        if not can_plan_session(request.user, self.session) or not agenda_is_open(self.session):
+            raise Http404
+        form = SessionMoveForm(
+            instance=self.session, initial={"expected_status": self.session.status}
+        )
+        return self.render(form)
+
+    def post(self, request, pk):
+        if not can_plan_session(request.user, self.session):
+            raise Http404
+        form = SessionMoveForm(request.POST, instance=Session.objects.get(pk=self.session.pk))
+        if not form.is_valid():
+            messages.error(
+                request, _("Le formulaire contient des erreurs : rien n'a été enregistré.")
+            )
+            return self.render(form, status=400)
+        fields = {name: form.cleaned_data[name] for name in SessionMoveForm.Meta.fields}
+        try:
+            session_services.session_reschedule(
+                session=self.session,
+                by=request.user,
+                expected_status=form.cleaned_data["expected_status"],
+                **fields,
+            )
+        except CaseError as error:
+            messages.error(request, error.message)
+            return redirect("committees:session_detail", pk=self.session.pk)
+        messages.success(request, _("Séance modifiée."))
+        return redirect("committees:session_detail", pk=self.session.pk)
+
+    def render(self, form, status=200):
+        return render(
+            self.request,
+            "committees/session_move.html",
+            {"form": form, "session": self.session},
+            status=status,
+        )
 
 
 class SessionDetailView(SessionMixin, View):

@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from committees.services.guests import on_guest_invited
+        from committees.services.sessions import on_session_moved
         from rmm import workflow
 
         from . import events
@@ -25,3 +26,4 @@ class NotificationsConfig(AppConfig):
         # reads who was to present them.
         workflow.add_effect("committees.session", "cancel", events.session_cancelled, first=True)
         on_guest_invited(events.guest_invited)
+        on_session_moved(events.session_moved)

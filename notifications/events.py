@@ -157,6 +157,55 @@ def session_cancelled(*, instance, **_context) -> None:
     announce(dues)
 
 
+def session_moved(session, previous_start) -> None:
+    """A session moved (date, time, place or link): the professionals invited for one of its
+    cases (each for their case, by its code), and, once the agenda was sent, its committee's
+    members and its presenters. The old and new dates, the time and the place only."""
+    from committees.models import SessionGuest, SessionStatus
+
+    starts = timezone.localtime(session.starts_at)
+    params = {
+        "session_date": starts.date().isoformat(),
+        "session_time": starts.strftime("%H:%M"),
+        "previous_date": timezone.localtime(previous_start).date().isoformat(),
+        "committee": session.committee.name,
+        "place": session.place or "",
+        "video": bool(session.video_link),
+    }
+    # Each move is its own occasion (moved there and back, told each time).
+    occasion = timezone.now().strftime("%Y%m%dT%H%M%S%f")
+    people = set()
+    if session.status == SessionStatus.AGENDA_SENT:
+        people = set(recipients.by_committee({session.committee_id}).get(session.committee_id, []))
+        people |= set(
+            session.agenda.filter(presenter__isnull=False, presenter__is_active=True).values_list(
+                "presenter_id", flat=True
+            )
+        )
+    link = reverse("committees:session_detail", args=[session.pk])
+    dues = [
+        Due(Kind.SESSION_MOVED, "committees.session", session.pk, user, occasion, params, link)
+        for user in sorted(people)
+    ]
+    guests = SessionGuest.objects.filter(
+        session=session, revoked_at__isnull=True, user__is_active=True
+    ).values_list("pk", "user_id", "case__code")
+    dues += [
+        Due(
+            Kind.SESSION_MOVED,
+            GUEST_SUBJECT,
+            guest_pk,
+            user_id,
+            occasion,
+            {**params, "code": code, "guest": True},
+            reverse("committees:invitation", args=[guest_pk]),
+        )
+        for guest_pk, user_id, code in guests
+        if user_id not in people
+    ]
+    announce(dues)
+
+
 def guest_invited(guest) -> None:
     """A professional invited for one case of a session (issue 15): the case code, the
     session's date, time and place (or that it is held by video: the link itself stays on the

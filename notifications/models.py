@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", _("Action corrective confiée")
     AGENDA = "agenda", _("Ordre du jour d'une séance")
     SESSION_CANCELLED = "session_cancelled", _("Séance annulée")
+    SESSION_MOVED = "session_moved", _("Séance déplacée")
     # Reminders, derived from the database by the periodic sweep.
     CASE_NOT_ACCEPTED = "case_not_accepted", _("Cas déclaré non pris en charge")
     CASE_DOCUMENTING_LONG = "case_documenting_long", _("Cas en documentation depuis longtemps")
@@ -35,11 +36,12 @@ class Kind(models.TextChoices):
 
 # Always e-mailed at once: the HAS method expects the agenda, the minutes and the follow-up of
 # actions to reach their people; a preference cannot silence them.
-# A cancellation reaches whoever was told of the session, the same way.
+# A cancellation or a move reaches whoever was told of the session, the same way.
 MANDATORY_KINDS = frozenset(
     {
         Kind.AGENDA,
         Kind.SESSION_CANCELLED,
+        Kind.SESSION_MOVED,
         Kind.AGENDA_NOT_SENT,
         Kind.MINUTES_DUE,
         Kind.ACTION_OVERDUE,

@@ -25,6 +25,16 @@ def _day(value: str) -> str:
         return ""
 
 
+def _where(p: dict) -> str:
+    """(place), (place, ou en visioconférence) or (en visioconférence), as an invitation says."""
+    place, video = p.get("place", ""), p.get("video", False)
+    if place and video:
+        return _(" (%(place)s, ou en visioconférence)") % {"place": place}
+    if video:
+        return _(" (en visioconférence)")
+    return _(" (%(place)s)") % {"place": place} if place else ""
+
+
 def text_of(notification: Notification) -> Text:
     """The title and sentence of a notification, in the active language."""
     p = notification.params
@@ -78,6 +88,38 @@ def text_of(notification: Notification) -> Text:
                 "cas est inscrit à une autre séance, vous y serez invité(e) de nouveau."
             )
             % {"code": code, "date": session_day},
+        )
+    if kind == Kind.SESSION_MOVED:
+        before = _day(p.get("previous_date", ""))
+        time = p.get("session_time", "")
+        where = _where(p)
+        if p.get("guest"):
+            return Text(
+                _("Revue du cas %(code)s déplacée au %(date)s")
+                % {"code": code, "date": session_day},
+                _(
+                    "La séance où le cas %(code)s sera revu, prévue le %(before)s, a lieu le "
+                    "%(date)s à %(time)s%(where)s."
+                )
+                % {
+                    "code": code,
+                    "before": before,
+                    "date": session_day,
+                    "time": time,
+                    "where": where,
+                },
+            )
+        return Text(
+            _("Séance du %(before)s déplacée au %(date)s")
+            % {"before": before, "date": session_day},
+            _("La séance du %(before)s (%(committee)s) a lieu le %(date)s à %(time)s%(where)s.")
+            % {
+                "before": before,
+                "committee": committee,
+                "date": session_day,
+                "time": time,
+                "where": where,
+            },
         )
     if kind == Kind.SESSION_CANCELLED:
         return Text(

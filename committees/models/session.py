@@ -155,6 +155,8 @@ class Session(FSMModelMixin, models.Model):
 # Not a move: a review of the session corrected (who, when, which case), written in the
 # session's history by `review_update` with the session's status as source and target.
 REVIEW_CORRECTED = "correct_review"
+# Not a move either: the session moved (date, time, place or link), by `session_reschedule`.
+RESCHEDULED = "reschedule"
 
 
 class SessionTransition(TransitionRecord):
@@ -176,6 +178,8 @@ class SessionTransition(TransitionRecord):
     def transition_label(self) -> str:
         if self.transition == REVIEW_CORRECTED:
             return str(_("Revue corrigée"))
+        if self.transition == RESCHEDULED:
+            return str(_("Séance déplacée"))
         return super().transition_label
 
 

@@ -1,10 +1,15 @@
 """Planning and holding sessions: charter, agenda, attendance, session transitions."""
 
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.exceptions import NotAllowed, TransitionConflict
+from cases.exceptions import InvalidInput, NotAllowed, TransitionConflict
 from cases.models import Case
 from cases.services.transitions import case_transition
 from cases.status import CaseStatus
@@ -26,6 +31,7 @@ from ..models import (
     Committee,
     Session,
 )
+from ..models.session import RESCHEDULED
 from ..permissions import (
     can_plan_session,
     can_plan_sessions,
@@ -186,6 +192,66 @@ def release_agenda(*, instance: Session, transition: str, source: str, by) -> No
     comment = _("Séance annulée : %(reason)s") % {"reason": instance.cancellation_reason}
     for item in list(instance.agenda.all()):
         _take_off_agenda(item, by=by, comment=comment)
+
+
+_moved_hooks: list[Callable[[Session, datetime], None]] = []
+
+
+def on_session_moved(hook: Callable[[Session, datetime], None]) -> Callable:
+    """`hook(session, previous start)` after a session moved (notifications registers one)."""
+    if hook not in _moved_hooks:
+        _moved_hooks.append(hook)
+    return hook
+
+
+MOVABLE_FIELDS = ("starts_at", "duration_minutes", "place", "video_link")
+
+
+@transaction.atomic
+def session_reschedule(*, session: Session, by, expected_status: str, **fields) -> Session:
+    """Move a session that has not taken place (date and time, duration, place or video link):
+    its agenda, presenters and invitations stay. Written in its history (the old and new
+    dates only); whoever was told of it is told again (notifications' hook)."""
+    session = _locked_session(session, by, open_only=False)
+    if not agenda_is_open(session):
+        raise TransitionConflict(
+            _("La séance est « %(status)s » : elle ne se déplace plus.")
+            % {"status": session.get_status_display()}
+        )
+    if session.status != expected_status:
+        raise TransitionConflict(
+            _("La séance a changé entre-temps (« %(status)s ») : rechargez la page.")
+            % {"status": session.get_status_display()}
+        )
+    unknown = set(fields) - set(MOVABLE_FIELDS)
+    if unknown:
+        raise NotAllowed(_("Seuls la date, la durée, le lieu et le lien se modifient ici."))
+    before = {name: getattr(session, name) for name in MOVABLE_FIELDS}
+    for name, value in fields.items():
+        setattr(session, name, value)
+    if {name: getattr(session, name) for name in MOVABLE_FIELDS} == before:
+        return session
+    try:
+        session.full_clean(exclude=["status"])
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    session.save(update_fields=list(MOVABLE_FIELDS))
+    moment = "%d/%m/%Y %H:%M"
+    session.transitions.create(
+        transition=RESCHEDULED,
+        source=session.status,
+        target=session.status,
+        actor=by,
+        actor_name=by.get_full_name() or by.email,
+        comment=_("Séance du %(before)s, maintenant le %(after)s.")
+        % {
+            "before": timezone.localtime(before["starts_at"]).strftime(moment),
+            "after": timezone.localtime(session.starts_at).strftime(moment),
+        },
+    )
+    for hook in _moved_hooks:
+        hook(session, before["starts_at"])
+    return session
 
 
 def quorum_reached(session: Session) -> tuple[int, bool]:

@@ -204,6 +204,22 @@ def everything_told(
         expected_status="planned",
         reason="Salle indisponible.",
     )
+    # Moved after its agenda was sent: members and the presenter told the new date.
+    moved = sessions.session_plan(
+        committee=committee, by=secretary, starts_at=at(now, 30), place="Salle 5"
+    )
+    sessions.agenda_add(
+        session=moved,
+        case=case_through(maternity, clinician, coordinator, 3),
+        by=secretary,
+        presenter=clinician,
+    )
+    sessions.session_transition(
+        session=moved, name="send_agenda", by=secretary, expected_status="planned"
+    )
+    sessions.session_reschedule(
+        session=moved, by=secretary, expected_status="agenda_sent", starts_at=at(now, 31, 9)
+    )
     return now
 
 
