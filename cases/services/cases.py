@@ -23,6 +23,7 @@ from ..permissions import (
     can_view_identity,
     contributing_ids_of_user,
 )
+from ..status import CaseStatus
 from ..text import normalise_text
 from .codes import next_case_code, territory_of
 
@@ -74,6 +75,54 @@ def _refuse_erasing(case: Case, vault: IdentityVault, facts: dict, identity, cle
     raise WouldErase(message, fields=names, confirmable=confirmable)
 
 
+def _normalised_identity(identity: dict | None) -> dict | None:
+    """The identity values in the vault's normal form (its fields' own `to_python`), before
+    anything is compared: a value made only of invisible characters is empty, so emptying a
+    field that way is refused like any erasure unless confirmed."""
+    if identity is None:
+        return None
+    normalised = {}
+    for name, value in identity.items():
+        if name in IDENTITY_FIELDS and isinstance(value, str):
+            value = IdentityVault._meta.get_field(name).to_python(value)
+        normalised[name] = value
+    return normalised
+
+
+def _identity_changes(vault: IdentityVault, identity: dict) -> tuple[list[str], list[str]]:
+    """(fields given a new value, fields emptied) by `identity` on `vault`: names only."""
+    edited, erased = [], []
+    for name in IDENTITY_FIELDS:
+        if name not in identity:
+            continue
+        old, new = getattr(vault, name, None), identity[name]
+        if _is_empty(old) and _is_empty(new):
+            continue
+        if _is_empty(new):
+            erased.append(name)
+        elif old != new:
+            edited.append(name)
+    return edited, erased
+
+
+def _log_identity_changes(*, case: Case, by, edited: list[str], erased: list[str]) -> None:
+    """Every change to a declared case's identity goes to the identity access log (who, when,
+    which fields, never the values), in the transaction that makes it. A draft's author typing
+    their own draft is not logged, as their own reading of it is not: the log would also keep
+    the unsent draft from ever being deleted."""
+    if case.status == CaseStatus.DRAFT:
+        return
+    name = by.get_full_name() or by.email
+    for purpose, fields in (
+        (IdentityAccessLog.PURPOSE_EDIT, edited),
+        (IdentityAccessLog.PURPOSE_ERASE, erased),
+    ):
+        if fields:
+            IdentityAccessLog.objects.create(
+                case=case, user=by, user_name=name, purpose=purpose, fields=",".join(fields)
+            )
+
+
 def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
     vault, _created = IdentityVault.objects.get_or_create(case=case)
     for field in IDENTITY_FIELDS:
@@ -98,6 +147,7 @@ def case_create_draft(*, organisation, by, facts: dict, identity: dict) -> Case:
 
     if not can_declare_case_for(by, organisation):
         raise NotAllowed(_("Vous ne pouvez pas déclarer de cas pour cette organisation."))
+    identity = _normalised_identity(identity)
     territory = territory_of(organisation)
     case = Case(organisation=organisation, territory=territory, declared_by=by, **facts)
     case.code = next_case_code(territory=territory, year=timezone.localdate().year)
@@ -126,14 +176,17 @@ def case_update(
     unknown = set(facts) - set(CLINICAL_FACT_FIELDS)
     if unknown:
         raise InvalidInput(_("Champs inconnus : rien n'a été modifié."))
+    identity = _normalised_identity(identity)
     current_vault, _created = IdentityVault.objects.get_or_create(case=case)
     _refuse_erasing(case, current_vault, facts, identity, clear)
     for field, value in facts.items():
         setattr(case, field, value)
     if identity is not None:
+        edited, erased = _identity_changes(current_vault, identity)
         vault = _save_identity(case, identity)
+        _log_identity_changes(case=case, by=by, edited=edited, erased=erased)
     else:
-        vault, _created = IdentityVault.objects.get_or_create(case=case)
+        vault = current_vault
     _derive(case, vault)
     case.full_clean(exclude=["status"])
     case.save()
