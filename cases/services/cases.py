@@ -179,6 +179,7 @@ def case_update(
     identity = _normalised_identity(identity)
     current_vault, _created = IdentityVault.objects.get_or_create(case=case)
     _refuse_erasing(case, current_vault, facts, identity, clear)
+    texts_before = _free_texts(case)
     for field, value in facts.items():
         setattr(case, field, value)
     if identity is not None:
@@ -189,8 +190,17 @@ def case_update(
         vault = current_vault
     _derive(case, vault)
     case.full_clean(exclude=["status"])
+    if _free_texts(case) != texts_before:
+        # A free text a contributing organisation reads once validated: validate it again.
+        _invalidate_anonymisation(case)
     case.save()
     return case
+
+
+def _free_texts(case: Case) -> list:
+    from ..conditions import free_text_fields
+
+    return [getattr(case, field.attname) or "" for field in free_text_fields(case)]
 
 
 @transaction.atomic
@@ -383,6 +393,7 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
     case.summary = summary
     vault, _created = IdentityVault.objects.get_or_create(case=case)
     if validate:
+        from ..conditions import places_with_identifiers, review_texts
         from ..detection import rejected_digests, text_findings
 
         remaining = text_findings(
@@ -391,15 +402,24 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
             case_id=case.pk,
             rejected=rejected_digests(case),
         )
+        reasons = []
         if remaining:
             # The count only: the values are shown on the coordinator's screen, never in a
             # message that could be logged.
-            raise TransitionRefused(
-                [
-                    _("des identifiants subsistent dans le résumé (%(count)s)")
-                    % {"count": len(remaining)}
-                ]
+            reasons.append(
+                _("des identifiants subsistent dans le résumé (%(count)s)")
+                % {"count": len(remaining)}
             )
+        # The validation opens every text of the declaring side to the contributing
+        # organisations (`can_read_case_texts`): each is checked, not the summary alone.
+        others = places_with_identifiers(case, review_texts(case)[1:], both_signals=True)
+        if others:
+            reasons.append(
+                _("des identifiants subsistent dans %(places)s (détail ci-dessous)")
+                % {"places": ", ".join(others)}
+            )
+        if reasons:
+            raise TransitionRefused(reasons)
     if validate:
         case.summary_validated_at = timezone.now()
         case.summary_validated_by = by
