@@ -2,6 +2,7 @@
 identity. Administrators see the rows of the organisations they manage; nobody edits them."""
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from rmm.admin import ScopedAdmin
 from rmm.estimated_count import EstimatedCountPaginator
 from rmm.workflow import transition_meta
 
-from .models import Case, CaseContribution, CaseTransition, IdentityAccessLog
+from .models import Case, CaseContribution, CaseTransition, IdentityAccessLog, IdentityVault
 from .status import CaseStatus
 
 
@@ -119,10 +120,10 @@ class CaseTransitionAdmin(TransitionRecordAdminMixin, ReadOnlyAuditAdmin):
 class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
     change_title = _("Accès à une identité")
     changelist_title = _("Accès aux identités")
-    list_display = ["at", "case", "user_name", "purpose_label"]
+    list_display = ["at", "case", "user_name", "purpose_label", "fields_label"]
     search_fields = ["case__code", "user_name"]
     list_select_related = ["case"]
-    readonly_fields = ["case", "user", "user_name", "at", "purpose_label"]
+    readonly_fields = ["case", "user", "user_name", "at", "purpose_label", "fields_label"]
     fields = readonly_fields
 
     @admin.display(description=_("objet"))
@@ -130,8 +131,21 @@ class IdentityAccessLogAdmin(ReadOnlyAuditAdmin):
         labels = {
             IdentityAccessLog.PURPOSE_VIEW: _("consultation"),
             IdentityAccessLog.PURPOSE_PARENTS_LETTER: _("courrier aux parents"),
+            IdentityAccessLog.PURPOSE_EDIT: _("modification"),
+            IdentityAccessLog.PURPOSE_ERASE: _("effacement"),
         }
         return labels.get(obj.purpose, obj.purpose)
+
+    @admin.display(description=_("champs"))
+    def fields_label(self, obj):
+        """The fields changed, by their labels (never their values)."""
+        labels = []
+        for name in obj.field_names:
+            try:
+                labels.append(str(IdentityVault._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:  # a field renamed since: its stored name
+                labels.append(name)
+        return ", ".join(labels) or "—"
 
 
 @admin.register(CaseContribution)

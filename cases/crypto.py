@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from .text import normalise_identity_text
+
 
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
@@ -57,6 +59,35 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt(str(value))
+
+
+class IdentityTextField(EncryptedTextField):
+    """An identity value of the vault (name, NIR, address...), encrypted and kept in normal
+    form (`normalise_identity_text`) whatever the route: full_clean (to_python), save
+    (pre_save, which updates the instance too) and every value sent to the database
+    (get_prep_value, which covers queryset.update()). A value made only of invisible
+    characters is empty: emptying a field so is an erasure, never a silent one."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_identity_text(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = normalise_identity_text(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        if isinstance(value, str):
+            value = normalise_identity_text(value)
+        return super().get_prep_value(value)
+
+    def formfield(self, **kwargs):
+        from .fields import IdentityCharField
+
+        return super().formfield(**{"form_class": IdentityCharField, **kwargs})
 
 
 class EncryptedDateTimeField(EncryptedTextField):

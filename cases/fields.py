@@ -13,7 +13,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .text import normalise_text
+from .text import normalise_identity_text, normalise_text
 
 SUMMARY_MAX_LENGTH = 20_000
 NARRATIVE_MAX_LENGTH = 20_000
@@ -83,6 +83,15 @@ class NormalisedCharField(forms.CharField):
             if self.strip:
                 value = value.strip()
         return value
+
+
+class IdentityCharField(forms.CharField):
+    """A form field for an identity value: handed over (and redisplayed) in the vault's normal
+    form, so that a value made only of invisible characters is empty for the form too."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_identity_text(value) if isinstance(value, str) else value
 
 
 class NormalisedTextMixin:

@@ -206,15 +206,29 @@ def _declaring_side_parts(user) -> tuple[list[Q], list[Q]]:
     return any_status, in_stages
 
 
-def can_read_summary(user, case) -> bool:
-    """The narrative summary on the case page: the declaring side always; others (a
-    contributing organisation) once its anonymisation is validated, or once the case is in the
-    committee's hands (it passed the submission's check): before that it may still hold what
-    the scrubber found."""
+def can_read_case_texts(user, case) -> bool:
+    """The declaring side's free texts (the summary, every free-text clinical fact such as the
+    certified cause, the chronology events of the other organisations, the parents'
+    questions), wherever they are shown: the declaring side always; others (a contributing
+    organisation) once the anonymisation of these texts is validated (the validation checks
+    every one of them, and any later change to one withdraws it), or once the case is in the
+    committee's hands (it passed the submission's check): before that they may still hold what
+    the scrubber finds."""
     return (
         can_view_identity(user, case)
         or bool(case.summary_validated_at)
         or case.status in committee_scope.COMMITTEE_STAGES
+    )
+
+
+def can_read_care_event(user, event, case, *, texts_readable: bool | None = None) -> bool:
+    """The description of one chronology event: `can_read_case_texts`, or an event of the
+    user's own contributing organisation (theirs to write and correct). `texts_readable`: the
+    former already asked for the case (a list asks it once)."""
+    if texts_readable is None:
+        texts_readable = can_read_case_texts(user, case)
+    return texts_readable or event_organisation_id(event, case) in contributing_ids_of_user(
+        user, case
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalise_text"]
+__all__ = ["normalise_identity_text", "normalise_text"]
 
 # Line separators of every origin (Windows, old Mac, Unicode, form feed...) become "\n".
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -242,3 +242,24 @@ def normalise_text(text: str | None) -> str:
     text = _nfkc_keeping_units(text)
     text = _NOT_PLAIN.sub(_drop_stray_marks, text)
     return _WORD_WITH_CONFUSABLE.sub(_fold_word, text)
+
+
+# Spaces other than " " (no-break, thin, ideographic...): a plain space in an identity value.
+_OTHER_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def normalise_identity_text(text: str | None) -> str:
+    """An identity value (name, NIR, address...) as stored in the vault: line breaks as "\\n",
+    the invisible, format and control characters `normalise_text` removes removed too (a value
+    made of a zero-width space or a soft hyphen is empty, so emptying a field that way needs
+    the same explicit confirmation as any erasure), other spaces as " ", composed (NFC) and
+    stripped. Letters stay as typed: the vault holds the legal name, which the letter to the
+    parents prints (a Cyrillic "Анна" must not become "Ahha" as look-alike folding would make
+    it). Idempotent."""
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    if not _PLAIN_TEXT.fullmatch(text):
+        text = _NOT_PLAIN.sub(_drop_invisible, text)
+        text = _OTHER_SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return text.strip()

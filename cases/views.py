@@ -45,7 +45,8 @@ from .permissions import (
     can_document_case,
     can_edit_case,
     can_manage_contributions,
-    can_read_summary,
+    can_read_care_event,
+    can_read_case_texts,
     can_view_case,
     can_view_identity,
 )
@@ -526,8 +527,13 @@ def _events(case: Case, user) -> list[CareEvent]:
     """The chronology, each event with who wrote it and whether the user may change it (one
     query; the contributing organisations are read once for the whole list)."""
     events = selectors.chronology(case)
+    texts_readable = can_read_case_texts(user, case)
     for event in events:
         event.may_change = can_change_care_event(user, event, case)
+        # Another organisation's text not yet validated: its time, place and author only.
+        event.text_hidden = not can_read_care_event(
+            user, event, case, texts_readable=texts_readable
+        )
     return events
 
 
@@ -568,7 +574,7 @@ def render_case(request, case: Case, *, contribution_form=None, status=200):
             "can_document": can_document_case(request.user, case),
             "can_add_event": can_add_care_event(request.user, case),
             "can_view_identity": may_view_identity,
-            "show_summary": can_read_summary(request.user, case),
+            "show_texts": can_read_case_texts(request.user, case),
             "contributions": contributions,
             "parents": parents_services.parents_panel(case=case, user=request.user),
             "panels": case_panels(case=case, user=request.user),

@@ -108,11 +108,15 @@ class CaseTransition(TransitionRecord):
 
 
 class IdentityAccessLog(AppendOnlyModel):
-    """Each time someone displayed a case's identity vault (`purpose`: "view" on the identity
-    page, "parents_letter" when a coordinator printed the letter to the parents)."""
+    """Each time someone displayed or changed a case's identity vault (`purpose`: "view" on the
+    identity page, "parents_letter" when a coordinator printed the letter to the parents,
+    "edit" when values were entered or corrected, "erase" when values were emptied; `fields`
+    names the fields changed, never their values)."""
 
     PURPOSE_VIEW = "view"
     PURPOSE_PARENTS_LETTER = "parents_letter"
+    PURPOSE_EDIT = "edit"
+    PURPOSE_ERASE = "erase"
 
     case = models.ForeignKey(
         "cases.Case",
@@ -129,6 +133,8 @@ class IdentityAccessLog(AppendOnlyModel):
     user_name = models.CharField(_("nom de l'utilisateur"), max_length=150)
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     purpose = models.CharField(_("objet"), max_length=40, default="view")
+    # The vault's field names, comma-separated (an edit or an erasure); never a value.
+    fields = models.CharField(_("champs"), max_length=400, blank=True, default="")
 
     class Meta:
         verbose_name = _("accès à l'identité")
@@ -137,3 +143,7 @@ class IdentityAccessLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user_name} → {self.case_id} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def field_names(self) -> list[str]:
+        return [name for name in self.fields.split(",") if name]

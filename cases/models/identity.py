@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..crypto import EncryptedDateTimeField, EncryptedTextField
+from ..crypto import EncryptedDateTimeField, IdentityTextField
 from ..fields import NARRATIVE_MAX_LENGTH, MaxTextLength
 
 
@@ -17,21 +17,21 @@ class IdentityVault(models.Model):
     case = models.OneToOneField(
         "cases.Case", on_delete=models.CASCADE, related_name="identity", verbose_name=_("cas")
     )
-    mother_last_name = EncryptedTextField(_("nom de la mère"), blank=True)
-    mother_birth_name = EncryptedTextField(_("nom de naissance de la mère"), blank=True)
-    mother_first_name = EncryptedTextField(_("prénom de la mère"), blank=True)
-    child_last_name = EncryptedTextField(_("nom de l'enfant"), blank=True)
-    child_first_name = EncryptedTextField(_("prénom de l'enfant"), blank=True)
-    mother_nir = EncryptedTextField(_("NIR de la mère"), blank=True)
-    ipp = EncryptedTextField(_("IPP"), blank=True)
-    nda = EncryptedTextField(_("NDA"), blank=True)
+    mother_last_name = IdentityTextField(_("nom de la mère"), blank=True)
+    mother_birth_name = IdentityTextField(_("nom de naissance de la mère"), blank=True)
+    mother_first_name = IdentityTextField(_("prénom de la mère"), blank=True)
+    child_last_name = IdentityTextField(_("nom de l'enfant"), blank=True)
+    child_first_name = IdentityTextField(_("prénom de l'enfant"), blank=True)
+    mother_nir = IdentityTextField(_("NIR de la mère"), blank=True)
+    ipp = IdentityTextField(_("IPP"), blank=True)
+    nda = IdentityTextField(_("NDA"), blank=True)
     born_at = EncryptedDateTimeField(_("date et heure de naissance"), blank=True, null=True)
     died_at = EncryptedDateTimeField(_("date et heure du décès"), blank=True, null=True)
-    address = EncryptedTextField(_("adresse"), blank=True)
-    phone = EncryptedTextField(_("téléphone"), blank=True)
-    email = EncryptedTextField(_("e-mail"), blank=True)
+    address = IdentityTextField(_("adresse"), blank=True)
+    phone = IdentityTextField(_("téléphone"), blank=True)
+    email = IdentityTextField(_("e-mail"), blank=True)
     # The declarant's free-text account as written, before anonymisation: identifying.
-    narrative_original = EncryptedTextField(
+    narrative_original = IdentityTextField(
         _("récit d'origine"),
         blank=True,
         validators=[

@@ -25,6 +25,7 @@ from ..permissions import (
     can_view_identity,
     contributing_ids_of_user,
 )
+from ..status import CaseStatus
 from ..text import normalise_text
 from .codes import next_case_code, territory_of
 
@@ -74,6 +75,54 @@ def _refuse_erasing(case: Case, vault: IdentityVault, facts: dict, identity, cle
             "Pas plus de %(count)d informations effacées à la fois : corrigez-les une par une."
         ) % {"count": MAX_CLEARED_AT_ONCE}
     raise WouldErase(message, fields=names, confirmable=confirmable)
+
+
+def _normalised_identity(identity: dict | None) -> dict | None:
+    """The identity values in the vault's normal form (its fields' own `to_python`), before
+    anything is compared: a value made only of invisible characters is empty, so emptying a
+    field that way is refused like any erasure unless confirmed."""
+    if identity is None:
+        return None
+    normalised = {}
+    for name, value in identity.items():
+        if name in IDENTITY_FIELDS and isinstance(value, str):
+            value = IdentityVault._meta.get_field(name).to_python(value)
+        normalised[name] = value
+    return normalised
+
+
+def _identity_changes(vault: IdentityVault, identity: dict) -> tuple[list[str], list[str]]:
+    """(fields given a new value, fields emptied) by `identity` on `vault`: names only."""
+    edited, erased = [], []
+    for name in IDENTITY_FIELDS:
+        if name not in identity:
+            continue
+        old, new = getattr(vault, name, None), identity[name]
+        if _is_empty(old) and _is_empty(new):
+            continue
+        if _is_empty(new):
+            erased.append(name)
+        elif old != new:
+            edited.append(name)
+    return edited, erased
+
+
+def _log_identity_changes(*, case: Case, by, edited: list[str], erased: list[str]) -> None:
+    """Every change to a declared case's identity goes to the identity access log (who, when,
+    which fields, never the values), in the transaction that makes it. A draft's author typing
+    their own draft is not logged, as their own reading of it is not: the log would also keep
+    the unsent draft from ever being deleted."""
+    if case.status == CaseStatus.DRAFT:
+        return
+    name = by.get_full_name() or by.email
+    for purpose, fields in (
+        (IdentityAccessLog.PURPOSE_EDIT, edited),
+        (IdentityAccessLog.PURPOSE_ERASE, erased),
+    ):
+        if fields:
+            IdentityAccessLog.objects.create(
+                case=case, user=by, user_name=name, purpose=purpose, fields=",".join(fields)
+            )
 
 
 def _save_identity(case: Case, identity_data: dict) -> IdentityVault:
@@ -135,6 +184,7 @@ def case_create_draft_once(
     token = _form_token(token)
     if existing := draft_of_token(by=by, token=token):
         return existing, False
+    identity = _normalised_identity(identity)
     territory = territory_of(organisation)
     case = Case(organisation=organisation, territory=territory, declared_by=by, **facts)
     case.declaration_token = token or None
@@ -174,18 +224,31 @@ def case_update(
     unknown = set(facts) - set(CLINICAL_FACT_FIELDS)
     if unknown:
         raise InvalidInput(_("Champs inconnus : rien n'a été modifié."))
+    identity = _normalised_identity(identity)
     current_vault, _created = IdentityVault.objects.get_or_create(case=case)
     _refuse_erasing(case, current_vault, facts, identity, clear)
+    texts_before = _free_texts(case)
     for field, value in facts.items():
         setattr(case, field, value)
     if identity is not None:
+        edited, erased = _identity_changes(current_vault, identity)
         vault = _save_identity(case, identity)
+        _log_identity_changes(case=case, by=by, edited=edited, erased=erased)
     else:
-        vault, _created = IdentityVault.objects.get_or_create(case=case)
+        vault = current_vault
     _derive(case, vault)
     case.full_clean(exclude=["status"])
+    if _free_texts(case) != texts_before:
+        # A free text a contributing organisation reads once validated: validate it again.
+        _invalidate_anonymisation(case)
     case.save()
     return case
+
+
+def _free_texts(case: Case) -> list:
+    from ..conditions import free_text_fields
+
+    return [getattr(case, field.attname) or "" for field in free_text_fields(case)]
 
 
 @transaction.atomic
@@ -378,6 +441,7 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
     case.summary = summary
     vault, _created = IdentityVault.objects.get_or_create(case=case)
     if validate:
+        from ..conditions import places_with_identifiers, review_texts
         from ..detection import rejected_digests, text_findings
 
         remaining = text_findings(
@@ -386,15 +450,24 @@ def summary_save(*, case: Case, by, summary: str, validate: bool) -> Case:
             case_id=case.pk,
             rejected=rejected_digests(case),
         )
+        reasons = []
         if remaining:
             # The count only: the values are shown on the coordinator's screen, never in a
             # message that could be logged.
-            raise TransitionRefused(
-                [
-                    _("des identifiants subsistent dans le résumé (%(count)s)")
-                    % {"count": len(remaining)}
-                ]
+            reasons.append(
+                _("des identifiants subsistent dans le résumé (%(count)s)")
+                % {"count": len(remaining)}
             )
+        # The validation opens every text of the declaring side to the contributing
+        # organisations (`can_read_case_texts`): each is checked, not the summary alone.
+        others = places_with_identifiers(case, review_texts(case)[1:], both_signals=True)
+        if others:
+            reasons.append(
+                _("des identifiants subsistent dans %(places)s (détail ci-dessous)")
+                % {"places": ", ".join(others)}
+            )
+        if reasons:
+            raise TransitionRefused(reasons)
     if validate:
         case.summary_validated_at = timezone.now()
         case.summary_validated_by = by

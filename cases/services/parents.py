@@ -137,8 +137,7 @@ def _refuse_identifiers(case: Case, questions: str) -> None:
 def parents_panel(*, case: Case, user) -> dict | None:
     """The "Parents" panel of the case page: the date only on the coordinator's side, the
     form's link while the coordinator may still record; nothing before documentation."""
-    from ..committee_scope import COMMITTEE_STAGES
-    from ..permissions import can_view_identity, coordinates_case
+    from ..permissions import can_read_case_texts, coordinates_case
 
     if case.status in (CaseStatus.DRAFT, CaseStatus.DECLARED, CaseStatus.EXCLUDED):
         return None
@@ -146,9 +145,9 @@ def parents_panel(*, case: Case, user) -> dict | None:
         "contact": parents_contact_of(case),
         "coordinator_side": coordinates_case(user, case),
         "editable": can_record_parents_contact(user, case),
-        # Before the case is submitted its questions have not passed the identifier check: a
-        # contributing organisation reads them once the committee may (as the summary).
-        "questions_shown": case.status in COMMITTEE_STAGES or can_view_identity(user, case),
+        # Unchecked for identifiers until the anonymisation is validated (or the case
+        # submitted): a contributing organisation reads them as the summary, no sooner.
+        "questions_shown": can_read_case_texts(user, case),
     }
 
 

@@ -36,6 +36,13 @@ def placeholders(value, autoescape=True):
     )
 
 
+def _description_html(event, hidden: str) -> str:
+    if getattr(event, "text_hidden", False):
+        # Another organisation's text not yet validated (`can_read_care_event`).
+        return f'<div class="text-body-secondary event-hidden">{hidden}</div>'
+    return f"<div>{linebreaksbr(placeholders(event.description), autoescape=True)}</div>"
+
+
 @register.filter
 def timeline(events) -> str:
     """The case's chronology (its events, each with who added it), written here with every
@@ -45,6 +52,9 @@ def timeline(events) -> str:
         empty = escape(_("La chronologie est vide."))
         return mark_safe(f'\n\n<p class="text-body-secondary">{empty}</p>\n\n')  # noqa: S308
     added_by = _("Ajouté par %(organisation)s")
+    hidden = escape(
+        _("Description lisible une fois l'anonymisation validée par l'organisation déclarante.")
+    )
     badges = (
         ("flag_delay", "warning", escape(_("retard"))),
         ("flag_transfer", "info", escape(_("transfert"))),
@@ -72,7 +82,7 @@ def timeline(events) -> str:
             f"<strong>{escape(event.relative_time)}</strong>"
             '<span class="small text-body-secondary">'
             f"{escape(event.get_place_type_display())}{actor}</span></div>\n"
-            f"    <div>{linebreaksbr(placeholders(event.description), autoescape=True)}</div>\n"
+            f"    {_description_html(event, hidden)}\n"
             f"    {author_html}{flags}\n"
             "  </li>\n  "
         )

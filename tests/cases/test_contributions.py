@@ -834,3 +834,163 @@ def test_the_pathway_form_renders_its_selects_as_django_does(birth_maternity, ma
             django_select.choices = field.field.widget.choices
             assert str(field) == field.as_widget(widget=django_select), name
     assert "&quot;Les &lt;Lilas&gt;&quot; &amp; Cie" in str(ContributionForm(offered=offered))
+
+
+# --- The declaring side's free texts wait for the validated anonymisation (attack pass) ----------
+CAUSE = "Maladie des membranes hyalines, hypoxie réfractaire."
+QUESTIONS = "Aurait-on pu transférer plus tôt ?"
+HIDDEN = "lisible une fois l'anonymisation validée"
+
+
+def texts_case(case_factory, birth_maternity, coordinator, status="documenting"):
+    from cases.models import ParentsContact
+
+    case = contributed(
+        case_factory,
+        birth_maternity,
+        coordinator,
+        status=status,
+        summary="Résumé à 27 SA.",
+        cause_of_death_text=CAUSE,
+    )
+    if status == "documenting":
+        declaring_event(case)
+        CareEvent.objects.create(
+            case=case,
+            period="postnatal",
+            day_of_life=0,
+            hour_of_day=1,
+            place_type="transport",
+            description=BIRTH_EVENT,
+            organisation=birth_maternity,
+            position=1,
+        )
+        ParentsContact.objects.create(
+            case=case,
+            status="told",
+            told_on=timezone.localdate(),
+            told_by_function="midwife",
+            questions=QUESTIONS,
+        )
+    return case
+
+
+def pages_of(client, case):
+    detail = text(client.get(reverse("cases:detail", args=[case.pk])))
+    chronology = client.get(reverse("cases:chronology", args=[case.pk]))
+    return detail, text(chronology) if chronology.status_code == 200 else ""
+
+
+def test_contributor_reads_only_their_own_texts_until_the_anonymisation_is_validated(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = texts_case(case_factory, birth_maternity, coordinator)
+    client.force_login(contributor)
+    detail, chronology = pages_of(client, case)
+    for page in (detail, chronology):
+        assert "Admission en réanimation néonatale" not in page  # the declaring side's event
+        assert BIRTH_EVENT in page  # their own, to read and correct
+        assert "Description " + HIDDEN in page
+        assert "Ajouté par Maternité Nord" in page  # its time, place and author stay
+    assert CAUSE not in detail and "Lisible une fois l'anonymisation validée" in detail
+    assert QUESTIONS not in detail and "Résumé à 27 SA." not in detail
+    # The declaring coordinator validates: every text was checked, the contributor reads them.
+    case_services.summary_save(case=case, by=coordinator, summary="Résumé à 27 SA.", validate=True)
+    detail, chronology = pages_of(client, case)
+    for page in (detail, chronology):
+        assert "Admission en réanimation néonatale" in page and BIRTH_EVENT in page
+        assert HIDDEN not in page
+    for shown in (CAUSE, QUESTIONS, "Résumé à 27 SA."):
+        assert shown in detail
+
+
+def test_a_declared_case_shows_a_contributor_no_free_text_of_the_declaring_side(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = texts_case(case_factory, birth_maternity, coordinator, status="declared")
+    client.force_login(contributor)
+    detail = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert CAUSE not in detail and "Lisible une fois l'anonymisation validée" in detail
+    assert "Résumé à 27 SA." not in detail
+
+
+@pytest.mark.parametrize("status", ["ready", "scheduled", "reviewed"])
+def test_once_submitted_the_contributor_reads_every_text(
+    client, case_factory, coordinator, contributor, birth_maternity, status
+):
+    case = texts_case(case_factory, birth_maternity, coordinator, status=status)
+    declaring_event(case)
+    client.force_login(contributor)
+    detail = text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert CAUSE in detail and "Admission en réanimation néonatale" in detail
+    assert HIDDEN not in detail
+
+
+def test_the_declaring_side_always_reads_every_text(
+    client, case_factory, coordinator, clinician, contributor, birth_maternity
+):
+    case = texts_case(case_factory, birth_maternity, coordinator)
+    for user in (coordinator, clinician):
+        client.force_login(user)
+        detail = text(client.get(reverse("cases:detail", args=[case.pk])))
+        assert CAUSE in detail and BIRTH_EVENT in detail
+        assert "Admission en réanimation néonatale" in detail and QUESTIONS in detail
+        assert HIDDEN not in detail
+
+
+def test_the_predicates_say_so_for_every_role(case_factory, roles, birth_maternity):
+    case = texts_case(case_factory, birth_maternity, roles["coordinator"])
+    theirs, own = case.care_events.order_by("position")
+    readers = {
+        name
+        for name, user in roles.items()
+        if permissions.can_view_case(user, case) and permissions.can_read_case_texts(user, case)
+    }
+    assert readers == {"declarant", "coordinator"}
+    contributor = roles["contributor"]
+    assert not permissions.can_read_care_event(contributor, theirs, case)
+    assert permissions.can_read_care_event(contributor, own, case)
+
+
+def test_validation_checks_every_text_a_contributor_will_then_read(
+    case_factory, coordinator, contributor, birth_maternity
+):
+    case = texts_case(case_factory, birth_maternity, coordinator)
+    case_services.care_event_save(
+        case=case,
+        by=contributor,
+        event=CareEvent(
+            period="postnatal",
+            day_of_life=1,
+            place_type="maternity_2",
+            description="Appel du Dr Martin au 06 12 34 56 78.",
+        ),
+    )
+    with pytest.raises(TransitionRefused, match="l'événement 3 de la chronologie"):
+        case_services.summary_save(
+            case=case, by=coordinator, summary="Résumé à 27 SA.", validate=True
+        )
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
+    Case.objects.filter(pk=case.pk).update(cause_of_death_text="Décès chez Mme Zanzibarova.")
+    CareEvent.objects.filter(case=case, day_of_life=1).delete()
+    with pytest.raises(TransitionRefused, match="Cause"):
+        case_services.summary_save(
+            case=case, by=coordinator, summary="Résumé à 27 SA.", validate=True
+        )
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
+
+
+def test_a_changed_free_text_fact_withdraws_the_validation(
+    client, case_factory, coordinator, contributor, birth_maternity
+):
+    case = texts_case(case_factory, birth_maternity, coordinator)
+    case_services.summary_save(case=case, by=coordinator, summary="Résumé à 27 SA.", validate=True)
+    # A change to a structured fact leaves it; a change to a free text withdraws it.
+    case_services.case_update(case=case, by=coordinator, facts={"birth_weight_g": 990})
+    assert Case.objects.get(pk=case.pk).summary_validated_at is not None
+    case_services.case_update(
+        case=case, by=coordinator, facts={"cause_of_death_text": "Décès chez Mme Zanzibarova."}
+    )
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
+    client.force_login(contributor)
+    assert "Zanzibarova" not in text(client.get(reverse("cases:detail", args=[case.pk])))

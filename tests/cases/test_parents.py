@@ -246,8 +246,9 @@ def test_the_committee_reads_told_and_function_never_the_date(
 def test_a_contributing_coordinator_reads_the_questions_only_once_checked(
     client, case_factory, coordinator, network
 ):
-    """Before submission the questions have not passed the identifier check: the birth
-    maternity named on the case reads them once the committee may, never the date."""
+    """Until the anonymisation is validated (a change to the questions withdraws it) they have
+    not passed the identifier check: the birth maternity named on the case reads them once
+    validated or submitted, as the summary, never the date."""
     from cases.models import CaseContribution
     from tests.factories import MaternityFactory
 
@@ -264,7 +265,7 @@ def test_a_contributing_coordinator_reads_the_questions_only_once_checked(
     client.force_login(member(Role.COORDINATOR, birth_maternity))
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Pourquoi ce transfert tardif" not in page
-    assert "lisibles une fois le cas soumis" in page
+    assert "Les questions des parents seront lisibles une fois" in page
     Case.objects.filter(pk=case.pk).update(summary_validated_at=timezone.now())
     case_transition(case_id=case.pk, name="submit_for_review", by=coordinator)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

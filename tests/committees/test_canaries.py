@@ -210,7 +210,12 @@ def test_a_name_typed_in_any_free_text_field_blocks_submission(
     CareEvent.objects.create(
         case=case, period="postnatal", day_of_life=0, place_type="nicu", description="Intubation."
     )
-    summary_save(case=case, by=coordinator, summary="Nouveau-né de 27 SA.", validate=True)
+    # The validation checks every text, not the summary alone (a contributing organisation
+    # reads them once validated); the submission checks them again.
+    with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le champ"):
+        summary_save(case=case, by=coordinator, summary="Nouveau-né de 27 SA.", validate=True)
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
+    Case.objects.filter(pk=case.pk).update(summary_validated_at=timezone.now())
     with pytest.raises(TransitionRefused, match="Des identifiants subsistent dans le champ"):
         case_transition(
             case_id=case.pk, name="submit_for_review", by=coordinator, expected_status="documenting"

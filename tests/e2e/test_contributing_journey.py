@@ -97,9 +97,12 @@ def test_birth_maternity_contributes_to_the_chronology(
     timeline = page.get_by_role("region", name="Chronologie")
     mine = timeline.get_by_role("listitem").filter(has_text=EVENT)
     expect(mine).to_contain_text(f"Ajouté par {birth.name}")
-    expect(timeline.get_by_role("listitem").filter(has_text="Admission")).to_contain_text(
-        f"Ajouté par {maternity.name}"
-    )
+    # The declaring organisation's event: its time, place and author; its text once the
+    # anonymisation is validated.
+    theirs = timeline.get_by_role("listitem").filter(has_text="Néonatologue")
+    expect(theirs).to_contain_text(f"Ajouté par {maternity.name}")
+    expect(theirs).to_contain_text("Description lisible une fois l'anonymisation validée")
+    expect(timeline).not_to_contain_text("Admission en réanimation")
     assert CANARY_IDENTITY["mother_last_name"] not in page.content()
     screenshot(page, "contributing-organisations")
     assert CareEvent.objects.get(description=EVENT).organisation == birth

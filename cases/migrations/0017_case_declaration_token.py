@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_case_reviewed_index'),
+        ('cases', '0016_identity_changes_logged_and_normalised'),
     ]
 
     operations = [
