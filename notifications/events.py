@@ -106,12 +106,54 @@ def agenda_sent(*, instance, **_context) -> None:
 GUEST_SUBJECT = "committees.sessionguest"
 
 
+def _members_and_presenters(session) -> set[int]:
+    """Who expects to sit in a session: its committee's active members and its presenters."""
+    people = set(recipients.by_committee({session.committee_id}).get(session.committee_id, []))
+    people |= set(
+        session.agenda.filter(presenter__isnull=False, presenter__is_active=True).values_list(
+            "presenter_id", flat=True
+        )
+    )
+    return people
+
+
+def _session_notices(
+    session, kind: str, occasion: str, params: dict, people: set[int], *, guest_links: bool
+) -> list[Due]:
+    """`kind` for `people` (the session's page), and for the professionals invited for one of
+    its cases who are not among them (each for their case, by its code; their invitation page,
+    or no link when it has closed)."""
+    from committees.models import SessionGuest
+
+    link = reverse("committees:session_detail", args=[session.pk])
+    dues = [
+        Due(kind, "committees.session", session.pk, user, occasion, params, link)
+        for user in sorted(people)
+    ]
+    guests = SessionGuest.objects.filter(
+        session=session, revoked_at__isnull=True, user__is_active=True
+    ).values_list("pk", "user_id", "case__code")
+    dues += [
+        Due(
+            kind,
+            GUEST_SUBJECT,
+            guest_pk,
+            user_id,
+            occasion,
+            {**params, "code": code, "guest": True},
+            reverse("committees:invitation", args=[guest_pk]) if guest_links else "",
+        )
+        for guest_pk, user_id, code in guests
+        if user_id not in people
+    ]
+    return dues
+
+
 def session_cancelled(*, instance, **_context) -> None:
     """A cancelled session, for whoever expected to be there: its committee's members, the
     presenters of its cases and the professionals invited for one of them (each for their
-    case, by its code only). Never the reason (the committee reads it on the session page)."""
-    from committees.models import SessionGuest
-
+    case, by its code only). Never the reason (the committee reads it on the session page).
+    The invitation page closes with the session: a guest's notice links nowhere."""
     session = instance
     starts = timezone.localtime(session.starts_at)
     params = {
@@ -119,49 +161,19 @@ def session_cancelled(*, instance, **_context) -> None:
         "session_time": starts.strftime("%H:%M"),
         "committee": session.committee.name,
     }
-    people = set(recipients.by_committee({session.committee_id}).get(session.committee_id, []))
-    people |= set(
-        session.agenda.filter(presenter__isnull=False, presenter__is_active=True).values_list(
-            "presenter_id", flat=True
+    people = _members_and_presenters(session)
+    announce(
+        _session_notices(
+            session, Kind.SESSION_CANCELLED, "cancelled", params, people, guest_links=False
         )
     )
-    link = reverse("committees:session_detail", args=[session.pk])
-    dues = [
-        Due(
-            Kind.SESSION_CANCELLED,
-            "committees.session",
-            session.pk,
-            user,
-            "cancelled",
-            params,
-            link,
-        )
-        for user in sorted(people)
-    ]
-    guests = SessionGuest.objects.filter(
-        session=session, revoked_at__isnull=True, user__is_active=True
-    ).values_list("pk", "user_id", "case__code")
-    # The invitation page closes with the session: a guest's notice links nowhere.
-    dues += [
-        Due(
-            Kind.SESSION_CANCELLED,
-            GUEST_SUBJECT,
-            guest_pk,
-            user_id,
-            "cancelled",
-            {**params, "code": code, "guest": True},
-        )
-        for guest_pk, user_id, code in guests
-        if user_id not in people
-    ]
-    announce(dues)
 
 
 def session_moved(session, previous_start) -> None:
     """A session moved (date, time, place or link): the professionals invited for one of its
     cases (each for their case, by its code), and, once the agenda was sent, its committee's
     members and its presenters. The old and new dates, the time and the place only."""
-    from committees.models import SessionGuest, SessionStatus
+    from committees.models import SessionStatus
 
     starts = timezone.localtime(session.starts_at)
     params = {
@@ -174,36 +186,11 @@ def session_moved(session, previous_start) -> None:
     }
     # Each move is its own occasion (moved there and back, told each time).
     occasion = timezone.now().strftime("%Y%m%dT%H%M%S%f")
-    people = set()
-    if session.status == SessionStatus.AGENDA_SENT:
-        people = set(recipients.by_committee({session.committee_id}).get(session.committee_id, []))
-        people |= set(
-            session.agenda.filter(presenter__isnull=False, presenter__is_active=True).values_list(
-                "presenter_id", flat=True
-            )
-        )
-    link = reverse("committees:session_detail", args=[session.pk])
-    dues = [
-        Due(Kind.SESSION_MOVED, "committees.session", session.pk, user, occasion, params, link)
-        for user in sorted(people)
-    ]
-    guests = SessionGuest.objects.filter(
-        session=session, revoked_at__isnull=True, user__is_active=True
-    ).values_list("pk", "user_id", "case__code")
-    dues += [
-        Due(
-            Kind.SESSION_MOVED,
-            GUEST_SUBJECT,
-            guest_pk,
-            user_id,
-            occasion,
-            {**params, "code": code, "guest": True},
-            reverse("committees:invitation", args=[guest_pk]),
-        )
-        for guest_pk, user_id, code in guests
-        if user_id not in people
-    ]
-    announce(dues)
+    told = session.status == SessionStatus.AGENDA_SENT
+    people = _members_and_presenters(session) if told else set()
+    announce(
+        _session_notices(session, Kind.SESSION_MOVED, occasion, params, people, guest_links=True)
+    )
 
 
 def guest_invited(guest) -> None:

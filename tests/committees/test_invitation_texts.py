@@ -82,6 +82,23 @@ def test_a_place_naming_someone_is_refused(client, committee, secretary):
     assert not committee.sessions.exists()
 
 
+def plan_with_link(client, committee, secretary, link):
+    from django.urls import reverse
+
+    from tests.committees.conftest import days_from_now
+
+    client.force_login(secretary)
+    return client.post(
+        reverse("committees:session_create"),
+        {
+            "committee": committee.pk,
+            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
+            "duration_minutes": 120,
+            "video_link": link,
+        },
+    )
+
+
 @pytest.mark.parametrize(
     "link",
     [
@@ -91,20 +108,7 @@ def test_a_place_naming_someone_is_refused(client, committee, secretary):
     ],
 )
 def test_a_video_link_carrying_a_person_is_refused(client, committee, secretary, link):
-    from django.urls import reverse
-
-    from tests.committees.conftest import days_from_now
-
-    client.force_login(secretary)
-    response = client.post(
-        reverse("committees:session_create"),
-        {
-            "committee": committee.pk,
-            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
-            "duration_minutes": 120,
-            "video_link": link,
-        },
-    )
+    response = plan_with_link(client, committee, secretary, link)
     assert response.status_code == 400
     assert "Le lien de visioconférence contient un identifiant" in response.content.decode()
     assert not committee.sessions.exists()
@@ -121,19 +125,6 @@ def test_a_video_link_carrying_a_person_is_refused(client, committee, secretary,
     ],
 )
 def test_an_ordinary_meeting_link_is_taken(client, committee, secretary, link):
-    from django.urls import reverse
-
-    from tests.committees.conftest import days_from_now
-
-    client.force_login(secretary)
-    response = client.post(
-        reverse("committees:session_create"),
-        {
-            "committee": committee.pk,
-            "starts_at": f"{days_from_now(3):%d/%m/%Y} 14:00",
-            "duration_minutes": 120,
-            "video_link": link,
-        },
-    )
+    response = plan_with_link(client, committee, secretary, link)
     assert response.status_code == 302
     assert committee.sessions.get().video_link == link
