@@ -130,6 +130,20 @@ def test_a_member_reads_the_agenda_notification_and_chooses_a_digest(
     assert saved.delivery_of(Kind.SESSION_TOMORROW) == Delivery.IMMEDIATE
 
 
+def the_one_notice(page, title: str, *, never: str):
+    """Open the notification centre from the navigation: one notice, titled `title`, and
+    nowhere on the page `never`."""
+    page.get_by_role("navigation").first.get_by_role(
+        "link", name=re.compile(r"^Notifications")
+    ).click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    entries = page.locator("#notification-list > li")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text(title)
+    expect(page.locator("body")).not_to_contain_text(never)
+    return entries
+
+
 def test_a_cancelled_session_is_told_to_its_members_and_guests_without_its_reason(
     page,
     live_server,
@@ -192,14 +206,7 @@ def test_a_cancelled_session_is_told_to_its_members_and_guests_without_its_reaso
 
     # --- A member reads the notice: the date and the committee, not the reason ----------------
     log_in(page, committee_member.email, TEST_PASSWORD)
-    page.get_by_role("navigation").first.get_by_role(
-        "link", name=re.compile(r"^Notifications")
-    ).click()
-    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
-    entries = page.locator("#notification-list > li")
-    expect(entries).to_have_count(1)
-    expect(entries.first).to_contain_text(f"Séance du {day} annulée")
-    expect(page.locator("body")).not_to_contain_text("Grève")
+    entries = the_one_notice(page, f"Séance du {day} annulée", never="Grève")
     screenshot(page, "session-cancelled-notice")
     entries.first.get_by_role("link").click()
     expect(page).to_have_url(f"{live_server.url}/seances/{session.pk}/")
@@ -208,14 +215,7 @@ def test_a_cancelled_session_is_told_to_its_members_and_guests_without_its_reaso
 
     # --- The guest is told that the review of their one case will not take place -------------
     log_in(page, doctor.email, TEST_PASSWORD)
-    page.get_by_role("navigation").first.get_by_role(
-        "link", name=re.compile(r"^Notifications")
-    ).click()
-    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
-    entries = page.locator("#notification-list > li")
-    expect(entries).to_have_count(1)
-    expect(entries.first).to_contain_text(f"Revue du cas {case.code} du {day} annulée")
-    expect(page.locator("body")).not_to_contain_text("Grève")
+    the_one_notice(page, f"Revue du cas {case.code} du {day} annulée", never="Grève")
     axe_check(page)
     for person in (committee_member, doctor):
         (notice,) = Notification.objects.filter(recipient=person, kind=Kind.SESSION_CANCELLED)
