@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from committees.models import Session
 from committees.services.guests import guest_invite
-from committees.services.sessions import agenda_add
+from committees.services.sessions import agenda_add, session_transition
 from notifications.ledger import Due, record
 from notifications.models import Delivery, Kind, Notification, NotificationSettings
 from tests.committees.conftest import days_from_now
@@ -220,3 +220,61 @@ def test_a_cancelled_session_is_told_to_its_members_and_guests_without_its_reaso
     for person in (committee_member, doctor):
         (notice,) = Notification.objects.filter(recipient=person, kind=Kind.SESSION_CANCELLED)
         assert "Grève" not in f"{notice.params}"
+
+
+def test_a_session_moved_after_its_agenda_is_told_to_its_members(
+    page,
+    live_server,
+    maternity,
+    clinician,
+    committee,
+    secretary,
+    committee_member,
+    log_in,
+    screenshot,
+    axe_check,
+):
+    case = CaseFactory(
+        organisation=maternity,
+        territory=maternity.parent,
+        declared_by=clinician,
+        status="ready",
+        summary="Nouveau-né de 27 SA + 2 j, décès à J2 en réanimation.",
+    )
+    session = Session.objects.create(
+        committee=committee,
+        starts_at=days_from_now(9),
+        place="Salle du réseau",
+        created_by=secretary,
+    )
+    agenda_add(session=session, case=case, by=secretary, presenter=secretary)
+    session_transition(session=session, name="send_agenda", by=secretary, expected_status="planned")
+    Notification.objects.all().delete()
+    before, after = days_from_now(9), days_from_now(16)
+
+    # --- The secretary moves it: a week later, another room ------------------------------------
+    log_in(page, secretary.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/seances/{session.pk}/")
+    axe_check(page)
+    page.get_by_role("link", name="Modifier la date ou le lieu").click()
+    expect(page.get_by_role("heading", name="Modifier la séance")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Lieu").fill("Amphithéâtre B")
+    page.get_by_label("Date et heure").fill(f"{after:%d/%m/%Y} 09:30")
+    screenshot(page, "session-move")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(status_message(page, "Séance modifiée.")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Séance du {after:%d/%m/%Y} 09:30")).to_be_visible()
+    expect(page.get_by_role("region", name="Historique de la séance")).to_contain_text(
+        "Séance déplacée"
+    )
+    axe_check(page)
+    page.context.clear_cookies()
+
+    # --- A member is told of the new date -------------------------------------------------------
+    log_in(page, committee_member.email, TEST_PASSWORD)
+    entries = the_one_notice(
+        page, f"Séance du {before:%d/%m/%Y} déplacée au {after:%d/%m/%Y}", never=case.code
+    )
+    expect(entries.first).to_contain_text("09:30 (Amphithéâtre B)")
+    axe_check(page)
