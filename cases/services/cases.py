@@ -230,6 +230,7 @@ def case_update(
     texts_before = _free_texts(case)
     for field, value in facts.items():
         setattr(case, field, value)
+    edited = erased = ()
     if identity is not None:
         edited, erased = _identity_changes(current_vault, identity)
         vault = _save_identity(case, identity)
@@ -238,11 +239,22 @@ def case_update(
         vault = current_vault
     _derive(case, vault)
     case.full_clean(exclude=["status"])
-    if _free_texts(case) != texts_before:
-        # A free text a contributing organisation reads once validated: validate it again.
+    if _free_texts(case) != texts_before or (
+        identity is not None and edited and _validated_texts_name_the_family(case)
+    ):
+        # A free text a contributing organisation reads once validated: validate it again
+        # (also when the identity just entered shows that a validated text names the family).
         _invalidate_anonymisation(case)
     case.save()
     return case
+
+
+def _validated_texts_name_the_family(case: Case) -> bool:
+    from ..conditions import places_with_identifiers, review_texts
+
+    return bool(case.summary_validated_at) and bool(
+        places_with_identifiers(case, review_texts(case))
+    )
 
 
 def _free_texts(case: Case) -> list:

@@ -157,3 +157,33 @@ def test_identity_values_are_stored_in_normal_form_whatever_the_route(case_facto
     assert vault.child_first_name == "Анна"
     IdentityVault.objects.filter(pk=vault.pk).update(ipp="\u200bIPP 12\u200b")
     assert vault_of(case).ipp == "IPP 12"
+
+
+def test_an_identity_that_a_validated_text_names_withdraws_the_validation(
+    case_factory, coordinator
+):
+    """The model flagged a word, the coordinator kept it and validated; then the identity
+    entered shows it is the family's name: a contributing organisation must not read it."""
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    case = case_factory(status="documenting")
+    Case.objects.filter(pk=case.pk).update(
+        summary="Mère prévenue ; Zorglubienne a été informée du transfert.",
+        summary_validated_at=timezone.now(),
+    )
+    case_update(
+        case=Case.objects.get(pk=case.pk),
+        by=coordinator,
+        facts={},
+        identity={"phone": "0611223344"},
+    )
+    assert Case.objects.get(pk=case.pk).summary_validated_at is not None  # nothing named
+    case_update(
+        case=Case.objects.get(pk=case.pk),
+        by=coordinator,
+        facts={},
+        identity={"mother_birth_name": "Zorglubienne"},
+    )
+    assert Case.objects.get(pk=case.pk).summary_validated_at is None
