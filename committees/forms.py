@@ -102,6 +102,7 @@ class SessionMoveForm(SessionForm):
     change committee), with the status the page showed (a stale page is told so)."""
 
     expected_status = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10_000)
 
     class Meta(SessionForm.Meta):
         fields = ["starts_at", "duration_minutes", "place", "video_link"]

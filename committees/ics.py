@@ -7,7 +7,6 @@ from datetime import UTC, timedelta
 from django.utils import timezone
 
 from .models import SessionStatus
-from .models.session import RESCHEDULED
 
 
 def _escape(text: str) -> str:
@@ -38,6 +37,10 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def _revision(session) -> int:
+    return session.times_moved() + (1 if session.status == SessionStatus.CANCELLED else 0)
+
+
 def session_ics(*, session, case_codes: list[str], domain: str) -> str:
     def stamp(moment):
         return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -57,9 +60,9 @@ def session_ics(*, session, case_codes: list[str], domain: str) -> str:
         "BEGIN:VEVENT",
         f"UID:rmm-session-{session.pk}@{domain}",
         f"DTSTAMP:{stamp(timezone.now())}",
-        # Each move of the session a new revision of the same event: a calendar that already
-        # holds it updates it instead of keeping the old date (RFC 5545, 3.8.7.4).
-        f"SEQUENCE:{session.transitions.filter(transition=RESCHEDULED).count()}",
+        # Each move, and the cancellation, a new revision of the same event: a calendar that
+        # already holds it updates it instead of keeping the old date (RFC 5545, 3.8.7.4).
+        f"SEQUENCE:{_revision(session)}",
         f"DTSTART:{stamp(start)}",
         f"DTEND:{stamp(end)}",
         f"SUMMARY:{_escape('Séance RMM — ' + session.committee.name)}",

@@ -148,7 +148,11 @@ class SessionMoveView(SessionMixin, View):
         if not can_plan_session(request.user, self.session) or not agenda_is_open(self.session):
             raise Http404
         form = SessionMoveForm(
-            instance=self.session, initial={"expected_status": self.session.status}
+            instance=self.session,
+            initial={
+                "expected_status": self.session.status,
+                "expected_revision": self.session.times_moved(),
+            },
         )
         return self.render(form)
 
@@ -167,6 +171,7 @@ class SessionMoveView(SessionMixin, View):
                 session=self.session,
                 by=request.user,
                 expected_status=form.cleaned_data["expected_status"],
+                expected_revision=form.cleaned_data["expected_revision"],
                 **fields,
             )
         except CaseError as error:

@@ -130,8 +130,9 @@ def _session_notices(
         Due(kind, "committees.session", session.pk, user, occasion, params, link)
         for user in sorted(people)
     ]
+    # An invitation whose case has left the agenda is over: its guest is told nothing more.
     guests = SessionGuest.objects.filter(
-        session=session, revoked_at__isnull=True, user__is_active=True
+        session=session, revoked_at__isnull=True, agenda_item__isnull=False, user__is_active=True
     ).values_list("pk", "user_id", "case__code")
     dues += [
         Due(

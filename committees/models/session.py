@@ -144,6 +144,11 @@ class Session(FSMModelMixin, models.Model):
         """The session will not take place (reason required); its cases wait for another."""
         self.cancellation_reason = reason
 
+    def times_moved(self) -> int:
+        """How many times the session was moved (`session_reschedule`): what a move page
+        showed, and the `.ics`'s revision."""
+        return self.transitions.filter(transition=RESCHEDULED).count()
+
     # --- What the workflow engine asks of every state machine -------------------------------
     def transition_comment_problems(self, comment: str) -> list[str]:
         """Its history is read by every member of the committee: no identifier in a reason."""

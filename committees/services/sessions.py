@@ -208,7 +208,9 @@ MOVABLE_FIELDS = ("starts_at", "duration_minutes", "place", "video_link")
 
 
 @transaction.atomic
-def session_reschedule(*, session: Session, by, expected_status: str, **fields) -> Session:
+def session_reschedule(
+    *, session: Session, by, expected_status: str, expected_revision: int | None = None, **fields
+) -> Session:
     """Move a session that has not taken place (date and time, duration, place or video link):
     its agenda, presenters and invitations stay. Written in its history (the old and new
     dates only); whoever was told of it is told again (notifications' hook)."""
@@ -218,10 +220,27 @@ def session_reschedule(*, session: Session, by, expected_status: str, **fields) 
             _("La séance est « %(status)s » : elle ne se déplace plus.")
             % {"status": session.get_status_display()}
         )
-    if session.status != expected_status:
+    if session.status != expected_status or (
+        expected_revision is not None and session.times_moved() != expected_revision
+    ):
+        # Another planner moved it, or moved it on, since this page was shown: sending the old
+        # page would put back what they changed.
         raise TransitionConflict(
-            _("La séance a changé entre-temps (« %(status)s ») : rechargez la page.")
-            % {"status": session.get_status_display()}
+            _(
+                "La séance a changé entre-temps (« %(status)s », le %(date)s) : rechargez la "
+                "page ; rien n'a été modifié."
+            )
+            % {
+                "status": session.get_status_display(),
+                "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    if "starts_at" in fields and fields["starts_at"] < timezone.now():
+        raise InvalidInput(
+            _(
+                "Une séance se déplace vers une date à venir ; une séance qui a eu lieu se marque "
+                "« tenue » à sa date."
+            )
         )
     unknown = set(fields) - set(MOVABLE_FIELDS)
     if unknown:

@@ -39,6 +39,7 @@ def move_data(session, **changes) -> dict:
         "place": "Salle du conseil",
         "video_link": "",
         "expected_status": session.status,
+        "expected_revision": Session.objects.get(pk=session.pk).times_moved(),
     }
     data.update(changes)
     return data
@@ -192,3 +193,53 @@ def test_the_calendar_invitation_is_a_new_revision_of_the_same_event(client, pla
     client.post(reverse("committees:session_move", args=[session.pk]), move_data(session))
     moved = client.get(ics).content.decode()
     assert "SEQUENCE:1" in moved and f"UID:rmm-session-{session.pk}@" in moved
+
+
+def test_a_move_page_shown_before_another_move_changes_nothing(client, planned, secretary, chair):
+    """The chair's page was shown, then the secretary moved the session: the chair's old page
+    would put the old date back."""
+    session, _case, _doctor = planned
+    shown = move_data(session, place="Salle B204")
+    client.force_login(secretary)
+    client.post(reverse("committees:session_move", args=[session.pk]), move_data(session))
+    moved = Session.objects.values("starts_at", "place").get(pk=session.pk)
+    Notification.objects.all().delete()
+    client.force_login(chair)
+    response = client.post(
+        reverse("committees:session_move", args=[session.pk]), shown, follow=True
+    )
+    assert "La séance a changé entre-temps" in response.content.decode()
+    assert Session.objects.values("starts_at", "place").get(pk=session.pk) == moved
+    assert not Notification.objects.exists()
+
+
+def test_a_session_is_never_moved_into_the_past(client, planned, secretary):
+    session, _case, _doctor = planned
+    client.force_login(secretary)
+    response = client.post(
+        reverse("committees:session_move", args=[session.pk]),
+        move_data(session, starts_at=f"{days_from_now(-2):%d/%m/%Y} 10:00"),
+        follow=True,
+    )
+    assert "Une séance se déplace vers une date à venir" in response.content.decode()
+    assert not session.transitions.filter(transition="reschedule").exists()
+
+
+def test_a_guest_whose_case_left_the_agenda_is_told_nothing_more(client, planned, secretary):
+    session, _case, doctor = planned
+    sessions.agenda_remove(session=session, item=session.agenda.get(), by=secretary)
+    Notification.objects.all().delete()
+    client.force_login(secretary)
+    client.post(reverse("committees:session_move", args=[session.pk]), move_data(session))
+    assert session.transitions.filter(transition="reschedule").exists()
+    assert not Notification.objects.filter(recipient=doctor).exists()
+
+
+def test_a_cancellation_is_a_new_revision_of_the_event_too(client, planned, secretary):
+    session, _case, _doctor = planned
+    client.force_login(secretary)
+    sessions.session_transition(
+        session=session, name="cancel", by=secretary, expected_status="planned", reason="Grève."
+    )
+    ics = client.get(reverse("committees:session_ics", args=[session.pk])).content.decode()
+    assert "SEQUENCE:1" in ics and "STATUS:CANCELLED" in ics
