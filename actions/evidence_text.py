@@ -6,18 +6,30 @@ import html
 import re
 import zipfile
 
-# Where an office document keeps its text (spreadsheets: their shared strings).
+# Where an office document keeps text (names of its zip members, as patterns): the body, but
+# also headers, footers, notes and comments, the sheets' own cells (inline strings, numbers: a
+# typed NIR becomes one) and names, and the document's properties (author, title).
 TEXT_MEMBERS = {
-    ".docx": ("word/document.xml",),
-    ".odt": ("content.xml",),
-    ".ods": ("content.xml",),
-    ".xlsx": ("xl/sharedStrings.xml",),
+    ".docx": (r"word/[^/]+\.xml", r"docProps/(core|app|custom)\.xml"),
+    ".xlsx": (
+        r"xl/sharedStrings\.xml",
+        r"xl/workbook\.xml",
+        r"xl/worksheets/[^/]+\.xml",
+        r"xl/comments[^/]*\.xml",
+        r"docProps/(core|app|custom)\.xml",
+    ),
+    ".odt": (r"content\.xml", r"styles\.xml", r"meta\.xml"),
+    ".ods": (r"content\.xml", r"styles\.xml", r"meta\.xml"),
 }
+# The parts read in all, whatever their number: past this, the file is refused as unread.
+MAX_MEMBERS_READ = 200
 # A member inflated beyond this is not read whole (a zip bomb); what was read is still scanned.
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 # Scanned in pieces of at most this many characters, cut at line ends.
 PIECE_CHARACTERS = 100_000
 _TAG = re.compile(r"<[^>]*>")
+# The one attribute that holds a person's words: a name (a sheet's, in a workbook).
+_ATTRIBUTE = re.compile(r'\bname="([^"]*)"')
 
 
 def evidence_text(upload, extension: str) -> str:
@@ -59,16 +71,18 @@ def _decoded(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _office_text(upload, members: tuple[str, ...]) -> str:
+def _office_text(upload, patterns: tuple[str, ...]) -> str:
+    wanted = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
     texts = []
     with zipfile.ZipFile(upload) as archive:
-        for name in members:
-            try:
-                info = archive.getinfo(name)
-            except KeyError:
-                continue
+        members = [info for info in archive.infolist() if wanted.fullmatch(info.filename)]
+        if len(members) > MAX_MEMBERS_READ:
+            raise ValueError("too many parts to read")
+        for info in members:
             with archive.open(info) as member:
                 xml = member.read(MAX_MEMBER_BYTES).decode("utf-8", errors="replace")
+            # Attribute values hold text too (a sheet's name): each becomes a line.
+            attributes = " ".join(_ATTRIBUTE.findall(xml))
             # Paragraphs and cells end their text: a tag becomes a space, entities are read.
-            texts.append(html.unescape(_TAG.sub(" ", xml)))
+            texts.append(html.unescape(_TAG.sub(" ", xml) + "\n" + attributes))
     return "\n".join(texts)

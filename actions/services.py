@@ -190,7 +190,12 @@ def _refuse_identifiers_in_evidence(upload, cases) -> None:
     """A text or office document is read: the rules and the identity of the action's cases
     must find nothing in it, whatever its "pseudonymisée" tick says (committee members open
     it)."""
-    pieces = text_pieces(evidence_text(upload, _extension(upload.name)))
+    try:
+        pieces = text_pieces(evidence_text(upload, _extension(upload.name)))
+    except (ValueError, OSError, zipfile.BadZipFile) as error:
+        raise InvalidInput(
+            _("La pièce n'a pas pu être lue pour vérifier son anonymat : joignez-la en PDF.")
+        ) from error
     if places_with_identifiers_of_cases(cases, [(str(n), piece) for n, piece in enumerate(pieces)]):
         raise InvalidInput(
             _(

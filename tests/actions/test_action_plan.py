@@ -306,15 +306,19 @@ def test_the_quality_team_cancels_an_approved_action_never_a_proposed_one(
     assert CorrectiveAction.objects.get(pk=proposed.pk).status == "cancelled"
 
 
-def office_file(name: str, member: str, text: str) -> SimpleUploadedFile:
+def office_file(name: str, member: str, text: str, *, raw: str = "") -> SimpleUploadedFile:
+    """An office document with `text` in `member` (or `raw`, written as it is)."""
     import io
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        if name.endswith(".xlsx"):
+        if name.endswith(".xlsx") and member != "xl/workbook.xml":
             archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr(member, f"<w:document><w:p><w:t>{text}</w:t></w:p></w:document>")
+        if name.endswith(".docx") and member != "word/document.xml":
+            archive.writestr("word/document.xml", "<w:document/>")
+        body = raw or f"<w:document><w:p><w:t>{text}</w:t></w:p></w:document>"
+        archive.writestr(member, body)
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
@@ -328,6 +332,20 @@ def office_file(name: str, member: str, text: str) -> SimpleUploadedFile:
         lambda text: office_file("compte-rendu.docx", "word/document.xml", text),
         lambda text: office_file("audit.xlsx", "xl/sharedStrings.xml", text),
         lambda text: office_file("audit.ods", "content.xml", text),
+        # Beyond the body: a header, the properties, a sheet's own cells and its name.
+        lambda text: office_file("compte-rendu.docx", "word/header1.xml", text),
+        lambda text: office_file(
+            "compte-rendu.docx", "docProps/core.xml", "", raw=f"<dc:creator>{text}</dc:creator>"
+        ),
+        lambda text: office_file(
+            "audit.xlsx",
+            "xl/worksheets/sheet1.xml",
+            "",
+            raw=f'<c t="inlineStr"><is><t>{text}</t></is></c>',
+        ),
+        lambda text: office_file(
+            "audit.xlsx", "xl/workbook.xml", "", raw=f'<workbook><sheet name="{text}"/></workbook>'
+        ),
     ],
 )
 def test_evidence_that_can_be_read_is_refused_when_it_names_the_family(
