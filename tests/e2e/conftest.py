@@ -165,6 +165,10 @@ class AxeTracker:
         page.on("load", lambda loaded: self.loads.append(loaded.url))
 
     def check(self, *, exclude=()) -> None:
+        # A URL (what a journey waits for) changes before its document has loaded: checked
+        # then, the previous document would be counted as checked and the new one never (the
+        # faster the pages, the likelier).
+        self.page.wait_for_load_state("load")
         violations = axe_violations(self.page, exclude=exclude)
         if self.loads:
             self.checked.add(len(self.loads) - 1)
