@@ -48,8 +48,13 @@ def _organisation_lookup(user):
     return by_finess, by_name
 
 
+# A first line of headers names its year column; any other first line is data, checked as
+# such (a year typed "2O20" is an error to report, not a header to skip).
+YEAR_HEADER = re.compile(r"ann[ée]e|annee|year|exercice", re.IGNORECASE)
+
+
 def _is_header(cells: list[str]) -> bool:
-    return len(cells) >= 2 and not NUMBER.fullmatch(cells[1].strip())
+    return len(cells) >= 2 and bool(YEAR_HEADER.search(cells[1]))
 
 
 def _split(text: str) -> list[list[str]]:

@@ -229,3 +229,20 @@ def test_a_year_not_yet_begun_and_a_count_of_zero_are_refused_on_both_routes(
     assert not LiveBirths.objects.exists()
     # the current year itself is accepted on both routes
     assert admin_add(client, maternity, year=this_year).status_code == 302
+
+
+def test_a_first_line_with_a_mistyped_year_is_reported_not_skipped_as_headers(
+    client, administrator, maternity
+):
+    """Only a first line naming its year column is taken for headers: « 2O20 » (a letter O)
+    or full-width digits are a data line's error, reported, and nothing is imported."""
+    client.force_login(administrator)
+    year = timezone.localdate().year - 1
+    for mistyped in ("2O20", "２０２０"):
+        response = upload(
+            client,
+            f"Maternité Nord;{mistyped};100;PMSI\nMaternité Nord;{year};3000;PMSI\n",
+        )
+        assert response.status_code == 400
+        assert "Ligne 1" in response.content.decode()
+        assert not LiveBirths.objects.exists()
