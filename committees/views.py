@@ -561,7 +561,21 @@ class ReviewView(SessionMixin, View):
         )
 
     def post(self, request, pk, case_pk):
-        case = self.get_case(case_pk)
+        try:
+            case = self.get_case(case_pk)
+        except Http404:
+            if self.guest is None and can_plan_session(request.user, self.session):
+                # Postponed (or sent back) while this review was being typed: say so, rather
+                # than a bare "page not found" that loses the typed text without a word.
+                messages.error(
+                    request,
+                    _(
+                        "Ce cas n'est plus à l'ordre du jour de cette séance (reporté entre-temps)"
+                        " : la revue n'a pas été enregistrée."
+                    ),
+                )
+                return redirect("committees:session_detail", pk=self.session.pk)
+            raise
         if self.guest is not None:
             raise PermissionDenied  # a guest reads the review; the committee records it
         existing = self.existing_review(case)

@@ -311,3 +311,19 @@ def test_the_minutes_page_names_the_unreviewed_case_then_validates_once_it_is_po
     client.force_login(chair)
     client.post(minutes_url, {"action": "validate", "version": 1})
     assert Session.objects.get(pk=session.pk).status == "minutes_validated"
+
+
+def test_a_review_posted_after_its_case_was_postponed_says_so(
+    client, held_with_unreviewed, secretary, chair
+):
+    """The chair postponed the case while the secretary typed its review: a French message on
+    the session page, nothing recorded (not a bare "page not found")."""
+    session, _reviewed, other = held_with_unreviewed
+    sessions.agenda_remove(session=session, item=session.agenda.get(case=other), by=chair)
+    client.force_login(secretary)
+    response = client.post(review_url(session, other), review_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("committees:session_detail", args=[session.pk])
+    assert "n'est plus à l'ordre du jour de cette séance" in html.unescape(
+        response.content.decode()
+    )
+    assert not CaseReview.objects.filter(session=session, case=other).exists()
