@@ -98,4 +98,12 @@ class CompactDateInput(CompactInputMixin, forms.DateInput):
 
 
 class CompactCheckboxInput(CompactInputMixin, forms.CheckboxInput):
-    pass
+    # A browser sends "on" for a ticked box and nothing otherwise; a hand-written link may say
+    # "0" or "non", which Django's checkbox reads as ticked.
+    UNTICKED = frozenset({"0", "off", "no", "non", "false"})
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in self.UNTICKED:
+            return False
+        return super().value_from_datadict(data, files, name)

@@ -519,3 +519,10 @@ def test_an_export_with_an_invalid_filter_is_refused_never_wider(
     assert response.redirect_chain[-1][0].startswith(URL)
     text = response.content.decode()
     assert "Export refusé, filtre invalide" in text
+
+
+@pytest.mark.parametrize("untick", ["0", "non", "off", "false"])
+def test_overdue_said_no_in_a_link_lists_every_action(client, quality_manager, world, untick):
+    client.force_login(quality_manager)
+    assert len(ids_in(client.get(URL, {"overdue": untick}))) == len(world)
+    assert len(ids_in(client.get(URL, {"overdue": "on"}))) < len(world)
