@@ -464,6 +464,7 @@ class CaseEditView(LoginRequiredMixin, View):
                 facts=_facts(facts_form),
                 identity=_identity(identity_form) if identity_form else None,
                 clear=frozenset(request.POST.getlist("clear")),
+                expected_version=request.POST.get("case_version", "")[:64] or None,
             )
         except WouldErase as error:
             messages.error(request, error.message)

@@ -13,7 +13,13 @@ from accounts.scope import organisation_ids_with_role
 
 from ..anonymisation import MAX_TEXT_LENGTH, replace_findings
 from ..clinical import FIELD_GROUPS
-from ..exceptions import InvalidInput, NotAllowed, TransitionRefused, WouldErase
+from ..exceptions import (
+    InvalidInput,
+    NotAllowed,
+    TransitionConflict,
+    TransitionRefused,
+    WouldErase,
+)
 from ..fields import max_summary_length, too_long
 from ..models import CareEvent, Case, CaseContribution, IdentityAccessLog, IdentityVault
 from ..permissions import (
@@ -209,16 +215,32 @@ def case_create_draft_once(
 
 @transaction.atomic
 def case_update(
-    *, case: Case, by, facts: dict, identity: dict | None = None, clear=frozenset()
+    *,
+    case: Case,
+    by,
+    facts: dict,
+    identity: dict | None = None,
+    clear=frozenset(),
+    expected_version: str | None = None,
 ) -> Case:
     """Complete or correct the clinical facts (and identity, for those who may see it).
 
     Only the fields given change. Emptying a value already recorded is refused unless the
     field is in `clear` (the user's explicit confirmation), and never for more than
-    MAX_CLEARED_AT_ONCE fields at once."""
+    MAX_CLEARED_AT_ONCE fields at once. `expected_version`, the case's last change as the page
+    showed it (`Case.updated_at`): a page older than a change made since is refused, never
+    allowed to put back what that change corrected."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_edit_case(by, case):
         raise NotAllowed(_("Ce cas n'est plus modifiable par vous à ce stade."))
+    if expected_version is not None and expected_version != case.updated_at.isoformat():
+        raise TransitionConflict(
+            _(
+                "Ce cas a été modifié entre-temps (le %(when)s) : rechargez la page pour "
+                "partir de la version à jour. Rien n'a été enregistré."
+            )
+            % {"when": timezone.localtime(case.updated_at).strftime("%d/%m/%Y à %H:%M")}
+        )
     if identity is not None and not can_view_identity(by, case):
         raise NotAllowed(_("Vous n'avez pas accès à l'identité de ce cas."))
     unknown = set(facts) - set(CLINICAL_FACT_FIELDS)

@@ -455,3 +455,20 @@ def test_the_hour_skipped_in_spring_is_refused_in_french(client, clinician, mate
     assert response.status_code == 400
     assert f"02:30 n'a pas existé le {night:%d/%m/%Y}" in text(response)
     assert not Case.objects.exists()
+
+
+def test_a_step_page_older_than_a_change_made_since_changes_nothing(
+    client, case_factory, coordinator
+):
+    """Two coordinators on the same step: the second page, older than the first one's save,
+    would put back what it corrected; refused, the correction kept."""
+    case = case_factory(status="documenting")
+    client.force_login(coordinator)
+    url = step_url(case, "deces")
+    shown = re.search(r'name="case_version" value="([^"]+)"', text(client.get(url))).group(1)
+    first = client.post(url, {"case_version": shown, "autopsy_findings": "Corrigé", "save": ""})
+    assert first.status_code == 302
+    stale = client.post(url, {"case_version": shown, "autopsy_findings": "Ancien", "save": ""})
+    assert stale.status_code == 400
+    assert "Ce cas a été modifié entre-temps" in text(stale)
+    assert Case.objects.get(pk=case.pk).autopsy_findings == "Corrigé"
