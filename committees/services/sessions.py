@@ -235,7 +235,8 @@ def session_reschedule(
                 "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
             }
         )
-    if "starts_at" in fields and fields["starts_at"] < timezone.now():
+    moved_to = fields.get("starts_at", session.starts_at)
+    if moved_to != session.starts_at and moved_to < timezone.now():
         raise InvalidInput(
             _(
                 "Une séance se déplace vers une date à venir ; une séance qui a eu lieu se marque "

@@ -243,3 +243,25 @@ def test_a_cancellation_is_a_new_revision_of_the_event_too(client, planned, secr
     )
     ics = client.get(reverse("committees:session_ics", args=[session.pk])).content.decode()
     assert "SEQUENCE:1" in ics and "STATUS:CANCELLED" in ics
+
+
+def test_a_session_already_begun_may_still_change_room_without_changing_its_time(
+    planned, secretary
+):
+    """Its start has passed (not yet marked held): its place can be corrected, its date kept;
+    the refusal of a past date is for a date that changes."""
+    session, _case, _doctor = planned
+    Session.objects.filter(pk=session.pk).update(starts_at=days_from_now(-1))
+    begun = Session.objects.get(pk=session.pk)
+    sessions.session_reschedule(
+        session=begun,
+        by=secretary,
+        expected_status="planned",
+        starts_at=begun.starts_at,
+        place="Salle B204",
+    )
+    assert Session.objects.get(pk=session.pk).place == "Salle B204"
+    with pytest.raises(UserError, match="date à venir"):
+        sessions.session_reschedule(
+            session=begun, by=secretary, expected_status="planned", starts_at=days_from_now(-2)
+        )
