@@ -64,9 +64,19 @@ def case_ready(*, instance, **_context) -> None:
 
 
 def action_assigned(*, instance, **_context) -> None:
-    """An approved action, for its named owner or else the owning organisation's quality team
+    """An approved action, for its named owner (while still in the owning organisation, the
+    rule of `actions.permissions.owned_by`) or else the owning organisation's quality team
     (its coordinators where it has none)."""
-    if instance.owner_person_id:
+    from actions.models import CorrectiveAction
+    from actions.permissions import named_owner_in_charge
+
+    in_charge = (
+        instance.owner_person_id
+        and CorrectiveAction.objects.filter(pk=instance.pk, owner_person__isnull=False)
+        .filter(named_owner_in_charge())
+        .exists()
+    )
+    if in_charge:
         people = [instance.owner_person_id]
     else:
         organisation = instance.owner_organisation_id

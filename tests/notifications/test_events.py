@@ -164,6 +164,18 @@ def test_an_approved_action_tells_its_owner(
     bodies = " ".join(m.body for m in mail.outbox)
     assert f"A{named.pk}" in bodies and "Protocole de transfert" not in bodies
     assert clinician.full_name not in bodies
+    # A named owner who has left the owning organisation by the approval: its quality team.
+    from accounts.models import Membership
+
+    left = action_propose(
+        session=session, cases=[ready_case], by=chair, fields={**fields, "owner_person": clinician}
+    )
+    Membership.objects.filter(user=clinician, organisation=ready_case.organisation).update(
+        is_active=False
+    )
+    action_transition(action_id=left.pk, name="approve", by=chair, expected_status="proposed")
+    told = {n.recipient for n in rows(Kind.ACTION_ASSIGNED) if n.subject_id == left.pk}
+    assert told == {quality_manager}
 
 
 def test_a_cancelled_session_tells_its_members_presenters_and_guests(
